@@ -8,3 +8,5 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod engine;
+pub mod workflow;
