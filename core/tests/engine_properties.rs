@@ -1,6 +1,8 @@
 //! Random action sequences over every shipped definition: the engine never reaches an
 //! undeclared state, never leaves a final state, and decides the same way every time.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a test that cannot go on should panic
+
 use std::collections::BTreeSet;
 use std::path::Path;
 

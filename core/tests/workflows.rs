@@ -1,6 +1,8 @@
 //! The shipped workflow files are valid, and every broken fixture is reported at the
 //! line and column its `# expect:` header names, by the library and by the CLI.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a test that cannot go on should panic
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

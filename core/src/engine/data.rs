@@ -186,7 +186,7 @@ rows: { type: list, fields: { n: { type: number } } }
             .into_iter()
             .filter_map(|r| r.field)
             .collect();
-        assert_eq!(fields, ["/a", "/d", "/s", "/rows/0/n"]);
+        assert_eq!(fields, ["/a", "/d", "/rows/0/n", "/s"]);
     }
 
     #[test]

@@ -112,7 +112,7 @@ pub fn decide(
         warnings,
     };
     apply_effects(def, ct, t, &vars, &mut outcome);
-    changes.extend(outcome.changes.drain(..));
+    changes.append(&mut outcome.changes);
     outcome.changes = changes;
     let moment = Moment {
         def,

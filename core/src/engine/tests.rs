@@ -269,7 +269,7 @@ fn refusals_name_every_reason() {
         &actor(&["lead"]),
         now,
     ));
-    assert_eq!(codes, ["role_missing", "unknown_field", "invalid_field"]);
+    assert_eq!(codes, ["role_missing", "invalid_field", "unknown_field"]);
     assert_eq!(
         refused(take(
             &def,

@@ -100,19 +100,40 @@ impl Expression {
 
     fn eval_value(&self, vars: &Vars<'_>) -> Result<Value, String> {
         let mut context = Context::default();
-        let json = |v: &serde_json::Value| cel::to_value(v).map_err(|e| e.to_string());
-        context.add_variable_from_value("data", json(vars.data)?);
-        context.add_variable_from_value("input", json(vars.input)?);
-        context.add_variable_from_value("case", json(vars.case)?);
-        context.add_variable_from_value("actor", json(vars.actor)?);
-        context.add_variable_from_value("parent", json(vars.parent)?);
-        context.add_variable_from_value("item", json(vars.item)?);
-        context.add_variable_from_value("period", json(vars.period)?);
-        context.add_variable_from_value("due", json(vars.due)?);
+        context.add_variable_from_value("data", to_cel(vars.data));
+        context.add_variable_from_value("input", to_cel(vars.input));
+        context.add_variable_from_value("case", to_cel(vars.case));
+        context.add_variable_from_value("actor", to_cel(vars.actor));
+        context.add_variable_from_value("parent", to_cel(vars.parent));
+        context.add_variable_from_value("item", to_cel(vars.item));
+        context.add_variable_from_value("period", to_cel(vars.period));
+        context.add_variable_from_value("due", to_cel(vars.due));
         context.add_variable_from_value("now", Value::Timestamp(vars.now.fixed_offset()));
         self.program
             .execute(&context)
             .map_err(|e| format!("`{}` could not be evaluated: {e}", self.source))
+    }
+}
+
+/// JSON as CEL sees it. Whole numbers become `int` (not `uint`), so `data.n * 2`
+/// works as a person expects.
+fn to_cel(v: &serde_json::Value) -> Value {
+    match v {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_json::Value::String(s) => Value::String(s.clone().into()),
+        serde_json::Value::Array(items) => {
+            Value::List(items.iter().map(to_cel).collect::<Vec<_>>().into())
+        }
+        serde_json::Value::Object(map) => {
+            let entries: std::collections::HashMap<String, Value> =
+                map.iter().map(|(k, v)| (k.clone(), to_cel(v))).collect();
+            Value::Map(entries.into())
+        }
     }
 }
 

@@ -28,13 +28,9 @@ pub fn parse(file: &Path, text: &str) -> Result<Programme, Vec<Diagnostic>> {
             Ok(programme) if diagnostics.is_empty() => return Ok(programme),
             Ok(_) => return Err(diagnostics),
             Err(e) => {
-                let span = e
-                    .start_mark()
-                    .map(Span::new_start)
-                    .unwrap_or_else(Span::new_blank);
                 if let marked_yaml::Error::UnknownFieldError(field, expected, _) = &*e
                     && diagnostics.len() < MAX_UNKNOWN_KEYS
-                    && remove_key(&mut node, field, &span)
+                    && let Some(span) = remove_unknown(&mut node, field, expected)
                 {
                     let hint = did_you_mean(field, expected.iter().copied());
                     let message = format!(
@@ -44,30 +40,95 @@ pub fn parse(file: &Path, text: &str) -> Result<Programme, Vec<Diagnostic>> {
                     diagnostics.push(Diagnostic::at(file, &span, message));
                     continue;
                 }
-                diagnostics.push(Diagnostic::at(file, &span, plain(&e.to_string())));
+                let span = e
+                    .path()
+                    .map(|path| *locate(&node, &segments(path)).1.span())
+                    .filter(|s| s.start().is_some())
+                    .or_else(|| e.start_mark().map(Span::new_start))
+                    .unwrap_or_else(Span::new_blank);
+                let place = e.path().map(|p| format!(" (at {p})")).unwrap_or_default();
+                let message = format!("{}{place}", plain(&(*e).to_string()));
+                diagnostics.push(Diagnostic::at(file, &span, message));
                 return Err(diagnostics);
             }
         }
     }
 }
 
-/// Remove the key `field` written at `span` from the tree; false if it is not found.
-fn remove_key(node: &mut Node, field: &str, span: &Span) -> bool {
+/// Remove the first mapping key `field` (in document order) whose mapping otherwise
+/// holds only `expected` keys, which is the one serde stopped at; return its span.
+fn remove_unknown(node: &mut Node, field: &str, expected: &[&str]) -> Option<Span> {
     match node {
         Node::Mapping(map) => {
-            let hit = map
-                .keys()
-                .find(|k| k.as_str() == field && k.span().start() == span.start())
-                .cloned();
-            if let Some(key) = hit {
+            let fits = map.keys().any(|k| k.as_str() == field)
+                && map
+                    .keys()
+                    .all(|k| k.as_str() == field || expected.contains(&k.as_str()));
+            if fits {
+                let key = map.keys().find(|k| k.as_str() == field).cloned()?;
                 map.remove(&key);
-                return true;
+                return Some(*key.span());
             }
-            map.values_mut().any(|v| remove_key(v, field, span))
+            map.values_mut()
+                .find_map(|v| remove_unknown(v, field, expected))
         }
-        Node::Sequence(seq) => seq.iter_mut().any(|v| remove_key(v, field, span)),
-        Node::Scalar(_) => false,
+        Node::Sequence(seq) => seq
+            .iter_mut()
+            .find_map(|v| remove_unknown(v, field, expected)),
+        Node::Scalar(_) => None,
     }
+}
+
+/// A serde path (`case_types.?.deadlines[0].within`) as segments.
+fn segments(path: &str) -> Vec<String> {
+    path.split('.')
+        .flat_map(|part| {
+            let mut out = Vec::new();
+            let (name, rest) = part
+                .split_once('[')
+                .map(|(n, r)| (n, Some(r)))
+                .unwrap_or((part, None));
+            if !name.is_empty() {
+                out.push(name.to_owned());
+            }
+            if let Some(rest) = rest {
+                out.extend(
+                    rest.split('[')
+                        .map(|i| format!("[{}", i.trim_end_matches(']'))),
+                );
+            }
+            out
+        })
+        .collect()
+}
+
+/// The deepest node the path reaches, with its depth; `?` (a key serde could not
+/// name) tries each entry in document order.
+fn locate<'a>(node: &'a Node, path: &[String]) -> (usize, &'a Node) {
+    let Some((first, rest)) = path.split_first() else {
+        return (0, node);
+    };
+    let next: Vec<&Node> = match (node, first.as_str()) {
+        (Node::Mapping(map), "?") => map.values().collect(),
+        (Node::Mapping(map), key) => map.get_node(key).into_iter().collect(),
+        (Node::Sequence(seq), index) => index
+            .strip_prefix('[')
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| seq.get(i))
+            .into_iter()
+            .collect(),
+        _ => Vec::new(),
+    };
+    next.into_iter()
+        .map(|n| {
+            let (depth, found) = locate(n, rest);
+            (depth + 1, found)
+        })
+        .fold(None, |best: Option<(usize, &Node)>, x| match best {
+            Some(b) if b.0 >= x.0 => Some(b),
+            _ => Some(x),
+        })
+        .unwrap_or((0, node))
 }
 
 fn load_error(file: &Path, e: &LoadError) -> Diagnostic {
