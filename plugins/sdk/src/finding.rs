@@ -55,7 +55,11 @@ impl Finding {
 
     /// The message in the envelope's language (`en*` → English, otherwise Chinese).
     pub fn message(&self, english: bool) -> &str {
-        if english { &self.message_en } else { &self.message_zh }
+        if english {
+            &self.message_en
+        } else {
+            &self.message_zh
+        }
     }
 }
 

@@ -99,7 +99,9 @@ impl Host for FakeHost {
         let mut d = date;
         let mut left = days;
         while left > 0 {
-            d = d.checked_add_days(Days::new(1)).ok_or("date out of range")?;
+            d = d
+                .checked_add_days(Days::new(1))
+                .ok_or("date out of range")?;
             if self.is_working_day(d) {
                 left -= 1;
             }
@@ -108,7 +110,11 @@ impl Host for FakeHost {
     }
 
     fn working_days_between(&self, start: NaiveDate, end: NaiveDate) -> Result<i64, String> {
-        let (lo, hi, sign) = if end >= start { (start, end, 1) } else { (end, start, -1) };
+        let (lo, hi, sign) = if end >= start {
+            (start, end, 1)
+        } else {
+            (end, start, -1)
+        };
         let n = lo
             .iter_days()
             .skip(1)
@@ -119,10 +125,14 @@ impl Host for FakeHost {
     }
 
     fn count(&self, query: &str, params: &Value) -> Result<u64, String> {
-        self.count_calls.borrow_mut().push((query.into(), params.clone()));
+        self.count_calls
+            .borrow_mut()
+            .push((query.into(), params.clone()));
         match self.counts.get(query) {
             Some(f) => Ok(f(params)),
-            None => Err(format!("count query `{query}` is not known to the fake host")),
+            None => Err(format!(
+                "count query `{query}` is not known to the fake host"
+            )),
         }
     }
 
@@ -141,13 +151,24 @@ mod tests {
 
     #[test]
     fn working_days_skip_weekends_and_holidays() {
-        let host = FakeHost::new().holiday(d(2026, 10, 5)).workday(d(2026, 10, 10));
+        let host = FakeHost::new()
+            .holiday(d(2026, 10, 5))
+            .workday(d(2026, 10, 10));
         // Fri 2 Oct + 1 → Mon 5 Oct is a holiday → Tue 6 Oct.
         assert_eq!(host.add_working_days(d(2026, 10, 2), 1), Ok(d(2026, 10, 6)));
         // Sat 10 Oct is worked.
-        assert_eq!(host.add_working_days(d(2026, 10, 9), 1), Ok(d(2026, 10, 10)));
-        assert_eq!(host.working_days_between(d(2026, 10, 2), d(2026, 10, 9)), Ok(4));
-        assert_eq!(host.working_days_between(d(2026, 10, 9), d(2026, 10, 2)), Ok(-4));
+        assert_eq!(
+            host.add_working_days(d(2026, 10, 9), 1),
+            Ok(d(2026, 10, 10))
+        );
+        assert_eq!(
+            host.working_days_between(d(2026, 10, 2), d(2026, 10, 9)),
+            Ok(4)
+        );
+        assert_eq!(
+            host.working_days_between(d(2026, 10, 9), d(2026, 10, 2)),
+            Ok(-4)
+        );
     }
 
     #[test]

@@ -84,13 +84,7 @@ macro_rules! export_plugin {
     (@interface $iface:expr, $plugin:ty) => {
         #[cfg(target_arch = "wasm32")]
         const _: () = {
-            // The host reads this section before compiling the component and refuses a
-            // version it does not support. `link_section` is an unsafe attribute (it can
-            // clash with sections the linker relies on); this name is ours alone.
-            #[used]
-            #[unsafe(link_section = "anjuan:interface-version")]
-            static __ANJUAN_INTERFACE_VERSION: [u8; $iface.len()] =
-                $crate::__version_bytes::<{ $iface.len() }>($iface);
+            $crate::__interface_section!($iface);
 
             struct __AnjuanGuest;
 
@@ -130,6 +124,31 @@ macro_rules! export_plugin {
 
             $crate::__export_plugin_impl!(__AnjuanGuest with_types_in $crate::wasm::bindings);
         };
+    };
+    // Hidden arm: export a type implementing the raw WIT `Guest` trait
+    // (`$crate::wasm::bindings::exports::anjuan::plugin::guest::Guest`) directly, bypassing
+    // the SDK's JSON handling. Only the host's tests use it, to return malformed output.
+    (@raw_guest $iface:expr, $guest:ident) => {
+        #[cfg(target_arch = "wasm32")]
+        const _: () = {
+            $crate::__interface_section!($iface);
+            $crate::__export_plugin_impl!($guest with_types_in $crate::wasm::bindings);
+        };
+    };
+}
+
+/// Emits the `anjuan:interface-version` custom section. Used by [`export_plugin!`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __interface_section {
+    ($iface:expr) => {
+        // The host reads this section before compiling the component and refuses a
+        // version it does not support. `link_section` is an unsafe attribute (it can
+        // clash with sections the linker relies on); this name is ours alone.
+        #[used]
+        #[unsafe(link_section = "anjuan:interface-version")]
+        static __ANJUAN_INTERFACE_VERSION: [u8; $iface.len()] =
+            $crate::__version_bytes::<{ $iface.len() }>($iface);
     };
 }
 

@@ -65,7 +65,11 @@ pub struct Item {
 impl Item {
     /// An item with its titles.
     pub fn new(id: &str, title_zh: &str, title_en: &str) -> Self {
-        Self { id: id.into(), title_zh: title_zh.into(), title_en: title_en.into() }
+        Self {
+            id: id.into(),
+            title_zh: title_zh.into(),
+            title_en: title_en.into(),
+        }
     }
 }
 
@@ -123,11 +127,15 @@ impl<'a> Context<'a> {
 
     /// `date` plus `days` working days, by the server's calendar.
     pub fn add_working_days(&self, date: NaiveDate, days: u32) -> Result<NaiveDate, CallError> {
-        self.host.add_working_days(date, days).map_err(CallError::Failed)
+        self.host
+            .add_working_days(date, days)
+            .map_err(CallError::Failed)
     }
 
     /// Working days in (`start`, `end`], negative when `end` is before `start`.
     pub fn working_days_between(&self, start: NaiveDate, end: NaiveDate) -> Result<i64, CallError> {
-        self.host.working_days_between(start, end).map_err(CallError::Failed)
+        self.host
+            .working_days_between(start, end)
+            .map_err(CallError::Failed)
     }
 }

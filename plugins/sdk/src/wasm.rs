@@ -93,11 +93,16 @@ fn finding(f: Finding) -> wit::Finding {
 }
 
 fn item(i: crate::Item) -> wit::Item {
-    wit::Item { id: i.id, title_zh: i.title_zh, title_en: i.title_en }
+    wit::Item {
+        id: i.id,
+        title_zh: i.title_zh,
+        title_en: i.title_en,
+    }
 }
 
 fn parse(json: &str) -> Result<Value, wit::CallError> {
-    serde_json::from_str(json).map_err(|e| wit::CallError::BadInput(format!("input is not JSON: {e}")))
+    serde_json::from_str(json)
+        .map_err(|e| wit::CallError::BadInput(format!("input is not JSON: {e}")))
 }
 
 /// `describe`, with the interface version the export macro stamped.
@@ -130,7 +135,8 @@ pub fn check<P: Plugin>(
 ) -> Result<Vec<wit::Finding>, wit::CallError> {
     let env = envelope(env);
     let input = parse(&input)?;
-    let findings = P::check(&Context::new(&env, &WasmHost), &check_id, &input).map_err(call_error)?;
+    let findings =
+        P::check(&Context::new(&env, &WasmHost), &check_id, &input).map_err(call_error)?;
     Ok(findings.into_iter().map(finding).collect())
 }
 

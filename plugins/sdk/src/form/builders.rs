@@ -20,28 +20,66 @@ impl Field {
 
     /// One line of text.
     pub fn text(id: &str, zh: &str, en: &str) -> Self {
-        let kind = FieldKind::Text { min_length: None, max_length: None, pattern: None };
+        let kind = FieldKind::Text {
+            min_length: None,
+            max_length: None,
+            pattern: None,
+        };
         Self::new(id, kind, zh, en)
     }
 
     /// Several lines of text.
     pub fn long_text(id: &str, zh: &str, en: &str) -> Self {
-        Self::new(id, FieldKind::LongText { min_length: None, max_length: None }, zh, en)
+        Self::new(
+            id,
+            FieldKind::LongText {
+                min_length: None,
+                max_length: None,
+            },
+            zh,
+            en,
+        )
     }
 
     /// A decimal number.
     pub fn number(id: &str, zh: &str, en: &str) -> Self {
-        Self::new(id, FieldKind::Number { unit: None, min: None, max: None }, zh, en)
+        Self::new(
+            id,
+            FieldKind::Number {
+                unit: None,
+                min: None,
+                max: None,
+            },
+            zh,
+            en,
+        )
     }
 
     /// A whole number.
     pub fn integer(id: &str, zh: &str, en: &str) -> Self {
-        Self::new(id, FieldKind::Integer { unit: None, min: None, max: None }, zh, en)
+        Self::new(
+            id,
+            FieldKind::Integer {
+                unit: None,
+                min: None,
+                max: None,
+            },
+            zh,
+            en,
+        )
     }
 
     /// A date.
     pub fn date(id: &str, zh: &str, en: &str) -> Self {
-        Self::new(id, FieldKind::Date { min: None, max: None }, zh, en)
+        Self::new(
+            id,
+            FieldKind::Date {
+                min: None,
+                max: None,
+            },
+            zh,
+            en,
+        )
     }
 
     /// A date and time.
@@ -61,7 +99,11 @@ impl Field {
 
     /// Any number of `options`.
     pub fn multi_select(id: &str, zh: &str, en: &str, options: Vec<Choice>) -> Self {
-        let kind = FieldKind::MultiSelect { options, min_items: None, max_items: None };
+        let kind = FieldKind::MultiSelect {
+            options,
+            min_items: None,
+            max_items: None,
+        };
         Self::new(id, kind, zh, en)
     }
 
@@ -82,7 +124,11 @@ impl Field {
 
     /// A repeating group of `fields`.
     pub fn group(id: &str, zh: &str, en: &str, fields: Vec<Field>) -> Self {
-        let kind = FieldKind::Group { fields, min_items: None, max_items: None };
+        let kind = FieldKind::Group {
+            fields,
+            min_items: None,
+            max_items: None,
+        };
         Self::new(id, kind, zh, en)
     }
 
@@ -141,8 +187,15 @@ impl Field {
 
     /// Length bounds of a text field.
     pub fn length(mut self, lo: Option<u32>, hi: Option<u32>) -> Self {
-        if let FieldKind::Text { min_length, max_length, .. }
-        | FieldKind::LongText { min_length, max_length } = &mut self.kind
+        if let FieldKind::Text {
+            min_length,
+            max_length,
+            ..
+        }
+        | FieldKind::LongText {
+            min_length,
+            max_length,
+        } = &mut self.kind
         {
             (*min_length, *max_length) = (lo, hi);
         }
@@ -159,8 +212,16 @@ impl Field {
 
     /// Bounds on the number of rows of a group or chosen options of a multi-select.
     pub fn items(mut self, lo: Option<u32>, hi: Option<u32>) -> Self {
-        if let FieldKind::Group { min_items, max_items, .. }
-        | FieldKind::MultiSelect { min_items, max_items, .. } = &mut self.kind
+        if let FieldKind::Group {
+            min_items,
+            max_items,
+            ..
+        }
+        | FieldKind::MultiSelect {
+            min_items,
+            max_items,
+            ..
+        } = &mut self.kind
         {
             (*min_items, *max_items) = (lo, hi);
         }

@@ -26,9 +26,15 @@ fn lint_fields(fields: &[Field], outer: &[Field], path: &str, out: &mut Vec<Stri
             out.push(format!("{at}: duplicate field id"));
         }
         if let Some(c) = &f.visible_when {
-            let known = fields.iter().chain(outer).any(|o| o.id == c.field && o.id != f.id);
+            let known = fields
+                .iter()
+                .chain(outer)
+                .any(|o| o.id == c.field && o.id != f.id);
             if !known {
-                out.push(format!("{at}: visible_when names unknown field `{}`", c.field));
+                out.push(format!(
+                    "{at}: visible_when names unknown field `{}`",
+                    c.field
+                ));
             }
         }
         lint_kind(f, &at, fields, out);
@@ -37,18 +43,25 @@ fn lint_fields(fields: &[Field], outer: &[Field], path: &str, out: &mut Vec<Stri
 
 fn lint_kind(f: &Field, at: &str, siblings: &[Field], out: &mut Vec<String>) {
     let mut bounds = |lo: Option<f64>, hi: Option<f64>| {
-        if let (Some(lo), Some(hi)) = (lo, hi) {
-            if lo > hi {
-                out.push(format!("{at}: min is greater than max"));
-            }
+        if let (Some(lo), Some(hi)) = (lo, hi)
+            && lo > hi
+        {
+            out.push(format!("{at}: min is greater than max"));
         }
     };
     match &f.kind {
-        FieldKind::Text { min_length, max_length, pattern } => {
+        FieldKind::Text {
+            min_length,
+            max_length,
+            pattern,
+        } => {
             bounds(min_length.map(f64::from), max_length.map(f64::from));
             lint_pattern(pattern.as_deref(), at, out);
         }
-        FieldKind::LongText { min_length, max_length } => {
+        FieldKind::LongText {
+            min_length,
+            max_length,
+        } => {
             bounds(min_length.map(f64::from), max_length.map(f64::from));
         }
         FieldKind::Number { min, max, .. } => bounds(*min, *max),
@@ -72,7 +85,11 @@ fn lint_kind(f: &Field, at: &str, siblings: &[Field], out: &mut Vec<String>) {
                 }
             }
         }
-        FieldKind::Group { fields, min_items, max_items } => {
+        FieldKind::Group {
+            fields,
+            min_items,
+            max_items,
+        } => {
             bounds(min_items.map(f64::from), max_items.map(f64::from));
             lint_fields(fields, siblings, &format!("{at}/*"), out);
         }
@@ -83,10 +100,10 @@ fn lint_kind(f: &Field, at: &str, siblings: &[Field], out: &mut Vec<String>) {
 
 #[cfg(feature = "validate")]
 fn lint_pattern(pattern: Option<&str>, at: &str, out: &mut Vec<String>) {
-    if let Some(p) = pattern {
-        if let Err(e) = regex::Regex::new(p) {
-            out.push(format!("{at}: pattern does not compile: {e}"));
-        }
+    if let Some(p) = pattern
+        && let Err(e) = regex::Regex::new(p)
+    {
+        out.push(format!("{at}: pattern does not compile: {e}"));
     }
 }
 
@@ -109,7 +126,12 @@ mod tests {
         let p = lint(&form);
         assert_eq!(p.len(), 4, "{p:?}");
         let ok = FormDef::new("f", "表", "Form")
-            .field(Field::select("s", "选", "S", vec![Choice::new("x", "叉", "X")]))
+            .field(Field::select(
+                "s",
+                "选",
+                "S",
+                vec![Choice::new("x", "叉", "X")],
+            ))
             .field(Field::text("t", "文", "T").visible_when(Condition::equals("s", "x")));
         assert!(lint(&ok).is_empty());
     }

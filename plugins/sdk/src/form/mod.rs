@@ -40,7 +40,10 @@ pub struct Text {
 impl Text {
     /// Text from its two languages.
     pub fn new(zh: &str, en: &str) -> Self {
-        Self { zh: zh.into(), en: en.into() }
+        Self {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 }
 
@@ -61,7 +64,12 @@ pub struct FormDef {
 impl FormDef {
     /// An empty form.
     pub fn new(id: &str, title_zh: &str, title_en: &str) -> Self {
-        Self { id: id.into(), title: Text::new(title_zh, title_en), help: None, fields: Vec::new() }
+        Self {
+            id: id.into(),
+            title: Text::new(title_zh, title_en),
+            help: None,
+            fields: Vec::new(),
+        }
     }
 
     /// Adds a field.
@@ -225,7 +233,10 @@ pub struct Choice {
 impl Choice {
     /// An option.
     pub fn new(value: &str, zh: &str, en: &str) -> Self {
-        Self { value: value.into(), label: Text::new(zh, en) }
+        Self {
+            value: value.into(),
+            label: Text::new(zh, en),
+        }
     }
 }
 
@@ -259,17 +270,26 @@ pub enum Test {
 impl Condition {
     /// `field` equals `value`.
     pub fn equals(field: &str, value: impl Into<Value>) -> Self {
-        Self { field: field.into(), test: Test::Equals(value.into()) }
+        Self {
+            field: field.into(),
+            test: Test::Equals(value.into()),
+        }
     }
 
     /// `field` differs from `value`.
     pub fn not_equals(field: &str, value: impl Into<Value>) -> Self {
-        Self { field: field.into(), test: Test::NotEquals(value.into()) }
+        Self {
+            field: field.into(),
+            test: Test::NotEquals(value.into()),
+        }
     }
 
     /// `field` is one of `values`.
     pub fn one_of(field: &str, values: Vec<Value>) -> Self {
-        Self { field: field.into(), test: Test::In(values) }
+        Self {
+            field: field.into(),
+            test: Test::In(values),
+        }
     }
 
     /// Evaluates the condition against the value of its field (`None` when missing).

@@ -60,7 +60,12 @@ fn finding(ptr: &str, code: &str, zh: String, en: String) -> Finding {
 }
 
 fn type_error(f: &Field, ptr: &str, zh: &str, en: &str) -> Finding {
-    finding(ptr, "type", format!("「{}」应为{zh}", f.label.zh), format!("{} must be {en}", f.label.en))
+    finding(
+        ptr,
+        "type",
+        format!("「{}」应为{zh}", f.label.zh),
+        format!("{} must be {en}", f.label.en),
+    )
 }
 
 /// What a bound is on: (code suffix, Chinese noun, English noun).
@@ -80,29 +85,51 @@ fn bound<T: PartialOrd + std::fmt::Display>(
 ) {
     let (zh, en) = (&f.label.zh, &f.label.en);
     if let Some(lo) = lo.filter(|lo| v < *lo) {
-        let (z, e) = (format!("「{zh}」{wz}不得小于 {lo}"), format!("{en}{we} must be at least {lo}"));
+        let (z, e) = (
+            format!("「{zh}」{wz}不得小于 {lo}"),
+            format!("{en}{we} must be at least {lo}"),
+        );
         out.push(finding(ptr, &format!("min{suffix}"), z, e));
     }
     if let Some(hi) = hi.filter(|hi| v > *hi) {
-        let (z, e) = (format!("「{zh}」{wz}不得大于 {hi}"), format!("{en}{we} must be at most {hi}"));
+        let (z, e) = (
+            format!("「{zh}」{wz}不得大于 {hi}"),
+            format!("{en}{we} must be at most {hi}"),
+        );
         out.push(finding(ptr, &format!("max{suffix}"), z, e));
     }
 }
 
 fn check_value(f: &Field, v: &Value, ptr: &str, top: &Map<String, Value>, out: &mut Vec<Finding>) {
     match &f.kind {
-        FieldKind::Text { min_length, max_length, pattern } => {
-            let Some(s) = v.as_str() else { return out.push(type_error(f, ptr, "文本", "text")) };
+        FieldKind::Text {
+            min_length,
+            max_length,
+            pattern,
+        } => {
+            let Some(s) = v.as_str() else {
+                return out.push(type_error(f, ptr, "文本", "text"));
+            };
             check_length(f, ptr, s, (*min_length, *max_length), out);
             if let Some(p) = pattern {
                 let ok = regex::Regex::new(&format!("^(?:{p})$")).is_ok_and(|re| re.is_match(s));
                 if !ok {
-                    out.push(finding(ptr, "pattern", format!("「{}」格式不正确", f.label.zh), format!("{} is not in the expected format", f.label.en)));
+                    out.push(finding(
+                        ptr,
+                        "pattern",
+                        format!("「{}」格式不正确", f.label.zh),
+                        format!("{} is not in the expected format", f.label.en),
+                    ));
                 }
             }
         }
-        FieldKind::LongText { min_length, max_length } => {
-            let Some(s) = v.as_str() else { return out.push(type_error(f, ptr, "文本", "text")) };
+        FieldKind::LongText {
+            min_length,
+            max_length,
+        } => {
+            let Some(s) = v.as_str() else {
+                return out.push(type_error(f, ptr, "文本", "text"));
+            };
             check_length(f, ptr, s, (*min_length, *max_length), out);
         }
         FieldKind::Number { min, max, .. } => match v.as_f64() {
@@ -115,14 +142,29 @@ fn check_value(f: &Field, v: &Value, ptr: &str, top: &Map<String, Value>, out: &
         },
         FieldKind::Date { min, max } => match v.as_str().and_then(parse_date) {
             Some(d) => {
-                let lim = (min.as_deref().and_then(parse_date), max.as_deref().and_then(parse_date));
+                let lim = (
+                    min.as_deref().and_then(parse_date),
+                    max.as_deref().and_then(parse_date),
+                );
                 bound(f, ptr, d, lim, VALUE, out);
             }
-            None => out.push(type_error(f, ptr, "日期（YYYY-MM-DD）", "a date (YYYY-MM-DD)")),
+            None => out.push(type_error(
+                f,
+                ptr,
+                "日期（YYYY-MM-DD）",
+                "a date (YYYY-MM-DD)",
+            )),
         },
         FieldKind::Datetime => {
-            if v.as_str().is_none_or(|s| DateTime::parse_from_rfc3339(s).is_err()) {
-                out.push(type_error(f, ptr, "日期时间（RFC 3339）", "a date and time (RFC 3339)"));
+            if v.as_str()
+                .is_none_or(|s| DateTime::parse_from_rfc3339(s).is_err())
+            {
+                out.push(type_error(
+                    f,
+                    ptr,
+                    "日期时间（RFC 3339）",
+                    "a date and time (RFC 3339)",
+                ));
             }
         }
         FieldKind::Boolean => {
@@ -134,8 +176,14 @@ fn check_value(f: &Field, v: &Value, ptr: &str, top: &Map<String, Value>, out: &
             Some(s) if is_option(options, s) => {}
             _ => out.push(not_an_option(f, ptr)),
         },
-        FieldKind::MultiSelect { options, min_items, max_items } => {
-            let Some(items) = v.as_array() else { return out.push(type_error(f, ptr, "选项列表", "a list of options")) };
+        FieldKind::MultiSelect {
+            options,
+            min_items,
+            max_items,
+        } => {
+            let Some(items) = v.as_array() else {
+                return out.push(type_error(f, ptr, "选项列表", "a list of options"));
+            };
             check_items(f, ptr, items.len(), (*min_items, *max_items), out);
             for (i, item) in items.iter().enumerate() {
                 let dup = items[..i].contains(item);
@@ -149,14 +197,30 @@ fn check_value(f: &Field, v: &Value, ptr: &str, top: &Map<String, Value>, out: &
                 out.push(type_error(f, ptr, "标识（文本）", "an id (text)"));
             }
         }
-        FieldKind::Group { fields, min_items, max_items } => {
-            let Some(rows) = v.as_array() else { return out.push(type_error(f, ptr, "表格（行的列表）", "a table (a list of rows)")) };
+        FieldKind::Group {
+            fields,
+            min_items,
+            max_items,
+        } => {
+            let Some(rows) = v.as_array() else {
+                return out.push(type_error(
+                    f,
+                    ptr,
+                    "表格（行的列表）",
+                    "a table (a list of rows)",
+                ));
+            };
             check_items(f, ptr, rows.len(), (*min_items, *max_items), out);
             for (i, row) in rows.iter().enumerate() {
                 let at = format!("{ptr}/{i}");
                 match row.as_object() {
                     Some(obj) => check_fields(fields, obj, top, &at, out),
-                    None => out.push(type_error(f, &at, "表格中的一行（对象）", "a row (an object)")),
+                    None => out.push(type_error(
+                        f,
+                        &at,
+                        "表格中的一行（对象）",
+                        "a row (an object)",
+                    )),
                 }
             }
         }
@@ -172,15 +236,32 @@ fn is_option(options: &[Choice], s: &str) -> bool {
 }
 
 fn not_an_option(f: &Field, ptr: &str) -> Finding {
-    finding(ptr, "option", format!("「{}」的取值不在可选项中", f.label.zh), format!("{} has a value that is not one of its options", f.label.en))
+    finding(
+        ptr,
+        "option",
+        format!("「{}」的取值不在可选项中", f.label.zh),
+        format!("{} has a value that is not one of its options", f.label.en),
+    )
 }
 
-fn check_length(f: &Field, ptr: &str, s: &str, lim: (Option<u32>, Option<u32>), out: &mut Vec<Finding>) {
+fn check_length(
+    f: &Field,
+    ptr: &str,
+    s: &str,
+    lim: (Option<u32>, Option<u32>),
+    out: &mut Vec<Finding>,
+) {
     let n = u32::try_from(s.chars().count()).unwrap_or(u32::MAX);
     bound(f, ptr, n, lim, LENGTH, out);
 }
 
-fn check_items(f: &Field, ptr: &str, n: usize, lim: (Option<u32>, Option<u32>), out: &mut Vec<Finding>) {
+fn check_items(
+    f: &Field,
+    ptr: &str,
+    n: usize,
+    lim: (Option<u32>, Option<u32>),
+    out: &mut Vec<Finding>,
+) {
     let n = u32::try_from(n).unwrap_or(u32::MAX);
     bound(f, ptr, n, lim, ITEMS, out);
 }

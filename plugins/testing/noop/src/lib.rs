@@ -28,7 +28,11 @@ impl Plugin for Noop {
         }
     }
 
-    fn check(_ctx: &Context<'_>, _check_id: &str, _input: &Value) -> Result<Vec<Finding>, CallError> {
+    fn check(
+        _ctx: &Context<'_>,
+        _check_id: &str,
+        _input: &Value,
+    ) -> Result<Vec<Finding>, CallError> {
         Ok(Vec::new())
     }
 }

@@ -1,0 +1,1 @@
+//! `anjuan plugin ...` commands.

@@ -1,0 +1,89 @@
+//! Interface versions: which plugins this host accepts, and reading the version a
+//! component declares in its `anjuan:interface-version` custom section.
+//!
+//! Policy (docs/plugins.md): before 1.0 the minor number acts as the major one. This host
+//! implements [`HOST_INTERFACE`]; it accepts plugins built against the same `0.MINOR` line
+//! with a patch up to its own (older patches only add nothing a plugin could miss), and
+//! from 1.0 on the same major with a minor up to its own.
+
+use anjuan_plugin_sdk::{INTERFACE_SECTION, INTERFACE_VERSION};
+use wasmparser::{Parser, Payload};
+
+/// The interface version this host implements (`plugins/wit/<version>/`).
+pub const HOST_INTERFACE: &str = INTERFACE_VERSION;
+
+/// A `MAJOR.MINOR.PATCH` version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version {
+    /// Major.
+    pub major: u64,
+    /// Minor.
+    pub minor: u64,
+    /// Patch.
+    pub patch: u64,
+}
+
+impl Version {
+    /// Parses `MAJOR.MINOR.PATCH` (no pre-release or build suffix).
+    pub fn parse(s: &str) -> Option<Version> {
+        let mut it = s.trim().split('.').map(|p| p.parse::<u64>().ok());
+        let v = Version {
+            major: it.next()??,
+            minor: it.next()??,
+            patch: it.next()??,
+        };
+        it.next().is_none().then_some(v)
+    }
+}
+
+/// What this host accepts, for messages: `0.1.x (up to 0.1.0)`.
+pub fn accepted_range() -> String {
+    match Version::parse(HOST_INTERFACE) {
+        Some(h) if h.major == 0 => format!("0.{}.x (up to {HOST_INTERFACE})", h.minor),
+        Some(h) => format!("{}.x (up to {HOST_INTERFACE})", h.major),
+        None => HOST_INTERFACE.to_string(),
+    }
+}
+
+/// Whether a plugin declaring `declared` can run on this host.
+pub fn is_supported(declared: &str) -> bool {
+    let (Some(h), Some(p)) = (Version::parse(HOST_INTERFACE), Version::parse(declared)) else {
+        return false;
+    };
+    if h.major == 0 {
+        p.major == 0 && p.minor == h.minor && p.patch <= h.patch
+    } else {
+        p.major == h.major && (p.minor, p.patch) <= (h.minor, h.patch)
+    }
+}
+
+/// The interface version stamped into a component's custom section (searched in nested
+/// core modules too), or `None` when there is none.
+pub fn read_section(wasm: &[u8]) -> Result<Option<String>, String> {
+    for payload in Parser::new(0).parse_all(wasm) {
+        if let Payload::CustomSection(reader) = payload.map_err(|e| e.to_string())?
+            && reader.name() == INTERFACE_SECTION
+        {
+            let text = std::str::from_utf8(reader.data())
+                .map_err(|_| "interface-version section is not UTF-8".to_string())?;
+            return Ok(Some(text.trim_end_matches('\0').trim().to_string()));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_same_line_up_to_the_host_patch() {
+        assert!(is_supported("0.1.0"));
+        assert!(!is_supported("0.2.0"));
+        assert!(!is_supported("0.3.0"));
+        assert!(!is_supported("0.1.1"), "newer than the host");
+        assert!(!is_supported("1.0.0"));
+        assert!(!is_supported("zero"));
+        assert_eq!(accepted_range(), "0.1.x (up to 0.1.0)");
+    }
+}

@@ -1,0 +1,99 @@
+//! The compile cache survives restarts; reload swaps plugins while calls keep working.
+
+use crate::common::{env, host_with, install};
+use anjuan_plugin_host::MemoryServices;
+use serde_json::json;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+#[test]
+fn a_second_start_loads_compiled_code_from_the_cache() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let cache = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for n in ["noop", "probe"] {
+        install(n, n, dir.path(), |m| m);
+    }
+    let first = host_with(Some(cache.path()), Arc::new(MemoryServices::new()));
+    assert_eq!(first.load_dir(dir.path()).loaded.len(), 2);
+    assert_eq!(
+        (first.stats().compilations, first.stats().cache_hits),
+        (2, 0)
+    );
+    drop(first);
+
+    let second = host_with(Some(cache.path()), Arc::new(MemoryServices::new()));
+    assert_eq!(second.load_dir(dir.path()).loaded.len(), 2);
+    assert_eq!(
+        (second.stats().compilations, second.stats().cache_hits),
+        (0, 2)
+    );
+    assert!(second.check("noop", "pass", &env("p"), &json!({})).is_ok());
+
+    // A damaged artefact is detected and recompiled, never loaded.
+    for entry in std::fs::read_dir(cache.path())
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        std::fs::write(entry.path(), b"garbage that is not a compiled component")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let third = host_with(Some(cache.path()), Arc::new(MemoryServices::new()));
+    assert_eq!(third.load_dir(dir.path()).loaded.len(), 2);
+    assert_eq!(third.stats().compilations, 2);
+}
+
+#[test]
+fn reload_picks_up_a_changed_plugin_while_calls_keep_working() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    install("probe", "probe", dir.path(), |m| m);
+    let host = Arc::new(host_with(None, Arc::new(MemoryServices::new())));
+    assert!(host.load_dir(dir.path()).failed.is_empty());
+    assert_eq!(host.plugins()[0].version, "0.1.0");
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let calls = Arc::new(AtomicU64::new(0));
+    let workers: Vec<_> = (0..2)
+        .map(|_| {
+            let (host, stop, calls) = (Arc::clone(&host), Arc::clone(&stop), Arc::clone(&calls));
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let r = host.check("probe", "echo", &env("p"), &json!({"keep": 1}));
+                    let code = r
+                        .map(|r| r.findings[0].code.clone())
+                        .unwrap_or_else(|e| panic!("call failed during reload: {e}"));
+                    assert!(code == "echo" || code == "v2");
+                    calls.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    while calls.load(Ordering::Relaxed) < 20 {
+        std::thread::yield_now();
+    }
+    install("probe-v2", "probe", dir.path(), |m| m);
+    let report = host.reload();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let after = calls.load(Ordering::Relaxed);
+    while calls.load(Ordering::Relaxed) < after + 20 {
+        std::thread::yield_now();
+    }
+    stop.store(true, Ordering::Relaxed);
+    for w in workers {
+        w.join().unwrap_or_else(|_| panic!("a worker failed"));
+    }
+    assert_eq!(host.plugins()[0].version, "0.2.0");
+    let r = host
+        .check("probe", "echo", &env("p"), &json!({}))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (r.findings[0].code.as_str(), r.plugin.version.as_str()),
+        ("v2", "0.2.0")
+    );
+
+    // A broken upgrade keeps the previous build in service.
+    std::fs::write(dir.path().join("probe.wasm"), b"not wasm").unwrap_or_else(|e| panic!("{e}"));
+    let report = host.reload();
+    assert_eq!(report.kept_previous, vec!["probe".to_string()]);
+    assert!(host.check("probe", "echo", &env("p"), &json!({})).is_ok());
+}

@@ -1,0 +1,36 @@
+//! Bad test plugin: `check` panics.
+
+use anjuan_plugin_sdk::{CallError, Context, Description, Finding, FormDef, Item, Plugin, Value};
+
+/// The plugin.
+pub struct Bad;
+
+impl Plugin for Bad {
+    fn describe() -> Description {
+        Description {
+            id: "bad-panic".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            interface_version: String::new(),
+            title_zh: "坏插件".into(),
+            title_en: "Bad plugin".into(),
+            forms: vec![Item::new("f", "表", "Form")],
+            checks: vec![Item::new("run", "运行", "Run")],
+            derived_fields: vec![],
+        }
+    }
+
+    fn form(_ctx: &Context<'_>, _form_id: &str) -> Result<FormDef, CallError> {
+        Ok(FormDef::new("f", "表", "Form"))
+    }
+
+    fn check(
+        _ctx: &Context<'_>,
+        _check_id: &str,
+        input: &Value,
+    ) -> Result<Vec<Finding>, CallError> {
+        let sample = input.get("sample").and_then(Value::as_i64).unwrap_or(42);
+        panic!("boom: sample {sample} is missing")
+    }
+}
+
+anjuan_plugin_sdk::export_plugin!(Bad);
