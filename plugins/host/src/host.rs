@@ -342,6 +342,7 @@ fn wit_envelope(e: &Envelope) -> WitEnvelope {
         programme: e.programme.clone(),
         case_type: e.case_type.clone(),
         case_number: e.case_number.clone(),
+        parent_id: e.parent_id.clone(),
         state: e.state.clone(),
         action: e.action.clone(),
         actor_id: e.actor_id.clone(),

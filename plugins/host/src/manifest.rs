@@ -11,11 +11,11 @@
 //!
 //! [counts.batches-in-plan-from-business]
 //! case_type = "sampled-batch"
-//! params = { plan = "/plan_id", business = "/business/credit_code" }
+//! params = { plan = "@parent", business = "/business_credit_code" }
 //!
 //! [checks.max-batches-per-business]
 //! on_failure = "block"    # or "warn"
-//! reads = ["/plan_id", "/business/credit_code"]
+//! reads = ["/business_credit_code"]
 //!
 //! [derive]
 //! reads = ["/floors"]
@@ -63,9 +63,13 @@ pub struct CountQuery {
     pub description: String,
     /// The case type counted.
     pub case_type: String,
-    /// Parameter name → JSON Pointer into the counted cases' data that must equal it.
+    /// Parameter name → where the counted cases must hold the parameter's value: a JSON
+    /// Pointer into their data, or [`PARENT`] for their parent case's id.
     pub params: BTreeMap<String, String>,
 }
+
+/// The `params` target meaning "the counted case's parent case id".
+pub const PARENT: &str = "@parent";
 
 /// How a check is run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,9 +136,10 @@ impl Manifest {
             return Err(format!("derive: `{p}` is not a JSON Pointer"));
         }
         for (name, q) in &self.counts {
-            if let Some(p) = q.params.values().find(|p| bad(p) || p.is_empty()) {
+            let bad_target = |p: &&String| p.as_str() != PARENT && (bad(p) || p.is_empty());
+            if let Some(p) = q.params.values().find(bad_target) {
                 return Err(format!(
-                    "count `{name}`: `{p}` is not a JSON Pointer to a field"
+                    "count `{name}`: `{p}` is neither a JSON Pointer to a field nor `{PARENT}`"
                 ));
             }
         }

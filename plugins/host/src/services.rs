@@ -18,8 +18,9 @@ pub struct CountRequest<'a> {
     pub query: &'a str,
     /// Case type counted.
     pub case_type: &'a str,
-    /// (JSON Pointer into the counted case's data, value it must equal), from the
-    /// manifest's `params` and the plugin's arguments.
+    /// (JSON Pointer into the counted case's data — or `@parent` for the counted case's
+    /// parent id — and the value it must equal), from the manifest's `params` and the
+    /// plugin's arguments.
     pub filters: Vec<(&'a str, Value)>,
     /// The plugin's arguments as passed (a JSON object).
     pub params: &'a Value,

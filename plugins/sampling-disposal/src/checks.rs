@@ -1,8 +1,9 @@
-//! Programme checks.
+//! Programme checks. Field pointers follow `workflows/sampling-disposal/workflow.yaml`.
 
+use anjuan_plugin_sdk::chrono::DateTime;
 use anjuan_plugin_sdk::{CallError, Context, DataExt, Finding, Value, json};
 
-/// 同一被抽样单位在同一抽检计划中不超过6批次 (source work plan).
+/// 同一经营企业每批不得超过6个批次 (source work plan).
 pub const MAX_BATCHES_PER_BUSINESS: u64 = 6;
 
 /// The count query declared in plugin.toml for the batch rule.
@@ -10,29 +11,28 @@ pub fn batches_query() -> &'static str {
     "batches-in-plan-from-business"
 }
 
-/// At most [`MAX_BATCHES_PER_BUSINESS`] sampled batches from one business in one plan.
+/// `max-batches-per-business`: at most [`MAX_BATCHES_PER_BUSINESS`] sampled batches from
+/// one business (by credit code) in one sampling plan (the batch's parent case).
 ///
-/// Reads `/plan_id` and `/business/credit_code`. The count query counts the batches
-/// already recorded; when the case does not exist yet (empty `state` in the envelope)
-/// this batch is one more. The sixth batch passes with a warning; a seventh is refused.
+/// The count query counts the batches already recorded; when the case does not exist yet
+/// (empty `state`) this batch is one more. The sixth passes with a warning; a seventh is
+/// refused. A batch filed under no plan has nothing to count against.
 pub fn max_batches_per_business(
     ctx: &Context<'_>,
     input: &Value,
 ) -> Result<Vec<Finding>, CallError> {
     let (Some(plan), Some(business)) = (
-        input.str_at("/plan_id"),
-        input.str_at("/business/credit_code"),
+        ctx.envelope().parent_id.as_deref(),
+        input.str_at("/business_credit_code"),
     ) else {
-        // Missing fields are the form validator's business; nothing to count yet.
         return Ok(Vec::new());
     };
     let recorded = ctx.count(
         batches_query(),
         &json!({ "plan": plan, "business": business }),
     )?;
-    let this_one = u64::from(ctx.envelope().state.is_empty());
-    let total = recorded + this_one;
-    let field = "/business/credit_code";
+    let total = recorded + u64::from(ctx.envelope().state.is_empty());
+    let field = "/business_credit_code";
     Ok(if total > MAX_BATCHES_PER_BUSINESS {
         vec![Finding::error(
             field,
@@ -60,103 +60,92 @@ pub fn max_batches_per_business(
 
 /// The items a sampling record must carry (抽样单不得漏项), as (pointer, 中文, English).
 pub const REQUIRED_ITEMS: &[(&str, &str, &str)] = &[
-    ("/sampling_record/sample_name", "样品名称", "sample name"),
+    ("/product", "样品名称", "product name"),
+    ("/category", "类别", "category"),
+    ("/business_name", "被抽样单位名称", "business name"),
     (
-        "/sampling_record/specification",
-        "规格型号",
-        "specification",
-    ),
-    ("/sampling_record/quantity", "抽样数量", "quantity"),
-    ("/sampling_record/quantity_unit", "数量单位", "unit"),
-    ("/sampling_record/sampled_on", "抽样日期", "sampling date"),
-    (
-        "/sampling_record/sampling_site",
-        "抽样地点",
-        "sampling site",
-    ),
-    (
-        "/sampling_record/business/name",
-        "被抽样单位名称",
-        "business name",
-    ),
-    (
-        "/sampling_record/business/address",
-        "被抽样单位地址",
-        "business address",
-    ),
-    (
-        "/sampling_record/business/credit_code",
+        "/business_credit_code",
         "统一社会信用代码",
         "unified social credit code",
     ),
+    ("/business_address", "被抽样单位地址", "business address"),
+    ("/business_format", "业态", "business format"),
+    ("/samplers", "抽样人员", "samplers"),
     (
-        "/sampling_record/business_signed",
-        "被抽样单位签字",
-        "business signature",
+        "/advance_notice_given",
+        "是否事先通知",
+        "whether the business was told in advance",
     ),
+    ("/sampled_on", "抽样日期", "sampling date"),
+    ("/market_office", "属地市场所", "market office"),
 ];
 
-/// A sampling record with any required item missing is refused, each gap named.
-/// Labelled products (not `/sampling_record/bulk`) also need the manufacturer's name and
-/// address and a batch number or production date; two samplers must sign.
+/// `sampling-record-complete`: a sampling record with any required item missing is
+/// refused, each gap named at its field.
 pub fn sampling_record_complete(input: &Value) -> Vec<Finding> {
-    let missing = |ptr: &str, zh: &str, en: &str| {
-        Finding::error(
-            ptr,
-            "missing-item",
-            &format!("抽样单缺少「{zh}」，不得漏项"),
-            &format!("The sampling record lacks the {en}"),
-        )
-    };
-    let mut out: Vec<Finding> = REQUIRED_ITEMS
+    REQUIRED_ITEMS
         .iter()
-        .filter(|(ptr, ..)| input.is_blank_at(ptr) || input.bool_at(ptr) == Some(false))
-        .map(|(ptr, zh, en)| missing(ptr, zh, en))
-        .collect();
-    if input.bool_at("/sampling_record/bulk") != Some(true) {
-        for (ptr, zh, en) in [
-            (
-                "/sampling_record/manufacturer/name",
-                "标称生产者名称",
-                "manufacturer's name",
-            ),
-            (
-                "/sampling_record/manufacturer/address",
-                "标称生产者地址",
-                "manufacturer's address",
-            ),
-        ] {
-            if input.is_blank_at(ptr) {
-                out.push(missing(ptr, zh, en));
-            }
-        }
-        if input.is_blank_at("/sampling_record/batch_no")
-            && input.is_blank_at("/sampling_record/production_date")
-        {
-            out.push(missing(
-                "/sampling_record/batch_no",
-                "生产批号或生产日期",
-                "batch number or production date",
-            ));
-        }
-    }
-    let signed = input
-        .array_at("/sampling_record/samplers")
+        .filter(|(ptr, ..)| input.is_blank_at(ptr))
+        .map(|(ptr, zh, en)| {
+            Finding::error(
+                ptr,
+                "missing-item",
+                &format!("抽样单缺少「{zh}」，不得漏项"),
+                &format!("The sampling record lacks the {en}"),
+            )
+        })
+        .collect()
+}
+
+/// `samplers-at-least-two`: sampling on site is done by at least two regulators.
+pub fn samplers_at_least_two(input: &Value) -> Vec<Finding> {
+    let regulators = input
+        .array_at("/samplers")
         .map(|s| {
             s.iter()
-                .filter(|p| !p.is_blank_at("/name") && !p.is_blank_at("/badge"))
+                .filter(|p| p.bool_at("/is_regulator") == Some(true) && !p.is_blank_at("/person"))
                 .count()
         })
         .unwrap_or(0);
-    if signed < 2 {
-        out.push(Finding::error(
-            "/sampling_record/samplers",
-            "too-few-samplers",
-            "抽样须由不少于2名执法人员实施并签字",
-            "Sampling must be done and signed by at least two officers",
-        ));
+    if regulators >= 2 {
+        return Vec::new();
     }
-    out
+    vec![Finding::error(
+        "/samplers",
+        "too-few-regulators",
+        &format!("现场抽样须有不少于2名监管人员参与（现有 {regulators} 名）"),
+        &format!(
+            "At least two regulators must take part in on-site sampling ({regulators} recorded)"
+        ),
+    )]
+}
+
+/// `start-disposal`: a high-risk or seriously hazardous item must be started within 24
+/// hours of the notice; a later start goes ahead (the work must be done) but is recorded
+/// with a warning, next to the deadline breach the workflow records.
+pub fn start_disposal(ctx: &Context<'_>, input: &Value) -> Vec<Finding> {
+    let urgent =
+        input.bool_at("/high_risk") == Some(true) || input.bool_at("/serious_hazard") == Some(true);
+    let received = input
+        .str_at("/notice_received_at")
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok());
+    let (true, Some(received), Some(now)) = (urgent, received, ctx.envelope().now()) else {
+        return Vec::new();
+    };
+    let hours = (now - received).num_hours();
+    if hours < 24 {
+        return Vec::new();
+    }
+    vec![Finding::warning(
+        "/notice_received_at",
+        "started-late",
+        &format!(
+            "高风险或可能严重危害健康的不合格食品应在24小时内启动核查处置，本案在收到通知 {hours} 小时后启动"
+        ),
+        &format!(
+            "High-risk items must be started within 24 hours of the notice; this one starts {hours} hours after it"
+        ),
+    )]
 }
 
 #[cfg(test)]

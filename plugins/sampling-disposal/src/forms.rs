@@ -1,80 +1,118 @@
-//! Form definitions.
+//! Form definitions. Field ids are the case-data keys declared in
+//! `workflows/sampling-disposal/workflow.yaml`.
 
 use anjuan_plugin_sdk::{Choice, Condition, Field, FormDef};
 
-/// 启动核查处置: what the inspector records when disposal starts.
+/// 启动核查处置: what the inspector records when disposal of a non-conforming sample starts.
 pub fn start_disposal() -> FormDef {
     let measures = vec![
         Choice::new("seal", "查封扣押", "Seal and seize"),
-        Choice::new("stop-sale", "责令停止销售", "Order sales stopped"),
+        Choice::new("stop-sale", "责令停止销售", "Stop sale"),
         Choice::new("recall", "召回", "Recall"),
-        Choice::new("off-shelf", "下架", "Take off the shelves"),
-        Choice::new("stop-production", "责令停产", "Order production stopped"),
+        Choice::new("removal-from-shelves", "下架", "Remove from shelves"),
+        Choice::new("destruction", "销毁", "Destroy"),
     ];
     FormDef::new("start-disposal", "启动核查处置", "Start disposal")
-        .help("收到不合格检验报告后启动核查处置；高风险或可能对身体健康和生命安全造成严重危害的，应在24小时内启动。",
-              "Start disposal once the non-conforming report is received; within 24 hours when the item is high-risk or may seriously endanger health.")
-        .field(Field::text("notice_no", "不合格通知书编号", "Notice number").required().length(None, Some(64)))
-        .field(Field::date("report_issued_on", "检验报告签发日期", "Report issued on").required())
-        .field(Field::datetime("received_at", "收到时间", "Received at").required())
-        .field(Field::text("product_name", "样品名称", "Product").required())
-        .field(Field::text("hazard_item", "不合格项目", "Non-conforming item").required())
-        .field(Field::boolean("high_risk", "高风险或可能严重危害健康", "High risk or may seriously endanger health").required().default_value(false))
-        .field(Field::long_text("risk_reason", "风险说明", "Risk explanation").required().visible_when(Condition::equals("high_risk", true)))
-        .field(Field::multi_select("measures", "控制措施", "Control measures", measures).required())
-        .field(Field::user("inspector", "核查人员", "Inspector").required())
-        .field(Field::file("notice_file", "不合格通知书", "Notice document"))
+        .help(
+            "收到不合格检验报告后启动核查处置；高风险或可能对身体健康和生命安全造成严重危害的，应在24小时内启动。",
+            "Start disposal once the non-conforming report is received; within 24 hours when the item is high-risk or may seriously endanger health.",
+        )
+        .field(Field::user("inspector", "核查处置责任人", "Inspector in charge").required())
+        .field(Field::boolean("high_risk", "高风险限时限报", "High-risk, time-limited").required())
+        .field(
+            Field::boolean("serious_hazard", "可能严重危害健康和生命安全", "May seriously endanger health or life")
+                .required(),
+        )
+        .field(
+            Field::multi_select("control_measures", "产品控制措施", "Product control", measures)
+                .visible_when(Condition::equals("serious_hazard", true))
+                .required()
+                .help("可能严重危害健康的，启动时即采取控制措施。", "Control the product at once when it may seriously endanger health."),
+        )
+        .field(Field::number("controlled_quantity", "控制数量", "Quantity controlled").range(Some(0.0), None))
+        .field(Field::long_text("dossier_note", "案卷说明", "Dossier note").length(None, Some(2000)))
 }
 
-/// 抽样单: the sampling record; `sampling-record-complete` refuses one with a gap.
+/// 抽样单: the sampling record of a sampled batch.
 pub fn sampling_record() -> FormDef {
-    let row = |id: &str, zh: &str, en: &str| Field::text(id, zh, en).required();
-    FormDef::new("sampling-record", "抽样单", "Sampling record")
-        .field(Field::text("plan_id", "抽检计划", "Sampling plan").required())
-        .field(Field::text("sample_name", "样品名称", "Sample name").required())
-        .field(Field::text("specification", "规格型号", "Specification").required())
-        .field(Field::text("batch_no", "生产批号", "Batch number"))
-        .field(Field::date(
-            "production_date",
-            "生产日期",
-            "Production date",
-        ))
-        .field(
-            Field::number("quantity", "抽样数量", "Quantity")
-                .required()
-                .range(Some(0.0), None),
-        )
-        .field(Field::text("quantity_unit", "数量单位", "Unit").required())
-        .field(Field::date("sampled_on", "抽样日期", "Sampled on").required())
-        .field(Field::text("sampling_site", "抽样地点", "Sampling site").required())
-        .field(Field::text("business_format", "业态", "Business format"))
-        .field(Field::boolean(
-            "geographical_indication",
+    let formats = [
+        ("wholesale-market", "批发市场", "Wholesale market"),
+        ("farmers-market", "农贸市场", "Farmers' market"),
+        ("supermarket", "商场超市", "Supermarket"),
+        ("small-shop", "小食杂店", "Small shop"),
+        ("school-canteen", "学校食堂", "School canteen"),
+        ("kindergarten-canteen", "幼儿园食堂", "Kindergarten canteen"),
+        ("central-kitchen", "中央厨房", "Central kitchen"),
+        (
+            "group-meal-distributor",
+            "集体用餐配送单位",
+            "Group-meal distributor",
+        ),
+        ("tourist-catering", "旅游景区餐饮", "Tourist-site catering"),
+        ("restaurant", "餐馆", "Restaurant"),
+        ("producer", "生产企业", "Producer"),
+        ("small-workshop", "小作坊", "Small workshop"),
+        ("online", "网络销售", "Online"),
+    ];
+    let categories = [
+        ("agricultural", "食用农产品", "Agricultural products"),
+        ("catering-food", "餐饮食品", "Catering food"),
+        ("catering-utensil", "餐饮具", "Catering utensils"),
+        ("city-special", "地方特色食品", "Local speciality"),
+        ("salt", "食盐", "Salt"),
+    ];
+    let opts = |list: &[(&str, &str, &str)]| {
+        list.iter()
+            .map(|(v, z, e)| Choice::new(v, z, e))
+            .collect::<Vec<_>>()
+    };
+    let marks = vec![
+        Choice::new(
+            "geographic-indication",
             "地理标志产品",
-            "Geographical indication",
-        ))
-        .field(Field::boolean("organic", "有机产品", "Organic"))
+            "Geographic indication",
+        ),
+        Choice::new("organic", "有机产品", "Organic"),
+    ];
+    let sampler = vec![
+        Field::user("person", "人员", "Person").required(),
+        Field::boolean("is_regulator", "监管人员", "Regulator").required(),
+    ];
+    FormDef::new("sampling-record", "抽样单", "Sampling record")
+        .field(Field::text("product", "样品名称", "Product").required())
+        .field(Field::select("category", "类别", "Category", opts(&categories)).required())
+        .field(Field::text("business_name", "被抽样单位", "Business sampled").required())
         .field(
-            Field::group(
-                "samplers",
-                "抽样人员",
-                "Samplers",
-                vec![
-                    row("name", "姓名", "Name"),
-                    row("badge", "执法证号", "Badge"),
-                ],
-            )
-            .required()
-            .items(Some(2), None),
+            Field::text("business_credit_code", "统一社会信用代码", "Credit code")
+                .required()
+                .pattern("[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"),
+        )
+        .field(Field::text("business_address", "地址", "Address").required())
+        .field(
+            Field::select("business_format", "业态", "Business format", opts(&formats)).required(),
+        )
+        .field(Field::multi_select(
+            "special_marks",
+            "地理标志/有机认证",
+            "Geographic indication / organic",
+            marks,
+        ))
+        .field(
+            Field::group("samplers", "抽样人员", "Samplers", sampler)
+                .required()
+                .items(Some(2), None),
         )
         .field(
             Field::boolean(
-                "business_signed",
-                "被抽样单位签字",
-                "Signed by the business",
+                "advance_notice_given",
+                "抽样前曾通知被抽样单位",
+                "Business told in advance",
             )
-            .required(),
+            .required()
+            .default_value(false),
         )
+        .field(Field::date("sampled_on", "抽样日期", "Sampled on").required())
+        .field(Field::org_unit("market_office", "属地市场所", "Market office").required())
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 //! # Layout
 //! - `forms`: `start-disposal` (核查处置启动) and `sampling-record` (抽样单).
 //! - `checks`: `max-batches-per-business` (one business gives at most 6 batches to a
-//!   plan, through the declared count query) and `sampling-record-complete` (a sampling
-//!   record with any required item missing is refused: 不得漏项).
+//!   plan, through the declared count query), `sampling-record-complete` (a sampling
+//!   record with any required item missing is refused: 不得漏项),
+//!   `samplers-at-least-two` (two regulators sample on site) and `start-disposal` (a
+//!   high-risk item started after 24 hours is recorded as late).
 
 mod checks;
 mod forms;
@@ -40,6 +42,16 @@ impl Plugin for SamplingDisposal {
                     "抽样单不得漏项",
                     "Sampling record complete",
                 ),
+                Item::new(
+                    "samplers-at-least-two",
+                    "不少于2名监管人员抽样",
+                    "At least two regulators sample",
+                ),
+                Item::new(
+                    "start-disposal",
+                    "24小时内启动核查处置",
+                    "Started within 24 hours when urgent",
+                ),
             ],
             derived_fields: vec![],
         }
@@ -57,9 +69,27 @@ impl Plugin for SamplingDisposal {
         match check_id {
             "max-batches-per-business" => checks::max_batches_per_business(ctx, input),
             "sampling-record-complete" => Ok(checks::sampling_record_complete(input)),
+            "samplers-at-least-two" => Ok(checks::samplers_at_least_two(input)),
+            "start-disposal" => Ok(checks::start_disposal(ctx, input)),
             other => Err(CallError::UnknownId(other.into())),
         }
     }
 }
 
 anjuan_plugin_sdk::export_plugin!(SamplingDisposal);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The host refuses a plugin whose manifest and description disagree; catch it here.
+    #[test]
+    fn every_described_check_has_a_manifest_entry() {
+        let manifest = include_str!("../plugin.toml");
+        let checks = SamplingDisposal::describe().checks;
+        for c in &checks {
+            assert!(manifest.contains(&format!("[checks.{}]", c.id)), "{}", c.id);
+        }
+        assert_eq!(manifest.matches("[checks.").count(), checks.len());
+    }
+}

@@ -18,6 +18,8 @@ pub struct Envelope {
     pub case_type: String,
     /// Human case number, e.g. `CJ-2026-000123`; empty before the case exists.
     pub case_number: String,
+    /// The parent case's id (a batch's sampling plan, a hazard's building), if any.
+    pub parent_id: Option<String>,
     /// Current state; empty before the case exists.
     pub state: String,
     /// The action being taken, when there is one.
@@ -43,6 +45,7 @@ impl Envelope {
             programme: programme.into(),
             case_type: case_type.into(),
             case_number: "CJ-2026-000001".into(),
+            parent_id: None,
             state: String::new(),
             action: None,
             actor_id: "tester".into(),
@@ -56,6 +59,12 @@ impl Envelope {
     /// The same envelope with `action` set.
     pub fn with_action(mut self, action: &str) -> Self {
         self.action = Some(action.into());
+        self
+    }
+
+    /// The same envelope with `parent_id` set.
+    pub fn with_parent(mut self, parent_id: &str) -> Self {
+        self.parent_id = Some(parent_id.into());
         self
     }
 

@@ -35,6 +35,8 @@ pub mod plugin;
 #[doc(hidden)]
 pub mod wasm;
 
+/// Dates and times, the version the SDK uses (`NaiveDate` in the host API).
+pub use chrono;
 pub use data::DataExt;
 pub use envelope::Envelope;
 pub use finding::{Finding, Severity};

@@ -61,6 +61,7 @@ fn envelope(e: wit::Envelope) -> Envelope {
         programme: e.programme,
         case_type: e.case_type,
         case_number: e.case_number,
+        parent_id: e.parent_id,
         state: e.state,
         action: e.action,
         actor_id: e.actor_id,

@@ -9,8 +9,8 @@ use std::sync::Arc;
 #[test]
 fn sampling_disposal_refuses_a_seventh_batch_from_one_business() {
     let counts = json!({"batches-in-plan-from-business": [
-        {"params": {"plan": "2026-A", "business": "91330100MA0001"}, "count": 6},
-        {"params": {"plan": "2026-A", "business": "91330100MA0002"}, "count": 1}
+        {"params": {"plan": "plan-2026", "business": "91330100MA0001"}, "count": 6},
+        {"params": {"plan": "plan-2026", "business": "91330100MA0002"}, "count": 1}
     ]});
     let services = MemoryServices::new()
         .with_counts_json(&counts)
@@ -20,8 +20,9 @@ fn sampling_disposal_refuses_a_seventh_batch_from_one_business() {
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     assert!(report.loaded.iter().any(|p| p.id == "sampling-disposal"));
 
-    let env = Envelope::for_test("sampling-disposal", "sampled-batch");
-    let case = |b: &str| json!({"plan_id": "2026-A", "business": {"credit_code": b, "name": "某超市"}, "notes": "x"});
+    let env = Envelope::for_test("sampling-disposal", "sampled-batch").with_parent("plan-2026");
+    let case =
+        |b: &str| json!({"business_credit_code": b, "business_name": "某超市", "notes": "x"});
     let r = host
         .check(
             "sampling-disposal",
@@ -38,7 +39,7 @@ fn sampling_disposal_refuses_a_seventh_batch_from_one_business() {
     // Only the declared reads crossed the boundary.
     assert_eq!(
         r.usage.input_bytes,
-        json!({"plan_id": "2026-A", "business": {"credit_code": "91330100MA0001"}})
+        json!({"business_credit_code": "91330100MA0001"})
             .to_string()
             .len() as u64
     );
@@ -58,24 +59,24 @@ fn sampling_disposal_refuses_a_seventh_batch_from_one_business() {
             "sampling-disposal",
             "sampling-record-complete",
             &env,
-            &json!({"sampling_record": {}}),
+            &json!({}),
         )
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(
         r.findings
             .iter()
-            .any(|f| f.field == "/sampling_record/sample_name" && f.severity == Severity::Error)
+            .any(|f| f.field == "/product" && f.severity == Severity::Error)
     );
 
     let form = host
         .form("sampling-disposal", "start-disposal", &env)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(form.id, "start-disposal");
-    let findings = validate_form_data(&form, &json!({"high_risk": true}));
+    let findings = validate_form_data(&form, &json!({"serious_hazard": true}));
     assert!(
         findings
             .iter()
-            .any(|f| f.field == "/risk_reason" && f.code == "required")
+            .any(|f| f.field == "/control_measures" && f.code == "required")
     );
 }
 

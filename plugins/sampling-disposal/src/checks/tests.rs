@@ -2,10 +2,12 @@ use super::*;
 use anjuan_plugin_sdk::{Envelope, FakeHost, Severity};
 
 fn run(state: &str, recorded: u64) -> Vec<Finding> {
-    let env = Envelope::for_test("sampling-disposal", "sampled-batch").with_state(state);
+    let env = Envelope::for_test("sampling-disposal", "sampled-batch")
+        .with_state(state)
+        .with_parent("plan-2026");
     let host = FakeHost::new().count_answer(batches_query(), recorded);
     let ctx = Context::new(&env, &host);
-    let input = json!({"plan_id": "2026", "business": {"credit_code": "91330100X"}});
+    let input = json!({"business_credit_code": "91330100MA0001"});
     max_batches_per_business(&ctx, &input).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -17,28 +19,23 @@ fn a_seventh_batch_from_one_business_is_refused() {
         (f[0].code.as_str(), f[0].severity),
         ("too-many-batches", Severity::Error)
     );
-    assert_eq!(f[0].field, "/business/credit_code");
+    assert_eq!(f[0].field, "/business_credit_code");
 }
 
 #[test]
 fn the_sixth_batch_passes_with_a_warning() {
-    let f = run("", 5);
-    assert_eq!(
-        (f[0].code.as_str(), f[0].severity),
-        ("last-batch", Severity::Warning)
-    );
+    assert_eq!(run("", 5)[0].severity, Severity::Warning);
     // An existing case is already among the recorded ones.
-    assert_eq!(run("received", 6)[0].code, "last-batch");
+    assert_eq!(run("sampled", 6)[0].code, "last-batch");
     assert!(run("", 2).is_empty());
 }
 
 #[test]
-fn the_count_query_gets_plan_and_business() {
-    let env = Envelope::for_test("sampling-disposal", "sampled-batch");
+fn the_count_query_gets_the_plan_and_the_business() {
+    let env = Envelope::for_test("sampling-disposal", "sampled-batch").with_parent("P");
     let host = FakeHost::new().count_answer(batches_query(), 0);
     let ctx = Context::new(&env, &host);
-    let input = json!({"plan_id": "P", "business": {"credit_code": "C"}});
-    let _ = max_batches_per_business(&ctx, &input);
+    let _ = max_batches_per_business(&ctx, &json!({"business_credit_code": "C"}));
     assert_eq!(
         host.count_calls(),
         vec![(
@@ -48,62 +45,53 @@ fn the_count_query_gets_plan_and_business() {
     );
 }
 
-fn complete_record() -> Value {
-    json!({"sampling_record": {
-        "sample_name": "鲜猪肉", "specification": "散装", "quantity": 2, "quantity_unit": "千克",
-        "sampled_on": "2026-03-02", "sampling_site": "某农贸市场",
-        "business": {"name": "某摊位", "address": "某路1号", "credit_code": "92330100X"},
-        "business_signed": true, "batch_no": "20260301",
-        "manufacturer": {"name": "某食品厂", "address": "某县"},
-        "samplers": [{"name": "张三", "badge": "A1"}, {"name": "李四", "badge": "A2"}]
-    }})
+fn record() -> Value {
+    json!({
+        "product": "鲜猪肉", "category": "agricultural", "business_name": "某摊位",
+        "business_credit_code": "92330100MA0001", "business_address": "某路1号",
+        "business_format": "farmers-market", "advance_notice_given": false,
+        "samplers": [{"person": "u1", "is_regulator": true}, {"person": "u2", "is_regulator": true}],
+        "sampled_on": "2026-03-02", "market_office": "town-1"
+    })
 }
 
 #[test]
 fn a_complete_sampling_record_passes() {
-    assert_eq!(sampling_record_complete(&complete_record()), vec![]);
+    assert_eq!(sampling_record_complete(&record()), vec![]);
+    assert_eq!(samplers_at_least_two(&record()), vec![]);
 }
 
 #[test]
 fn a_sampling_record_with_any_item_missing_is_refused() {
-    let mut r = complete_record();
-    if let Some(rec) = r.get_mut("sampling_record").and_then(Value::as_object_mut) {
-        rec.remove("sampling_site");
-        rec.insert("business_signed".into(), json!(false));
-        rec.insert("samplers".into(), json!([{"name": "张三", "badge": "A1"}]));
-        rec.remove("batch_no");
+    let mut r = record();
+    if let Some(o) = r.as_object_mut() {
+        o.remove("business_address");
+        o.insert("market_office".into(), json!(" "));
     }
-    let codes: Vec<(String, String)> = sampling_record_complete(&r)
+    let fields: Vec<String> = sampling_record_complete(&r)
         .into_iter()
-        .map(|f| (f.field, f.code))
+        .map(|f| f.field)
         .collect();
-    assert_eq!(
-        codes,
-        vec![
-            (
-                "/sampling_record/sampling_site".into(),
-                "missing-item".into()
-            ),
-            (
-                "/sampling_record/business_signed".into(),
-                "missing-item".into()
-            ),
-            ("/sampling_record/batch_no".into(), "missing-item".into()),
-            (
-                "/sampling_record/samplers".into(),
-                "too-few-samplers".into()
-            ),
-        ]
-    );
+    assert_eq!(fields, vec!["/business_address", "/market_office"]);
 }
 
 #[test]
-fn bulk_products_need_no_manufacturer() {
-    let mut r = complete_record();
-    if let Some(rec) = r.get_mut("sampling_record").and_then(Value::as_object_mut) {
-        rec.remove("manufacturer");
-        rec.remove("batch_no");
-        rec.insert("bulk".into(), json!(true));
-    }
-    assert_eq!(sampling_record_complete(&r), vec![]);
+fn sampling_needs_two_regulators() {
+    let mut r = record();
+    r["samplers"][1]["is_regulator"] = json!(false);
+    assert_eq!(samplers_at_least_two(&r)[0].code, "too-few-regulators");
+}
+
+#[test]
+fn a_high_risk_disposal_started_after_24_hours_is_recorded_as_late() {
+    // Envelope::for_test's now is 2026-10-01T10:00+08:00.
+    let env = Envelope::for_test("sampling-disposal", "nonconforming-sample");
+    let host = FakeHost::new();
+    let ctx = Context::new(&env, &host);
+    let late = json!({"high_risk": true, "notice_received_at": "2026-09-30T09:00:00+08:00"});
+    assert_eq!(start_disposal(&ctx, &late)[0].code, "started-late");
+    let on_time = json!({"high_risk": true, "notice_received_at": "2026-09-30T10:30:00+08:00"});
+    assert!(start_disposal(&ctx, &on_time).is_empty());
+    let not_urgent = json!({"high_risk": false, "notice_received_at": "2026-09-01T10:30:00+08:00"});
+    assert!(start_disposal(&ctx, &not_urgent).is_empty());
 }
