@@ -5,4 +5,5 @@
 mod bad_plugins;
 mod cache_reload;
 mod calls;
+mod cli;
 mod common;

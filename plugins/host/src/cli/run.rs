@@ -1,0 +1,222 @@
+//! `anjuan plugin run | package | list`.
+
+use super::{ListArgs, PackageArgs, RunArgs, RunCall, print};
+use crate::{Envelope, HostConfig, MemoryServices, PluginError, PluginHost, PluginInfo};
+use anyhow::{Context as _, anyhow, bail};
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The manifest for a `.wasm`: `--manifest`, `<file>.toml` beside it, or the nearest
+/// `plugin.toml` in the directories above it (a plugin crate's template).
+fn find_manifest(wasm: &Path, explicit: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(m) = explicit {
+        return Ok(m.to_path_buf());
+    }
+    let beside = wasm.with_extension("toml");
+    if beside.is_file() {
+        return Ok(beside);
+    }
+    let abs = std::path::absolute(wasm)?;
+    abs.ancestors()
+        .map(|d| d.join("plugin.toml"))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            anyhow!(
+                "no manifest for {}: pass --manifest, or put {} beside it",
+                wasm.display(),
+                beside.display()
+            )
+        })
+}
+
+fn host(services: MemoryServices) -> anyhow::Result<PluginHost> {
+    // The server's limits and engine, without a disk cache.
+    let config = HostConfig {
+        cache_dir: None,
+        ..HostConfig::default()
+    };
+    PluginHost::new(config, Arc::new(services))
+}
+
+fn load(host: &PluginHost, wasm: &Path, manifest: Option<&Path>) -> anyhow::Result<PluginInfo> {
+    let manifest = find_manifest(wasm, manifest)?;
+    host.load_file(wasm, &manifest)
+        .with_context(|| format!("loading {} with {}", wasm.display(), manifest.display()))
+}
+
+fn read_json(path: &Path) -> anyhow::Result<Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+fn envelope(path: Option<&Path>, info: &PluginInfo) -> anyhow::Result<Envelope> {
+    match path {
+        Some(p) => serde_json::from_value(read_json(p)?)
+            .with_context(|| format!("{} is not an envelope", p.display())),
+        None => {
+            let mut e = Envelope::for_test(&info.id, "");
+            e.actor_id = "anjuan-plugin-run".into();
+            e.now = chrono::Utc::now().to_rfc3339();
+            Ok(e)
+        }
+    }
+}
+
+/// Reports a plugin failure the way the server would treat it; exit code 2.
+fn failed(out: &mut dyn Write, e: &PluginError) -> anyhow::Result<i32> {
+    let effect = if e.blocks() {
+        "the server would refuse the action"
+    } else {
+        "on_failure = warn: the server would let the action pass with a warning"
+    };
+    writeln!(out, "plugin failed [{}]: {e}\n  ({effect})", e.kind.code())?;
+    Ok(2)
+}
+
+pub(super) fn run(a: &RunArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let services = match &a.call {
+        RunCall::Check {
+            counts: Some(c), ..
+        } => MemoryServices::new()
+            .with_counts_file(c)
+            .map_err(|e| anyhow!(e))?,
+        _ => MemoryServices::new(),
+    };
+    let host = host(services)?;
+    let info = load(&host, &a.wasm, a.manifest.as_deref())?;
+    match &a.call {
+        RunCall::Describe => {
+            let d = host.describe(&info.id)?;
+            let m = host.manifest(&info.id)?;
+            if a.json {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({"description": d, "manifest": m, "sha256": info.sha256, "limits": info.limits})
+                    )?
+                )?;
+            } else {
+                print::describe(out, &d, &m, &info.sha256)?;
+                let l = info.limits;
+                writeln!(
+                    out,
+                    "limits: fuel {}, memory {}, wall clock {} ms, input {}, output {}",
+                    print::count(l.fuel),
+                    print::bytes(l.memory_bytes),
+                    l.wall_clock_ms,
+                    print::bytes(l.max_input_bytes),
+                    print::bytes(l.max_output_bytes)
+                )?;
+            }
+            Ok(0)
+        }
+        RunCall::Form { form, envelope: e } => {
+            match host.form(&info.id, form, &envelope(e.as_deref(), &info)?) {
+                Ok(f) => {
+                    writeln!(out, "{}", serde_json::to_string_pretty(&f)?)?;
+                    Ok(0)
+                }
+                Err(e) => failed(out, &e),
+            }
+        }
+        RunCall::Check {
+            check,
+            input,
+            envelope: e,
+            ..
+        } => {
+            let data = read_json(input)?;
+            match host.check(&info.id, check, &envelope(e.as_deref(), &info)?, &data) {
+                Ok(r) if a.json => {
+                    writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?;
+                    Ok(if r.passed() { 0 } else { 1 })
+                }
+                Ok(r) => {
+                    print::check(out, &r)?;
+                    Ok(if r.passed() { 0 } else { 1 })
+                }
+                Err(e) => failed(out, &e),
+            }
+        }
+        RunCall::Derive { input, envelope: e } => {
+            let data = read_json(input)?;
+            match host.derive(&info.id, &envelope(e.as_deref(), &info)?, &data) {
+                Ok(r) if a.json => {
+                    writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?;
+                    Ok(0)
+                }
+                Ok(r) => {
+                    writeln!(out, "{}", serde_json::to_string_pretty(&r.fields)?)?;
+                    print::usage(out, &r.usage)?;
+                    Ok(0)
+                }
+                Err(e) => failed(out, &e),
+            }
+        }
+    }
+}
+
+pub(super) fn package(a: &PackageArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let manifest = find_manifest(&a.wasm, a.manifest.as_deref())?;
+    let host = host(MemoryServices::new())?;
+    let info = load(&host, &a.wasm, Some(&manifest))?;
+    let template = std::fs::read_to_string(&manifest)?;
+    let body: Vec<&str> = template
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("sha256"))
+        .collect();
+    std::fs::create_dir_all(&a.out)?;
+    let wasm_out = a.out.join(format!("{}.wasm", info.id));
+    let toml_out = a.out.join(format!("{}.toml", info.id));
+    if std::fs::canonicalize(&a.wasm).ok() != std::fs::canonicalize(&wasm_out).ok() {
+        std::fs::copy(&a.wasm, &wasm_out)
+            .with_context(|| format!("writing {}", wasm_out.display()))?;
+    }
+    std::fs::write(
+        &toml_out,
+        format!("sha256 = \"{}\"\n{}\n", info.sha256, body.join("\n")),
+    )?;
+    writeln!(
+        out,
+        "packaged {} {} (sha256 {})\n  {}\n  {}",
+        info.id,
+        info.version,
+        info.sha256,
+        wasm_out.display(),
+        toml_out.display()
+    )?;
+    Ok(0)
+}
+
+pub(super) fn list(a: &ListArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+    if !a.dir.is_dir() {
+        bail!("{} is not a directory", a.dir.display());
+    }
+    let host = host(MemoryServices::new())?;
+    let report = host.load_dir(&a.dir);
+    for p in &report.loaded {
+        writeln!(
+            out,
+            "loaded  {:<28} {:<8} interface {}  sha256 {}…  {}",
+            p.id,
+            p.version,
+            p.interface_version,
+            &p.sha256[..12.min(p.sha256.len())],
+            p.title_zh
+        )?;
+    }
+    for e in &report.failed {
+        writeln!(out, "FAILED  {e}")?;
+    }
+    writeln!(
+        out,
+        "{} loaded, {} failed",
+        report.loaded.len(),
+        report.failed.len()
+    )?;
+    Ok(if report.failed.is_empty() { 0 } else { 2 })
+}
