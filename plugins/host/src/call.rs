@@ -3,6 +3,7 @@
 
 use crate::config::Limits;
 use crate::error::{ErrorKind, PluginError};
+use crate::gate::Gate;
 use crate::manifest::CountQuery;
 use crate::report::Usage;
 use crate::services::HostServices;
@@ -22,6 +23,9 @@ pub(crate) struct Target<'a> {
     pub(crate) counts: &'a Arc<BTreeMap<String, CountQuery>>,
     pub(crate) services: &'a Arc<dyn HostServices>,
     pub(crate) epoch_tick: Duration,
+    pub(crate) gate: &'a Gate,
+    /// How long a call waits for a free instance slot.
+    pub(crate) slot_wait: Duration,
 }
 
 impl Target<'_> {
@@ -46,6 +50,14 @@ impl Target<'_> {
             };
             return Err(self.error(call, kind));
         }
+        let Some(_slot) = self.gate.enter(self.slot_wait) else {
+            return Err(self.error(
+                call,
+                ErrorKind::Busy {
+                    max: self.gate.max(),
+                },
+            ));
+        };
         let scope = CallScope {
             plugin: self.id.to_string(),
             programme: programme.to_string(),
@@ -120,6 +132,9 @@ fn classify(e: &wasmtime::Error, stderr: &str, limits: &Limits) -> ErrorKind {
     }
     if let Some(d) = find::<Denied>(e) {
         return ErrorKind::CapabilityDenied(d.0.clone());
+    }
+    if find::<wasmtime::PoolConcurrencyLimitError>(e).is_some() {
+        return ErrorKind::Busy { max: 0 };
     }
     match find::<Trap>(e) {
         Some(Trap::OutOfFuel) => ErrorKind::OutOfFuel { limit: limits.fuel },

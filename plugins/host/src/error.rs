@@ -113,6 +113,13 @@ pub enum ErrorKind {
     /// The plugin refused to answer (its own `call-error`).
     #[error("plugin reported: {0}")]
     Failed(String),
+    /// Every plugin instance slot stayed busy while the call waited; the plugin was not
+    /// called. Raise `HostConfig::max_concurrent_instances` if this happens under load.
+    #[error("all {max} plugin instance slots stayed busy; try again")]
+    Busy {
+        /// The number of slots.
+        max: u32,
+    },
     /// Could not read, compile or instantiate the component.
     #[error("could not load: {0}")]
     Load(String),
@@ -137,6 +144,7 @@ impl ErrorKind {
             Self::ManifestMismatch(_) => "manifest-mismatch",
             Self::CapabilityDenied(_) => "capability-denied",
             Self::Failed(_) => "plugin-failed",
+            Self::Busy { .. } => "busy",
             Self::Load(_) => "load",
         }
     }

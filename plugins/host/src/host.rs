@@ -5,6 +5,7 @@ use crate::call::Target;
 use crate::config::HostConfig;
 use crate::engine::{self, EpochTicker};
 use crate::error::{ErrorKind, PluginError};
+use crate::gate::Gate;
 use crate::loader::{self, Loaded, Loader};
 use crate::manifest::Manifest;
 use crate::pointers;
@@ -21,6 +22,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use wasmtime::Engine;
 use wasmtime::component::Linker;
 
@@ -38,6 +40,7 @@ pub struct PluginHost {
     set: ArcSwap<PluginSet>,
     dir: Mutex<Option<PathBuf>>,
     pooling: bool,
+    gate: Gate,
     _ticker: EpochTicker,
 }
 
@@ -71,6 +74,7 @@ impl PluginHost {
             engine,
             linker,
             cache,
+            gate: Gate::new(config.max_concurrent_instances),
             config,
             services,
             set: ArcSwap::from_pointee(PluginSet::new()),
@@ -87,6 +91,7 @@ impl PluginHost {
             cache: &self.cache,
             config: &self.config,
             services: &self.services,
+            gate: &self.gate,
         }
     }
 
@@ -206,6 +211,8 @@ impl PluginHost {
             counts: &p.counts,
             services: &self.services,
             epoch_tick: self.config.epoch_tick,
+            gate: &self.gate,
+            slot_wait: Duration::from_millis(self.config.ceilings.wall_clock_ms),
         }
     }
 

@@ -33,6 +33,7 @@ pub mod cli;
 pub mod config;
 mod engine;
 pub mod error;
+mod gate;
 pub mod host;
 mod loader;
 pub mod manifest;

@@ -6,6 +6,7 @@ use crate::cache::CompileCache;
 use crate::call::Target;
 use crate::config::{HostConfig, Limits};
 use crate::error::{ErrorKind, PluginError};
+use crate::gate::Gate;
 use crate::manifest::{CountQuery, Manifest};
 use crate::report::{PluginInfo, PluginRef};
 use crate::services::HostServices;
@@ -16,6 +17,7 @@ use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 use wasmtime::Engine;
 use wasmtime::component::Linker;
 
@@ -58,6 +60,7 @@ pub(crate) struct Loader<'a> {
     pub(crate) cache: &'a CompileCache,
     pub(crate) config: &'a HostConfig,
     pub(crate) services: &'a Arc<dyn HostServices>,
+    pub(crate) gate: &'a Gate,
 }
 
 /// The manifest path for a `.wasm`: `<stem>.toml` beside it.
@@ -158,6 +161,8 @@ impl Loader<'_> {
             counts: &counts,
             services: self.services,
             epoch_tick: self.config.epoch_tick,
+            gate: self.gate,
+            slot_wait: Duration::from_millis(self.config.ceilings.wall_clock_ms),
         };
         let (description, _) = target.invoke("describe", "", 0, |p, s| {
             p.anjuan_plugin_guest().call_describe(s)
