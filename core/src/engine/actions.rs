@@ -1,7 +1,7 @@
 //! Which actions an actor may take on a case now.
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::data::with_declared;
@@ -12,7 +12,7 @@ use crate::workflow::expr::Vars;
 use crate::workflow::model::I18n;
 
 /// An action open to the actor.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AvailableAction {
     /// Action id.
     pub action: String,

@@ -30,7 +30,7 @@ use crate::calendar::Span;
 use crate::workflow::model::I18n;
 
 pub use actions::{AvailableAction, available_actions};
-pub use deadlines::{Remaining, breach};
+pub use deadlines::{Remaining, breach, title as deadline_title};
 pub use decide::{NewCase, create, decide};
 
 /// A case as the engine sees it.

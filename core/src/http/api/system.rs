@@ -1,0 +1,57 @@
+//! `/healthz`, `/metrics` and `/api/openapi.json`.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+use crate::error::Result;
+use crate::state::AppState;
+
+/// OpenAPI of these routes.
+#[derive(OpenApi)]
+#[openapi(paths(healthz_get, metrics_get))]
+pub struct Docs;
+
+/// System routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz_get))
+        .route("/metrics", get(metrics_get))
+        .route("/api/openapi.json", get(openapi_get))
+}
+
+/// Whether the server and its database answer.
+#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, body = Object), (status = 500)))]
+async fn healthz_get(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
+    state.db.ping().await?;
+    let programmes = state.programmes();
+    Ok(Json(serde_json::json!({
+        "status": "ok",
+        "programmes": programmes.iter().count(),
+        "definition_errors": programmes.errors.len(),
+    })))
+}
+
+/// Prometheus metrics: requests, latencies, actions by programme, open and overdue cases.
+#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "Prometheus text format")))]
+async fn metrics_get(State(state): State<AppState>) -> Result<impl IntoResponse> {
+    let mut gauges = Vec::new();
+    let counts = crate::store::cases::counts(&state.db).await?;
+    let mut open: std::collections::BTreeMap<(String, bool), i64> = Default::default();
+    for (programme, _, _, overdue, n) in counts {
+        *open.entry((programme, overdue)).or_default() += n;
+    }
+    for ((programme, overdue), n) in open {
+        let name = if overdue { "anjuan_cases_overdue" } else { "anjuan_cases_on_time" };
+        gauges.push((name.to_owned(), format!("programme=\"{programme}\""), n as f64));
+    }
+    let body = state.metrics.render(&gauges);
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body))
+}
+
+async fn openapi_get() -> Json<utoipa::openapi::OpenApi> {
+    Json(super::openapi())
+}

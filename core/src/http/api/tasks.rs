@@ -1,0 +1,155 @@
+//! The caller's inbox, notifications, and working-day arithmetic.
+
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use super::cases::{CaseListItem, list_item};
+use crate::auth::Caller;
+use crate::error::{Result, bad_request};
+use crate::state::AppState;
+use crate::store;
+
+/// OpenAPI of these routes.
+#[derive(OpenApi)]
+#[openapi(paths(tasks_get, notifications_get, notifications_read_post, working_days_get), components(schemas(NotificationView, WorkingDays, ReadRequest)))]
+pub struct Docs;
+
+/// Inbox, notifications and calendar routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/tasks", get(tasks_get))
+        .route("/api/v1/notifications", get(notifications_get))
+        .route("/api/v1/notifications/read", post(notifications_read_post))
+        .route("/api/v1/calendar/working-days", get(working_days_get))
+}
+
+/// The open cases where the caller can act now, overdue first, then by due time.
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", responses((status = 200, body = Vec<Object>), (status = 401)))]
+async fn tasks_get(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<CaseListItem>>> {
+    Ok(Json(inbox(&state, &caller, 500).await?))
+}
+
+/// The caller's inbox: open cases they may read where at least one action is theirs.
+pub async fn inbox(state: &AppState, caller: &Caller, limit: usize) -> Result<Vec<CaseListItem>> {
+    let filter = store::cases::Filter {
+        open: Some(true),
+        reach: caller.reach(None).map(|_| caller.grants.iter().map(|g| (g.programme.clone(), g.org_path.clone())).collect()),
+        per_page: 500,
+        page: 1,
+        ..Default::default()
+    };
+    let (rows, _) = store::cases::list(&state.db, &filter).await?;
+    let now = Utc::now();
+    let mut out = Vec::new();
+    for row in rows {
+        let Ok(version) = crate::service::cases::case_version(state, &row) else { continue };
+        let snapshot = crate::service::cases::snapshot(state, &row).await?;
+        let who = crate::service::actor(caller, &row.programme, &row.org_path);
+        if !crate::engine::available_actions(&version.def, &snapshot, &who, now).is_empty() {
+            out.push(list_item(state, row));
+        }
+        if out.len() >= limit {
+            break;
+        }
+    }
+    out.sort_by_key(|c| (!c.overdue, c.next_due.is_none(), c.next_due));
+    Ok(out)
+}
+
+/// A notification.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NotificationView {
+    /// Id.
+    pub id: i64,
+    /// Case concerned.
+    pub case_id: Option<String>,
+    /// When.
+    pub at: chrono::DateTime<Utc>,
+    /// `action` or `overdue`.
+    pub kind: String,
+    /// Message in Chinese.
+    pub message_zh: String,
+    /// Message in English.
+    pub message_en: String,
+    /// Whether it was read.
+    pub read: bool,
+}
+
+/// Query of the notification list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct NotificationQuery {
+    /// Only unread ones.
+    pub unread: Option<bool>,
+}
+
+/// The caller's notifications, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "tasks", params(NotificationQuery), responses((status = 200, body = Vec<NotificationView>), (status = 401)))]
+async fn notifications_get(State(state): State<AppState>, caller: Caller, Query(q): Query<NotificationQuery>) -> Result<Json<Vec<NotificationView>>> {
+    let rows = store::notifications::list(&state.db, &caller.id, q.unread.unwrap_or(false), 200).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|n| NotificationView { id: n.id, case_id: n.case_id, at: n.at, kind: n.kind, message_zh: n.message_zh, message_en: n.message_en, read: n.read_at.is_some() })
+            .collect(),
+    ))
+}
+
+/// Which notifications to mark read.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReadRequest {
+    /// Ids; omit to mark all read.
+    pub ids: Option<Vec<i64>>,
+}
+
+/// Mark notifications read.
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "tasks", request_body = ReadRequest, responses((status = 200, body = Object), (status = 401)))]
+async fn notifications_read_post(State(state): State<AppState>, caller: Caller, Json(req): Json<ReadRequest>) -> Result<Json<serde_json::Value>> {
+    let n = store::notifications::mark_read(&state.db, &caller.id, req.ids.as_deref(), Utc::now()).await?;
+    Ok(Json(serde_json::json!({ "marked": n })))
+}
+
+/// Query of the working-day calculator.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct WorkingDaysQuery {
+    /// Start date.
+    pub from: NaiveDate,
+    /// Working days to add.
+    pub add: Option<u32>,
+    /// Or: count working days up to this date.
+    pub to: Option<NaiveDate>,
+}
+
+/// The answer of the working-day calculator.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WorkingDays {
+    /// Start date.
+    pub from: NaiveDate,
+    /// `from` plus `add` working days.
+    pub date: Option<NaiveDate>,
+    /// Working days in (from, to].
+    pub working_days: Option<i64>,
+    /// Whether `from` is a working day.
+    pub from_is_working_day: bool,
+    /// Whether the statutory calendar covers the year (else Monday–Friday is assumed).
+    pub covered: bool,
+}
+
+/// Working-day arithmetic by the statutory calendar (holidays and make-up days).
+#[utoipa::path(get, path = "/api/v1/calendar/working-days", tag = "calendar", params(WorkingDaysQuery), responses((status = 200, body = WorkingDays), (status = 400)))]
+async fn working_days_get(State(state): State<AppState>, Query(q): Query<WorkingDaysQuery>) -> Result<Json<WorkingDays>> {
+    let cal = state.calendar();
+    if q.add.is_none() && q.to.is_none() {
+        return Err(bad_request("add", "give `add` (working days to add) or `to` (a date)"));
+    }
+    use chrono::Datelike;
+    Ok(Json(WorkingDays {
+        from: q.from,
+        date: q.add.map(|n| cal.add_working_days(q.from, n)),
+        working_days: q.to.map(|to| cal.working_days_between(q.from, to)),
+        from_is_working_day: cal.is_working_day(q.from),
+        covered: cal.covers(q.from.year()),
+    }))
+}

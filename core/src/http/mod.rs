@@ -1,0 +1,11 @@
+//! HTTP: the JSON API under `/api/v1`, and (later) the web UI. Handlers stay thin:
+//! extract, call the service, map the error, render.
+//!
+//! # Layout
+//! - [`router`]: every route, composed from one `router()` per noun.
+//! - [`error`]: core errors → RFC 9457 problem+json.
+//! - [`api`]: the JSON API, one file per noun.
+
+pub mod api;
+pub mod error;
+pub mod router;

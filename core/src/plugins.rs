@@ -1,0 +1,249 @@
+//! The wasm plugin host wired into the server: the engine's [`PluginChecks`] and the
+//! server's [`Plugins`], on `anjuan-plugin-host`; and the host's view of the server
+//! ([`HostServices`]): working days from the calendar, declared counts from the store.
+
+use std::sync::Arc;
+
+use anjuan_plugin_host::{
+    CountRequest, Envelope, HostConfig, HostServices, PluginError, PluginHost,
+};
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+
+use crate::calendar::Calendar;
+use crate::engine::{
+    CheckRequest, CheckResult, Finding, PluginChecks, PluginFailure, Provenance, Severity,
+};
+use crate::error::Violation;
+use crate::state::Plugins;
+use crate::store::entities::cases;
+use crate::workflow::model::I18n;
+
+/// The plugin host, loaded from a folder.
+pub struct HostPlugins {
+    host: PluginHost,
+}
+
+impl HostPlugins {
+    /// Start a host caching compiled plugins under `cache`, and load `dir`.
+    pub fn start(
+        dir: &std::path::Path,
+        cache: std::path::PathBuf,
+        services: Arc<dyn HostServices>,
+    ) -> anyhow::Result<HostPlugins> {
+        let config = HostConfig {
+            cache_dir: Some(cache),
+            ..HostConfig::default()
+        };
+        let host = PluginHost::new(config, services)?;
+        let report = host.load_dir(dir);
+        for p in host.plugins() {
+            tracing::info!(plugin = %p.id, version = %p.version, sha256 = %p.sha256, "plugin loaded");
+        }
+        if !dir.is_dir() {
+            tracing::warn!(dir = %dir.display(), "plugin folder missing: checks of programmes with plugins will fail");
+        }
+        tracing::debug!(?report, "plugin load");
+        Ok(HostPlugins { host })
+    }
+}
+
+fn envelope(r: &CheckRequest<'_>) -> Envelope {
+    let case = r.case;
+    Envelope {
+        case_id: case.map(|c| c.id.clone()).unwrap_or_default(),
+        programme: r.programme.to_owned(),
+        case_type: r.case_type.to_owned(),
+        case_number: case.map(|c| c.number.clone()).unwrap_or_default(),
+        parent_id: None,
+        state: case.map(|c| c.state.clone()).unwrap_or_default(),
+        action: Some(r.action.to_owned()),
+        actor_id: r.actor.id.clone(),
+        actor_roles: r.actor.roles.iter().cloned().collect(),
+        org_unit: case.map(|c| c.org_unit.clone()).unwrap_or_default(),
+        now: r.now.to_rfc3339(),
+        locale: "zh-CN".to_owned(),
+    }
+}
+
+fn failure(r: &CheckRequest<'_>, e: &PluginError) -> PluginFailure {
+    PluginFailure {
+        plugin: format!(
+            "{}{}",
+            e.plugin,
+            e.version
+                .as_deref()
+                .map(|v| format!("@{v}"))
+                .unwrap_or_default()
+        ),
+        check: r.check.to_owned(),
+        reason: e.to_string(),
+        blocking: e.blocks(),
+    }
+}
+
+fn finding(f: anjuan_plugin_host::Finding) -> Finding {
+    Finding {
+        field: f.field,
+        code: f.code,
+        message: I18n {
+            zh: f.message_zh,
+            en: f.message_en,
+        },
+        severity: match f.severity {
+            anjuan_plugin_host::Severity::Error => Severity::Error,
+            _ => Severity::Warning,
+        },
+    }
+}
+
+impl PluginChecks for HostPlugins {
+    fn check(&self, r: &CheckRequest<'_>) -> Result<CheckResult, PluginFailure> {
+        let report = self
+            .host
+            .check(r.plugin, r.check, &envelope(r), r.data)
+            .map_err(|e| failure(r, &e))?;
+        Ok(CheckResult {
+            findings: report.findings.into_iter().map(finding).collect(),
+            provenance: Some(Provenance {
+                id: report.plugin.id,
+                version: report.plugin.version,
+                sha256: report.plugin.sha256,
+            }),
+        })
+    }
+}
+
+impl Plugins for HostPlugins {
+    fn form(&self, plugin: &str, form: &str, locale: &str) -> Result<Option<Value>, String> {
+        let mut env = Envelope::for_test(plugin, "");
+        env.locale = locale.to_owned();
+        env.actor_id = String::new();
+        env.actor_roles = Vec::new();
+        env.now = chrono::Utc::now().to_rfc3339();
+        match self.host.form(plugin, form, &env) {
+            Ok(f) => serde_json::to_value(f).map(Some).map_err(|e| e.to_string()),
+            Err(e)
+                if matches!(
+                    e.kind,
+                    anjuan_plugin_host::ErrorKind::UnknownForm(_)
+                        | anjuan_plugin_host::ErrorKind::UnknownPlugin
+                ) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    fn validate(&self, plugin: &str, form: &str, data: &Value) -> Result<Vec<Violation>, String> {
+        let Some(def) = self.form(plugin, form, "zh-CN")? else {
+            return Ok(Vec::new());
+        };
+        let def: anjuan_plugin_host::FormDef =
+            serde_json::from_value(def).map_err(|e| e.to_string())?;
+        Ok(anjuan_plugin_host::validate_form_data(&def, data)
+            .into_iter()
+            .filter(|f| matches!(f.severity, anjuan_plugin_host::Severity::Error))
+            .map(|f| Violation {
+                field: f.field,
+                code: f.code,
+                message: I18n {
+                    zh: f.message_zh,
+                    en: f.message_en,
+                },
+            })
+            .collect())
+    }
+
+    fn list(&self) -> Vec<Value> {
+        self.host
+            .plugins()
+            .into_iter()
+            .map(|p| json!({ "id": p.id, "version": p.version, "sha256": p.sha256, "interface_version": p.interface_version, "title": { "zh": p.title_zh, "en": p.title_en } }))
+            .collect()
+    }
+
+    fn reload(&self) -> Result<(), String> {
+        let report = self.host.reload();
+        tracing::info!(?report, "plugins reloaded");
+        Ok(())
+    }
+}
+
+/// What plugins may ask of the server: working days and the counts they declared.
+pub struct ServerServices {
+    /// The calendar at start (a calendar reload reaches plugins at the next restart).
+    pub calendar: Calendar,
+    /// The database, for counts.
+    pub db: DatabaseConnection,
+    /// The runtime, to run a count from inside a (blocking) plugin call.
+    pub runtime: tokio::runtime::Handle,
+}
+
+impl HostServices for ServerServices {
+    fn add_working_days(&self, date: NaiveDate, days: u32) -> Result<NaiveDate, String> {
+        Ok(self.calendar.add_working_days(date, days))
+    }
+
+    fn working_days_between(&self, start: NaiveDate, end: NaiveDate) -> Result<i64, String> {
+        Ok(self.calendar.working_days_between(start, end))
+    }
+
+    fn count(&self, r: &CountRequest<'_>) -> Result<u64, String> {
+        let mut query = cases::Entity::find()
+            .filter(cases::Column::Programme.eq(r.programme))
+            .filter(cases::Column::CaseType.eq(r.case_type));
+        let mut pointers = Vec::new();
+        for (pointer, value) in &r.filters {
+            if *pointer == "@parent" {
+                query =
+                    query.filter(cases::Column::ParentId.eq(value.as_str().unwrap_or_default()));
+            } else {
+                pointers.push((*pointer, value));
+            }
+        }
+        let rows = self
+            .runtime
+            .block_on(query.all(&self.db))
+            .map_err(|e| e.to_string())?;
+        let n = rows
+            .iter()
+            .filter(|c| {
+                let data: Value = serde_json::from_str(&c.data).unwrap_or(Value::Null);
+                pointers.iter().all(|(p, v)| data.pointer(p) == Some(*v))
+            })
+            .count();
+        Ok(n as u64)
+    }
+}
+
+/// For servers without plugins (and tests of programmes without checks).
+pub struct NoPlugins;
+
+impl PluginChecks for NoPlugins {
+    fn check(&self, r: &CheckRequest<'_>) -> Result<CheckResult, PluginFailure> {
+        Err(PluginFailure {
+            plugin: r.plugin.to_owned(),
+            check: r.check.to_owned(),
+            reason: "no plugins are loaded".into(),
+            blocking: true,
+        })
+    }
+}
+
+impl Plugins for NoPlugins {
+    fn form(&self, _: &str, _: &str, _: &str) -> Result<Option<Value>, String> {
+        Ok(None)
+    }
+    fn validate(&self, _: &str, _: &str, _: &Value) -> Result<Vec<Violation>, String> {
+        Ok(Vec::new())
+    }
+    fn list(&self) -> Vec<Value> {
+        Vec::new()
+    }
+    fn reload(&self) -> Result<(), String> {
+        Ok(())
+    }
+}

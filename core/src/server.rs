@@ -1,0 +1,86 @@
+//! Starting the server: load everything into an [`AppState`], then serve until told
+//! to stop. `serve` takes a bound listener so tests bind `127.0.0.1:0`.
+
+use std::sync::{Arc, RwLock};
+
+use tokio::net::TcpListener;
+
+use crate::auth::limiter::LoginLimiter;
+use crate::calendar::Calendar;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::metrics::Metrics;
+use crate::state::{AppState, Inner, Plugins};
+use crate::{store, workflow};
+
+/// Build the shared state: database (migrated), calendar, programmes, plugins.
+pub async fn state(config: Config, plugins: Arc<dyn Plugins>) -> Result<AppState> {
+    let db = store::connect(&config.database_url).await?;
+    let calendar = load_calendar(&config)?;
+    let state = AppState::new(Inner {
+        db,
+        programmes: RwLock::new(Arc::default()),
+        calendar: RwLock::new(Arc::new(calendar)),
+        plugins,
+        limiter: LoginLimiter::default(),
+        metrics: Metrics::default(),
+        node: uuid::Uuid::now_v7().to_string(),
+        config,
+    });
+    reload_programmes(&state).await?;
+    Ok(state)
+}
+
+/// The calendar: built-in years plus the configured folder, when it exists.
+pub fn load_calendar(config: &Config) -> Result<Calendar> {
+    let dir = config.calendar.is_dir().then_some(config.calendar.as_path());
+    Calendar::load(dir, config.timezone).map_err(|e| Error::Internal(format!("calendar: {e}")))
+}
+
+/// Load the workflow folder again; changed files become new definition versions.
+pub async fn reload_programmes(state: &AppState) -> Result<()> {
+    let (defs, errors) = workflow::load_dir(&state.config.workflows);
+    for e in &errors {
+        tracing::error!(%e, "workflow not loaded");
+    }
+    let programmes = store::definitions::sync(&state.db, defs, errors).await?;
+    state.set_programmes(programmes);
+    Ok(())
+}
+
+/// Serve HTTP on `listener` and run the worker, until `shutdown` completes.
+pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<()> {
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(crate::service::worker::run(state.clone(), stop_rx));
+    let app = crate::http::router::router(state);
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        })
+        .await;
+    let _ = worker.await;
+    result.map_err(|e| Error::Internal(format!("server: {e}")))
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

@@ -1,0 +1,460 @@
+//! Opening cases, taking actions, reading and listing cases.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::commit::{self, NewCaseRow};
+use super::views::{self, CaseView};
+use super::{actor, org_unit, refusal_error};
+use crate::auth::Caller;
+use crate::engine::{self, ActionRequest, Actor, CaseSnapshot, Decision, NewCase, Outcome};
+use crate::error::{Error, Result, bad_request};
+use crate::state::{AppState, Version};
+use crate::store::{self, entities::cases};
+
+/// A request to open a case.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct CreateCase {
+    /// Programme id.
+    pub programme: String,
+    /// Case type id.
+    pub case_type: String,
+    /// Owning org unit id (defaults to the parent's for a child case).
+    #[serde(default)]
+    pub org_unit: Option<String>,
+    /// Initial data.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub data: Value,
+    /// Parent case id, for a child case type.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// Assignee user id.
+    #[serde(default)]
+    pub assignee: Option<String>,
+}
+
+/// A request to take an action.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+pub struct ActionInput {
+    /// Field values submitted with the action.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub data: Value,
+    /// The actor's comment.
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// The case version the caller read; a stale version is refused with 409.
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+}
+
+/// Open a case.
+pub async fn create(state: &AppState, caller: &Caller, req: CreateCase) -> Result<CaseView> {
+    create_as_of(state, caller, req, Utc::now()).await
+}
+
+/// Open a case as if at `now` (the demo seed backdates cases so some are overdue).
+pub async fn create_as_of(
+    state: &AppState,
+    caller: &Caller,
+    req: CreateCase,
+    now: DateTime<Utc>,
+) -> Result<CaseView> {
+    let version = current(state, &req.programme)?;
+    if version.def.programme.case_type(&req.case_type).is_none() {
+        return Err(bad_request(
+            "case_type",
+            format!(
+                "programme `{}` has no case type `{}`",
+                req.programme, req.case_type
+            ),
+        ));
+    }
+    let parent = match &req.parent {
+        Some(id) => Some(readable(state, caller, id).await?),
+        None => None,
+    };
+    let unit_id = req
+        .org_unit
+        .clone()
+        .or_else(|| parent.as_ref().map(|p| p.org_unit_id.clone()))
+        .ok_or_else(|| bad_request("org_unit", "name the org unit the case belongs to"))?;
+    let org = org_unit(&state.db, &unit_id).await?;
+    check_parent(&version, &req.case_type, parent.as_ref())?;
+    let who = actor(caller, &req.programme, &org.path);
+    let parent_data = parent.as_ref().map(|p| parse(&p.data));
+    let outcome = {
+        let (version, calendar, plugins) =
+            (version.clone(), state.calendar(), state.plugins.clone());
+        let (case_type, data, who) = (req.case_type.clone(), req.data.clone(), who.clone());
+        blocking(move || {
+            let new = NewCase {
+                case_type: &case_type,
+                input: &data,
+                parent: parent_data.as_ref(),
+                actor: &who,
+                now,
+            };
+            engine::create(&version.def, &calendar, &new, plugins.as_ref())
+        })
+        .await?
+    };
+    let outcome = accepted(state, &req.programme, outcome)?;
+    let txn = state.db.begin().await?;
+    let row = commit::new_case(
+        &txn,
+        &NewCaseRow {
+            version: &version,
+            case_type: &req.case_type,
+            org: &org,
+            parent: parent.as_ref().map(|p| p.id.as_str()),
+            assignee: req.assignee.clone(),
+            outcome: &outcome,
+            actor: &caller.id,
+            now,
+            tz: state.config.timezone,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    views::case(state, caller, row, "api").await
+}
+
+/// Take `action` on case `id`. With an idempotency key, a retry returns the first
+/// answer without applying the action twice.
+pub async fn act(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    action: &str,
+    input: ActionInput,
+    idempotency_key: Option<&str>,
+) -> Result<CaseView> {
+    act_as_of(
+        state,
+        caller,
+        id,
+        action,
+        input,
+        idempotency_key,
+        Utc::now(),
+    )
+    .await
+}
+
+/// [`act`] as if at `now` (the demo seed).
+#[allow(clippy::too_many_arguments)] // the seven parts of an action; a struct would only rename them
+pub async fn act_as_of(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    action: &str,
+    input: ActionInput,
+    idempotency_key: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<CaseView> {
+    let case = readable(state, caller, id).await?;
+    let fingerprint = store::idempotency::fingerprint(&[
+        id,
+        action,
+        &input.data.to_string(),
+        input.comment.as_deref().unwrap_or(""),
+    ]);
+    if let Some(key) = idempotency_key
+        && let Some((_, body)) =
+            store::idempotency::lookup(&state.db, &caller.id, key, &fingerprint).await?
+    {
+        let view: CaseView = serde_json::from_str(&body)?;
+        return Ok(view);
+    }
+    let expected = input.expected_version.unwrap_or(case.version);
+    if expected != case.version {
+        return Err(Error::Conflict {
+            expected,
+            current: case.version,
+        });
+    }
+    let version = case_version(state, &case)?;
+    validate_form(state, &version, &case, action, &input.data)?;
+    let who = actor(caller, &case.programme, &case.org_path);
+    let outcome = decide(state, &version, &case, action, &input, &who, now).await?;
+    let outcome = accepted(state, &case.programme, outcome)?;
+    let children = spawn_children(state, &version, &case, &outcome, now).await?;
+    let txn = state.db.begin().await?;
+    let row = commit::action(
+        &txn,
+        &version,
+        &case,
+        &outcome,
+        &caller.id,
+        input.comment.as_deref(),
+        now,
+    )
+    .await?;
+    write_children(&txn, state, &version, &row, &children, now).await?;
+    let view = views::case_in(&txn, state, caller, row, "api").await?;
+    if let Some(key) = idempotency_key {
+        store::idempotency::store(
+            &txn,
+            &caller.id,
+            key,
+            &fingerprint,
+            200,
+            &serde_json::to_string(&view)?,
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(view)
+}
+
+/// The generic constraints of the action's plugin form (required, types, ranges,
+/// patterns, options), on the case data as the action would leave it.
+fn validate_form(
+    state: &AppState,
+    version: &Version,
+    case: &cases::Model,
+    action: &str,
+    input: &Value,
+) -> Result<()> {
+    let def = &version.def;
+    let Some(plugin) = def.programme.plugin.as_ref() else {
+        return Ok(());
+    };
+    let form = def
+        .programme
+        .case_type(&case.case_type)
+        .and_then(|ct| {
+            ct.transitions_for(action)
+                .find(|t| t.from.iter().any(|f| f.as_str() == case.state))
+        })
+        .and_then(|t| t.form.clone());
+    let Some(form) = form else { return Ok(()) };
+    let mut merged = parse(&case.data);
+    if let (Some(m), Some(i)) = (merged.as_object_mut(), input.as_object()) {
+        m.extend(i.clone());
+    }
+    let violations = state
+        .plugins
+        .validate(plugin, &form, &merged)
+        .map_err(Error::Internal)?;
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(violations))
+    }
+}
+
+async fn decide(
+    state: &AppState,
+    version: &Arc<Version>,
+    case: &cases::Model,
+    action: &str,
+    input: &ActionInput,
+    who: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Decision> {
+    let snapshot = snapshot(state, case).await?;
+    let (version, calendar, plugins) = (version.clone(), state.calendar(), state.plugins.clone());
+    let (action, data, comment, who) = (
+        action.to_owned(),
+        input.data.clone(),
+        input.comment.clone(),
+        who.clone(),
+    );
+    blocking(move || {
+        let req = ActionRequest {
+            action: &action,
+            input: &data,
+            comment: comment.as_deref(),
+            actor: &who,
+            now,
+        };
+        engine::decide(&version.def, &calendar, &snapshot, &req, plugins.as_ref())
+    })
+    .await
+}
+
+/// Decide the children an outcome spawns (each opened by the system).
+async fn spawn_children(
+    state: &AppState,
+    version: &Arc<Version>,
+    parent: &cases::Model,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, Outcome)>> {
+    if outcome.children.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (version, calendar, plugins) = (version.clone(), state.calendar(), state.plugins.clone());
+    let children = outcome.children.clone();
+    let parent_data = outcome.data.clone();
+    let decided = blocking(move || {
+        let system = Actor::system();
+        children
+            .iter()
+            .map(|c| {
+                let new = NewCase {
+                    case_type: &c.case_type,
+                    input: &c.data,
+                    parent: Some(&parent_data),
+                    actor: &system,
+                    now,
+                };
+                engine::create(&version.def, &calendar, &new, plugins.as_ref())
+                    .map(|d| (c.case_type.clone(), d))
+            })
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await?;
+    decided
+        .into_iter()
+        .map(|(ct, d)| match d {
+            Decision::Accepted(o) => Ok((ct, *o)),
+            Decision::Refused { reasons } => Err(Error::Invalid(
+                reasons.into_iter().map(Into::into).collect(),
+            )),
+        })
+        .collect::<Result<Vec<_>>>()
+        .map_err(|e| {
+            tracing::warn!(case = %parent.id, error = %e, "a spawned child case was refused");
+            e
+        })
+}
+
+async fn write_children(
+    db: &impl sea_orm::ConnectionTrait,
+    state: &AppState,
+    version: &Version,
+    parent: &cases::Model,
+    children: &[(String, Outcome)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if children.is_empty() {
+        return Ok(());
+    }
+    let org = org_unit(db, &parent.org_unit_id).await?;
+    for (case_type, outcome) in children {
+        commit::new_case(
+            db,
+            &NewCaseRow {
+                version,
+                case_type,
+                org: &org,
+                parent: Some(&parent.id),
+                assignee: None,
+                outcome,
+                actor: "system",
+                now,
+                tz: state.config.timezone,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// The engine's snapshot of a stored case.
+pub async fn snapshot(state: &AppState, case: &cases::Model) -> Result<CaseSnapshot> {
+    let open = store::deadlines::open_rows(&state.db, &case.id).await?;
+    let parent = match &case.parent_id {
+        Some(p) => store::cases::get(&state.db, p)
+            .await?
+            .map(|p| parse(&p.data)),
+        None => None,
+    };
+    Ok(CaseSnapshot {
+        id: case.id.clone(),
+        number: case.number.clone(),
+        case_type: case.case_type.clone(),
+        state: case.state.clone(),
+        data: parse(&case.data),
+        org_unit: case.org_unit_id.clone(),
+        created_at: case.created_at,
+        state_entered_at: case.state_entered_at,
+        deadlines: store::deadlines::to_engine(&open),
+        parent,
+    })
+}
+
+/// A case the caller may read; 404 otherwise (its existence is not revealed).
+pub async fn readable(state: &AppState, caller: &Caller, id: &str) -> Result<cases::Model> {
+    let case = store::cases::get(&state.db, id).await?;
+    match case {
+        Some(c) if caller.can_read(&c.programme, &c.org_path) => Ok(c),
+        _ => Err(Error::NotFound(format!("case {id}"))),
+    }
+}
+
+/// The current definition version of a programme.
+pub fn current(state: &AppState, programme: &str) -> Result<Arc<Version>> {
+    state
+        .programmes()
+        .current(programme)
+        .cloned()
+        .ok_or_else(|| Error::NotFound(format!("programme {programme}")))
+}
+
+/// The definition version a case runs on.
+pub fn case_version(state: &AppState, case: &cases::Model) -> Result<Arc<Version>> {
+    state
+        .programmes()
+        .version(&case.programme, case.def_version)
+        .cloned()
+        .ok_or_else(|| {
+            Error::Internal(format!(
+                "definition {} v{} is not loaded",
+                case.programme, case.def_version
+            ))
+        })
+}
+
+fn check_parent(version: &Version, case_type: &str, parent: Option<&cases::Model>) -> Result<()> {
+    let ct = version.def.programme.case_type(case_type);
+    let wanted = ct.and_then(|c| c.parent.as_ref()).map(|p| p.as_str());
+    match (wanted, parent) {
+        (None, None) => Ok(()),
+        (Some(w), Some(p)) if p.case_type == w && p.programme == version.def.id() => Ok(()),
+        (Some(w), _) => Err(bad_request(
+            "parent",
+            format!("a `{case_type}` case belongs to a `{w}` case: name it in `parent`"),
+        )),
+        (None, Some(_)) => Err(bad_request(
+            "parent",
+            format!("a `{case_type}` case has no parent"),
+        )),
+    }
+}
+
+fn accepted(state: &AppState, programme: &str, d: Decision) -> Result<Outcome> {
+    match d {
+        Decision::Accepted(o) => {
+            state.metrics.action(programme, "accepted");
+            Ok(*o)
+        }
+        Decision::Refused { reasons } => {
+            state.metrics.action(programme, "refused");
+            Err(refusal_error(reasons))
+        }
+    }
+}
+
+/// Stored JSON text as a value (an empty object if it does not parse).
+pub fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::Object(Default::default()))
+}
+
+/// Run engine work (which may call wasm plugins) off the async workers.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, engine::EngineError> + Send + 'static,
+) -> Result<T> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(Error::from),
+        Err(e) => Err(Error::Internal(format!("the decision task failed: {e}"))),
+    }
+}

@@ -1,0 +1,242 @@
+//! Writing an accepted outcome: the case row (version-guarded), its event, its
+//! deadline ledger, its children and its notifications, all in the caller's
+//! transaction, so either everything lands or nothing does.
+
+use chrono::{DateTime, Datelike, Utc};
+use serde_json::{Value, json};
+
+use super::holders;
+use crate::engine::Outcome;
+use crate::error::Result;
+use crate::state::Version;
+use crate::store::entities::{cases, org_units};
+use crate::store::{self, events::NewEvent};
+use crate::workflow::model::CaseType;
+
+/// A new case to write.
+pub struct NewCaseRow<'a> {
+    /// Definition version it runs on.
+    pub version: &'a Version,
+    /// Case type id.
+    pub case_type: &'a str,
+    /// Owning unit.
+    pub org: &'a org_units::Model,
+    /// Parent case id.
+    pub parent: Option<&'a str>,
+    /// Assignee.
+    pub assignee: Option<String>,
+    /// The engine's outcome of `create`.
+    pub outcome: &'a Outcome,
+    /// Who opens it.
+    pub actor: &'a str,
+    /// Now.
+    pub now: DateTime<Utc>,
+    /// The deployment's time zone (the number's year is the local year).
+    pub tz: chrono_tz::Tz,
+}
+
+/// Write a new case; returns its row.
+pub async fn new_case(
+    db: &impl sea_orm::ConnectionTrait,
+    n: &NewCaseRow<'_>,
+) -> Result<cases::Model> {
+    let def = &n.version.def;
+    let programme = def.id();
+    let ct = def.programme.case_type(n.case_type).ok_or_else(|| {
+        crate::error::Error::Internal(format!("case type {} vanished", n.case_type))
+    })?;
+    let year = n.now.with_timezone(&n.tz).year();
+    let seq = store::cases::next_number(db, programme, year).await?;
+    let number = format_number(&ct.number, n.now.with_timezone(&n.tz).naive_local(), seq);
+    let id = uuid::Uuid::now_v7().to_string();
+    let data = &n.outcome.data;
+    let row = cases::Model {
+        id: id.clone(),
+        number: number.clone(),
+        programme: programme.to_owned(),
+        case_type: n.case_type.to_owned(),
+        def_version: n.version.number,
+        def_hash: def.hash.clone(),
+        state: n.outcome.to.clone(),
+        closed: ct.is_final(&n.outcome.to),
+        data: data.to_string(),
+        search: search_text(ct, &number, data),
+        org_unit_id: n.org.id.clone(),
+        org_path: n.org.path.clone(),
+        assignee: n.assignee.clone(),
+        parent_id: n.parent.map(str::to_owned),
+        version: 1,
+        created_by: n.actor.to_owned(),
+        created_at: n.now,
+        updated_at: n.now,
+        state_entered_at: n.now,
+        overdue: false,
+        next_due: None,
+    };
+    let row = store::cases::insert(db, row).await?;
+    finish(db, &row, n.outcome, n.actor, None, n.now).await?;
+    Ok(row)
+}
+
+/// Write an action's outcome onto `case` (read at `expected` version).
+pub async fn action(
+    db: &impl sea_orm::ConnectionTrait,
+    version: &Version,
+    case: &cases::Model,
+    outcome: &Outcome,
+    actor: &str,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<cases::Model> {
+    let ct = version
+        .def
+        .programme
+        .case_type(&case.case_type)
+        .ok_or_else(|| {
+            crate::error::Error::Internal(format!("case type {} vanished", case.case_type))
+        })?;
+    let mut row = case.clone();
+    row.state = outcome.to.clone();
+    row.closed = ct.is_final(&outcome.to);
+    row.data = outcome.data.to_string();
+    row.search = search_text(ct, &case.number, &outcome.data);
+    row.updated_at = now;
+    if outcome.from.as_deref() != Some(outcome.to.as_str()) {
+        row.state_entered_at = now;
+    }
+    store::cases::update(db, &row, case.version).await?;
+    row.version = case.version + 1;
+    finish(db, &row, outcome, actor, comment, now).await?;
+    Ok(row)
+}
+
+/// Event, deadlines, notifications and the deadline summary of a written case.
+async fn finish(
+    db: &impl sea_orm::ConnectionTrait,
+    row: &cases::Model,
+    outcome: &Outcome,
+    actor: &str,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let payload = json!({
+        "changes": outcome.changes,
+        "deadlines": outcome.deadlines,
+        "children": outcome.children.iter().map(|c| &c.case_type).collect::<Vec<_>>(),
+        "checks": outcome.checks,
+        "warnings": outcome.warnings,
+        "notifications": outcome.notifications,
+    });
+    store::events::append(
+        db,
+        NewEvent {
+            case_id: &row.id,
+            at: now,
+            actor,
+            action: &outcome.action,
+            from: outcome.from.as_deref(),
+            to: &outcome.to,
+            comment,
+            payload,
+        },
+    )
+    .await?;
+    store::deadlines::apply(db, &row.id, &outcome.deadlines, actor, now).await?;
+    refresh_deadline_summary(db, &row.id).await?;
+    for n in &outcome.notifications {
+        let users = holders(db, &row.programme, &n.roles, &row.org_path).await?;
+        store::notifications::send(db, &users, Some(&row.id), "action", &n.message, now).await?;
+    }
+    Ok(())
+}
+
+/// Recompute a case's overdue flag and next due time from its open deadlines.
+pub async fn refresh_deadline_summary(
+    db: &impl sea_orm::ConnectionTrait,
+    case_id: &str,
+) -> Result<()> {
+    let open = store::deadlines::open_rows(db, case_id).await?;
+    let overdue = open.iter().any(|d| d.breached);
+    store::cases::set_deadline_summary(db, case_id, overdue, store::deadlines::next_due(&open))
+        .await
+}
+
+/// A case number from a pattern: `{year}`, `{month}`, `{seq}` and `{seq:N}` (zero-padded).
+pub fn format_number(pattern: &str, local: chrono::NaiveDateTime, seq: i64) -> String {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        let token = &rest[start + 1..start + len];
+        match token.split_once(':') {
+            Some(("seq", w)) => {
+                let width = w.parse::<usize>().unwrap_or(1);
+                out.push_str(&format!("{seq:0width$}"));
+            }
+            _ if token == "seq" => out.push_str(&seq.to_string()),
+            _ if token == "year" => out.push_str(&local.year().to_string()),
+            _ if token == "month" => out.push_str(&format!("{:02}", local.month())),
+            _ => out.push_str(&rest[start..start + len + 1]),
+        }
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A case's one-line summary from its type's pattern.
+pub fn summary(ct: &CaseType, data: &Value) -> String {
+    let Some(pattern) = &ct.summary else {
+        return String::new();
+    };
+    let mut out = pattern.to_string();
+    for (name, _) in &ct.fields {
+        let key = format!("{{{}}}", name.as_str());
+        if out.contains(&key) {
+            let value = match data.get(name.as_str()) {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Null) | None => String::new(),
+                Some(v) => v.to_string(),
+            };
+            out = out.replace(&key, &value);
+        }
+    }
+    out
+}
+
+/// What free-text search looks in: number, summary and non-sensitive text values.
+fn search_text(ct: &CaseType, number: &str, data: &Value) -> String {
+    let mut parts = vec![number.to_owned(), summary(ct, data)];
+    for (name, field) in &ct.fields {
+        if field.sensitive {
+            continue;
+        }
+        match data.get(name.as_str()) {
+            Some(Value::String(s)) => parts.push(s.clone()),
+            Some(Value::Number(n)) => parts.push(n.to_string()),
+            _ => {}
+        }
+    }
+    parts.join(" ").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn numbers_follow_the_pattern_in_local_time() {
+        let t = Utc
+            .with_ymd_and_hms(2026, 12, 31, 17, 0, 0)
+            .single()
+            .expect("valid")
+            .with_timezone(&chrono_tz::Asia::Shanghai)
+            .naive_local();
+        assert_eq!(format_number("CJ-{year}-{seq:6}", t, 123), "CJ-2027-000123");
+        assert_eq!(format_number("{year}{month}-{seq}", t, 7), "202701-7");
+    }
+}

@@ -1,0 +1,102 @@
+//! The case service: what the HTTP handlers, the CLI and the worker call. It loads
+//! what the engine needs, asks the engine, and commits the decision in one
+//! transaction.
+//!
+//! # Layout
+//! - [`cases`]: open a case, take an action, read and list cases.
+//! - `commit`: writing an accepted outcome (case row, event, deadlines, children,
+//!   notifications) inside a transaction.
+//! - [`views`]: the case as the API returns it, masked for the caller.
+//! - [`worker`]: deadlines that pass and schedules that fall due.
+
+pub mod cases;
+mod commit;
+pub mod views;
+pub mod worker;
+
+use std::collections::BTreeSet;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+use crate::auth::Caller;
+use crate::engine::Actor;
+use crate::error::{Error, Result};
+use crate::store::entities::{grants, org_units, users};
+
+/// The engine's view of a caller at an org unit.
+pub fn actor(caller: &Caller, programme: &str, org_path: &str) -> Actor {
+    if matches!(caller.via, crate::auth::Via::System) {
+        return Actor::system();
+    }
+    Actor {
+        id: caller.id.clone(),
+        roles: caller.roles_at(programme, org_path),
+    }
+}
+
+/// An org unit by id, or 422 naming the field.
+pub async fn org_unit(db: &impl ConnectionTrait, id: &str) -> Result<org_units::Model> {
+    org_units::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            crate::error::bad_request("org_unit", format!("org unit `{id}` does not exist"))
+        })
+}
+
+/// Users holding any of `roles` for `programme` at the unit with `org_path` or above
+/// (the people a notification is for).
+pub async fn holders(
+    db: &impl ConnectionTrait,
+    programme: &str,
+    roles: &[String],
+    org_path: &str,
+) -> Result<Vec<String>> {
+    let rows = grants::Entity::find()
+        .filter(grants::Column::Role.is_in(roles.iter().map(String::as_str)))
+        .filter(grants::Column::Programme.is_in([programme, "*"]))
+        .all(db)
+        .await?;
+    let units: BTreeSet<String> = rows.iter().map(|g| g.org_unit_id.clone()).collect();
+    let paths: Vec<org_units::Model> = org_units::Entity::find()
+        .filter(org_units::Column::Id.is_in(units))
+        .all(db)
+        .await?;
+    let reaching: BTreeSet<&str> = paths
+        .iter()
+        .filter(|u| org_path.starts_with(&u.path))
+        .map(|u| u.id.as_str())
+        .collect();
+    let mut out: Vec<String> = rows
+        .into_iter()
+        .filter(|g| reaching.contains(g.org_unit_id.as_str()))
+        .map(|g| g.user_id)
+        .collect();
+    out.sort();
+    out.dedup();
+    let active: BTreeSet<String> = users::Entity::find()
+        .filter(users::Column::Id.is_in(out.clone()))
+        .filter(users::Column::Active.eq(true))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    Ok(out.into_iter().filter(|u| active.contains(u)).collect())
+}
+
+/// Refusals as an error: a missing role is 403, anything else 422.
+pub fn refusal_error(reasons: Vec<crate::engine::Refusal>) -> Error {
+    if reasons
+        .iter()
+        .any(|r| r.code == "role_missing" || r.code == "not_creatable")
+    {
+        let detail = reasons
+            .iter()
+            .map(|r| r.message.en.clone())
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Error::Forbidden(detail);
+    }
+    Error::Invalid(reasons.into_iter().map(Into::into).collect())
+}

@@ -1,0 +1,240 @@
+//! A case as the API returns it: data masked for the caller (and every unmasked read
+//! of sensitive fields logged), deadlines with their status, and the actions the
+//! caller may take now.
+
+use chrono::{DateTime, Utc};
+use sea_orm::ConnectionTrait;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::actor;
+use super::cases::parse;
+use crate::auth::Caller;
+use crate::engine::{self, AvailableAction};
+use crate::error::Result;
+use crate::state::AppState;
+use crate::store::{self, entities::cases};
+use crate::workflow::model::I18n;
+
+/// A case.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CaseView {
+    /// Case id (UUID v7).
+    pub id: String,
+    /// Human number.
+    pub number: String,
+    /// Programme id.
+    pub programme: String,
+    /// Case type id.
+    pub case_type: String,
+    /// One-line summary.
+    pub summary: String,
+    /// State id.
+    pub state: String,
+    /// State title.
+    #[schema(value_type = Object)]
+    pub state_title: I18n,
+    /// Whether the case reached a final state.
+    pub closed: bool,
+    /// Case data, sensitive fields masked as `***` unless the caller may read them.
+    #[schema(value_type = Object)]
+    pub data: Value,
+    /// Owning org unit id.
+    pub org_unit: String,
+    /// Assignee user id.
+    pub assignee: Option<String>,
+    /// Parent case id.
+    pub parent: Option<String>,
+    /// Version counter; send it back as `expected_version`.
+    pub version: i64,
+    /// The definition version the case runs on.
+    pub definition: DefinitionRef,
+    /// Opened at.
+    pub created_at: DateTime<Utc>,
+    /// Last changed at.
+    pub updated_at: DateTime<Utc>,
+    /// Whether a deadline has passed.
+    pub overdue: bool,
+    /// Deadlines, open and closed.
+    pub deadlines: Vec<DeadlineView>,
+    /// Actions the caller may take now.
+    #[schema(value_type = Vec<Object>)]
+    pub actions: Vec<AvailableAction>,
+    /// Child cases.
+    pub children: Vec<CaseRef>,
+}
+
+/// Which definition version a case runs on.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DefinitionRef {
+    /// Version number.
+    pub version: i32,
+    /// SHA-256 of the workflow file.
+    pub hash: String,
+}
+
+/// A deadline of a case.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct DeadlineView {
+    /// Deadline id from the definition.
+    pub id: String,
+    /// Title.
+    #[schema(value_type = Object)]
+    pub title: I18n,
+    /// When it is due (while paused: when it was due at the pause).
+    pub due: DateTime<Utc>,
+    /// running, paused, met, late or dropped.
+    pub status: String,
+    /// Whether it has passed while running.
+    pub breached: bool,
+    /// Working days left (negative when overdue), for running deadlines.
+    pub working_days_left: Option<i64>,
+}
+
+/// A short reference to another case.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct CaseRef {
+    /// Case id.
+    pub id: String,
+    /// Human number.
+    pub number: String,
+    /// Case type id.
+    pub case_type: String,
+    /// State id.
+    pub state: String,
+    /// Summary.
+    pub summary: String,
+    /// Whether it is closed.
+    pub closed: bool,
+}
+
+/// The view of `row` for `caller`, logging unmasked sensitive reads.
+pub async fn case(
+    state: &AppState,
+    caller: &Caller,
+    row: cases::Model,
+    via: &str,
+) -> Result<CaseView> {
+    case_in(&state.db, state, caller, row, via).await
+}
+
+/// [`case`] inside a transaction.
+pub async fn case_in(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    caller: &Caller,
+    row: cases::Model,
+    via: &str,
+) -> Result<CaseView> {
+    let version = super::cases::case_version(state, &row)?;
+    let def = &version.def;
+    let ct = def.programme.case_type(&row.case_type).ok_or_else(|| {
+        crate::error::Error::Internal(format!("case type {} vanished", row.case_type))
+    })?;
+    let who = actor(caller, &row.programme, &row.org_path);
+    let data = parse(&row.data);
+    let parent_data = match &row.parent_id {
+        Some(p) => store::cases::get(db, p).await?.map(|p| parse(&p.data)),
+        None => None,
+    };
+    let (masked, shown) = engine::privacy::mask(ct, &data, parent_data.as_ref(), &who);
+    if !shown.is_empty() {
+        let fields: Vec<String> = shown.into_iter().collect();
+        store::access::record(db, &caller.id, &row.id, &fields, via, Utc::now()).await?;
+    }
+    let open = store::deadlines::open_rows(db, &row.id).await?;
+    let snapshot = engine::CaseSnapshot {
+        id: row.id.clone(),
+        number: row.number.clone(),
+        case_type: row.case_type.clone(),
+        state: row.state.clone(),
+        data: data.clone(),
+        org_unit: row.org_unit_id.clone(),
+        created_at: row.created_at,
+        state_entered_at: row.state_entered_at,
+        deadlines: store::deadlines::to_engine(&open),
+        parent: parent_data,
+    };
+    let actions = engine::available_actions(def, &snapshot, &who, Utc::now());
+    let calendar = state.calendar();
+    let today = calendar.local_date(Utc::now());
+    let deadlines = store::deadlines::all_rows(db, &row.id)
+        .await?
+        .into_iter()
+        .map(|d| DeadlineView {
+            title: ct
+                .deadline(&d.deadline_id)
+                .map(|(_, decl)| engine::deadline_title(decl))
+                .unwrap_or_else(|| I18n {
+                    zh: d.deadline_id.clone(),
+                    en: d.deadline_id.clone(),
+                }),
+            working_days_left: (d.status == store::deadlines::RUNNING)
+                .then(|| calendar.working_days_between(today, calendar.local_date(d.due_at))),
+            id: d.deadline_id,
+            due: d.due_at,
+            status: d.status,
+            breached: d.breached,
+        })
+        .collect();
+    let children = store::cases::children(db, &row.id)
+        .await?
+        .into_iter()
+        .map(|c| reference(state, c))
+        .collect();
+    Ok(CaseView {
+        summary: super::commit::summary(ct, &data),
+        state_title: ct.state_title(&row.state),
+        data: masked,
+        definition: DefinitionRef {
+            version: row.def_version,
+            hash: row.def_hash.clone(),
+        },
+        id: row.id,
+        number: row.number,
+        programme: row.programme,
+        case_type: row.case_type,
+        state: row.state,
+        closed: row.closed,
+        org_unit: row.org_unit_id,
+        assignee: row.assignee,
+        parent: row.parent_id,
+        version: row.version,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        overdue: row.overdue,
+        deadlines,
+        actions,
+        children,
+    })
+}
+
+/// A short reference to a case (summaries never show sensitive fields: the
+/// validator's summary patterns may name them, so they are masked here too).
+pub fn reference(state: &AppState, c: cases::Model) -> CaseRef {
+    let summary = super::cases::case_version(state, &c)
+        .ok()
+        .and_then(|v| {
+            let ct = v.def.programme.case_type(&c.case_type)?;
+            let data = parse(&c.data);
+            let (masked, _) = engine::privacy::mask(
+                ct,
+                &data,
+                None,
+                &engine::Actor {
+                    id: String::new(),
+                    roles: Default::default(),
+                },
+            );
+            Some(super::commit::summary(ct, &masked))
+        })
+        .unwrap_or_default();
+    CaseRef {
+        id: c.id,
+        number: c.number,
+        case_type: c.case_type,
+        state: c.state,
+        summary,
+        closed: c.closed,
+    }
+}

@@ -1,0 +1,312 @@
+//! The worker inside every server: deadlines that pass are marked overdue and
+//! escalated; schedules that fall due create their cases.
+//!
+//! Exactly once, even with several servers on one database: a passed deadline is
+//! first claimed with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL), then marked
+//! breached by a conditional update only one claimant can win; a scheduled case is
+//! created in the same transaction as its `schedule_runs` row, whose primary key
+//! admits one row per schedule, period and target. A server that was stopped
+//! catches up at its first sweep.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Duration as Span, Utc};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use serde_json::{Map, Value, json};
+
+use super::cases::{self, ActionInput, parse};
+use super::commit::{self, NewCaseRow, refresh_deadline_summary};
+use super::holders;
+use crate::auth::Caller;
+use crate::engine::{self, Actor, Decision, NewCase};
+use crate::error::{Error, Result};
+use crate::state::{AppState, Version};
+use crate::store::{
+    self,
+    entities::{deadlines, org_units, schedule_runs},
+};
+use crate::workflow::expr::Vars;
+use crate::workflow::model::{I18n, Schedule, Target};
+
+/// How long a claim on a passed deadline lasts before another server may take it.
+const LEASE_SECONDS: i64 = 120;
+/// How far back a starting server looks for scheduled work it missed.
+const CATCH_UP_DAYS: i64 = 45;
+
+/// What one sweep did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Sweep {
+    /// Deadlines newly marked overdue.
+    pub breached: usize,
+    /// Automatic transitions taken.
+    pub escalated: usize,
+    /// Scheduled cases created.
+    pub scheduled: usize,
+}
+
+/// Sweep every `interval` until `shutdown` resolves.
+pub async fn run(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    let interval = Duration::from_secs(state.config.worker_interval);
+    loop {
+        match sweep(&state, Utc::now()).await {
+            Ok(s) if s != Sweep::default() => tracing::info!(
+                breached = s.breached,
+                escalated = s.escalated,
+                scheduled = s.scheduled,
+                "worker sweep"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "worker sweep failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(interval) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// One pass over passed deadlines and due schedules.
+pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<Sweep> {
+    let mut report = Sweep::default();
+    loop {
+        let claimed = store::deadlines::claim_due(
+            &state.db,
+            &state.node,
+            now,
+            Span::seconds(LEASE_SECONDS),
+            100,
+        )
+        .await?;
+        if claimed.is_empty() {
+            break;
+        }
+        for id in claimed {
+            match breach(state, &id, now).await {
+                Ok((breached, escalated)) => {
+                    report.breached += usize::from(breached);
+                    report.escalated += usize::from(escalated);
+                }
+                Err(e) => {
+                    tracing::error!(deadline = %id, error = %e, "escalating a deadline failed")
+                }
+            }
+        }
+    }
+    report.scheduled = schedules(state, now).await?;
+    Ok(report)
+}
+
+/// Mark one claimed deadline breached, notify, and take its automatic action.
+async fn breach(state: &AppState, row_id: &str, now: DateTime<Utc>) -> Result<(bool, bool)> {
+    let txn = state.db.begin().await?;
+    if !store::deadlines::mark_breached(&txn, row_id, &state.node, now).await? {
+        return Ok((false, false));
+    }
+    let row = deadlines::Entity::find_by_id(row_id.to_owned())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("deadline {row_id} vanished")))?;
+    let case = store::cases::get(&txn, &row.case_id)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("case {} vanished", row.case_id)))?;
+    refresh_deadline_summary(&txn, &case.id).await?;
+    let version = cases::case_version(state, &case)?;
+    let ct = version.def.programme.case_type(&case.case_type);
+    let escalation = ct.and_then(|ct| engine::breach(ct, &row.deadline_id));
+    if let Some(b) = &escalation {
+        let message = I18n {
+            zh: format!("案件 {} 的时限“{}”已逾期", case.number, b.title.zh),
+            en: format!("Case {}: deadline “{}” has passed", case.number, b.title.en),
+        };
+        let users = holders(&txn, &case.programme, &b.notify, &case.org_path).await?;
+        store::notifications::send(&txn, &users, Some(&case.id), "overdue", &message, now).await?;
+    }
+    txn.commit().await?;
+    let Some(action) = escalation.and_then(|b| b.transition) else {
+        return Ok((true, false));
+    };
+    let input = ActionInput {
+        comment: Some(format!("deadline {} passed", row.deadline_id)),
+        ..ActionInput::default()
+    };
+    match cases::act(state, &Caller::system(), &case.id, &action, input, None).await {
+        Ok(_) => Ok((true, true)),
+        Err(e) => {
+            tracing::warn!(case = %case.number, action = %action, error = %e, "automatic escalation was refused");
+            Ok((true, false))
+        }
+    }
+}
+
+/// Create the scheduled cases that are due to open, once each.
+async fn schedules(state: &AppState, now: DateTime<Utc>) -> Result<usize> {
+    let calendar = state.calendar();
+    let today = calendar.local_date(now);
+    let from = today - Span::days(CATCH_UP_DAYS);
+    let mut created = 0;
+    for (programme, version) in state.programmes().iter() {
+        for s in &version.def.programme.schedules {
+            for occ in engine::schedule::occurrences(s, &calendar, from, today) {
+                for target in targets(state, programme, s).await? {
+                    if open_scheduled(state, version, s, &occ, &target, now).await? {
+                        created += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(created)
+}
+
+/// Who receives a scheduled case: an org unit, with the parent case when there is one.
+struct Recipient {
+    org: org_units::Model,
+    parent: Option<store::entities::cases::Model>,
+}
+
+impl Recipient {
+    fn key(&self) -> String {
+        self.parent
+            .as_ref()
+            .map(|p| p.id.clone())
+            .unwrap_or_else(|| self.org.id.clone())
+    }
+}
+
+async fn targets(state: &AppState, programme: &str, s: &Schedule) -> Result<Vec<Recipient>> {
+    match &s.target {
+        Target::UnitKind(kind) => Ok(org_units::Entity::find()
+            .filter(org_units::Column::Kind.eq(kind.as_str()))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|org| Recipient { org, parent: None })
+            .collect()),
+        Target::Cases(t) => {
+            let mut out = Vec::new();
+            for parent in store::cases::open_of_type(&state.db, programme, &t.case_type).await? {
+                if !t.states.is_empty() && !t.states.iter().any(|st| st.as_str() == parent.state) {
+                    continue;
+                }
+                let org = super::org_unit(&state.db, &parent.org_unit_id).await?;
+                out.push(Recipient {
+                    org,
+                    parent: Some(parent),
+                });
+            }
+            Ok(out)
+        }
+    }
+}
+
+async fn open_scheduled(
+    state: &AppState,
+    version: &Version,
+    s: &Schedule,
+    occ: &engine::schedule::Occurrence,
+    to: &Recipient,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let key = (
+        version.def.id().to_owned(),
+        s.id.to_string(),
+        occ.period.clone(),
+        to.key(),
+    );
+    let done = schedule_runs::Entity::find_by_id(key.clone())
+        .one(&state.db)
+        .await?;
+    if done.is_some() {
+        return Ok(false);
+    }
+    let parent_data = to.parent.as_ref().map(|p| parse(&p.data));
+    let data = scheduled_data(version, s, occ, parent_data.as_ref(), now);
+    let calendar = state.calendar();
+    let new = NewCase {
+        case_type: &s.case_type,
+        input: &data,
+        parent: parent_data.as_ref(),
+        actor: &Actor::system(),
+        now,
+    };
+    let outcome = match engine::create(&version.def, &calendar, &new, state.plugins.as_ref())? {
+        Decision::Accepted(o) => *o,
+        Decision::Refused { reasons } => {
+            tracing::warn!(schedule = %s.id.as_str(), ?reasons, "a scheduled case was refused");
+            return Ok(false);
+        }
+    };
+    let txn = state.db.begin().await?;
+    // The run row first: a second server inserting the same key fails here and rolls back.
+    let run = schedule_runs::ActiveModel {
+        programme: sea_orm::Set(key.0),
+        schedule_id: sea_orm::Set(key.1),
+        period: sea_orm::Set(key.2),
+        target: sea_orm::Set(key.3),
+        case_id: sea_orm::Set(None),
+        created_at: sea_orm::Set(now),
+    };
+    if schedule_runs::Entity::insert(run).exec(&txn).await.is_err() {
+        return Ok(false);
+    }
+    let row = commit::new_case(
+        &txn,
+        &NewCaseRow {
+            version,
+            case_type: &s.case_type,
+            org: &to.org,
+            parent: to.parent.as_ref().map(|p| p.id.as_str()),
+            assignee: None,
+            outcome: &outcome,
+            actor: "system",
+            now,
+            tz: state.config.timezone,
+        },
+    )
+    .await?;
+    schedule_runs::Entity::update_many()
+        .col_expr(
+            schedule_runs::Column::CaseId,
+            sea_orm::sea_query::Expr::value(row.id),
+        )
+        .filter(schedule_runs::Column::ScheduleId.eq(s.id.as_str()))
+        .filter(schedule_runs::Column::Period.eq(occ.period.as_str()))
+        .filter(schedule_runs::Column::Target.eq(to.key()))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
+fn scheduled_data(
+    version: &Version,
+    s: &Schedule,
+    occ: &engine::schedule::Occurrence,
+    parent: Option<&Value>,
+    now: DateTime<Utc>,
+) -> Value {
+    let mut data = Map::new();
+    data.insert(s.due_field.to_string(), json!(occ.due.to_string()));
+    let period = json!(occ.period);
+    let due = json!(occ.due.to_string());
+    let null = Value::Null;
+    let current = Value::Object(data.clone());
+    let vars = Vars {
+        period: &period,
+        due: &due,
+        parent: parent.unwrap_or(&null),
+        ..Vars::new(&current, now)
+    };
+    for (field, source) in &s.data {
+        match version.def.expr(source).map(|e| e.eval(&vars)) {
+            Some(Ok(v)) => {
+                data.insert(field.to_string(), v);
+            }
+            Some(Err(e)) => {
+                tracing::warn!(schedule = %s.id.as_str(), field = %field.as_str(), error = %e, "a scheduled field could not be computed")
+            }
+            None => {}
+        }
+    }
+    Value::Object(data)
+}

@@ -1,0 +1,265 @@
+//! The case rows: the projection of each case's events, guarded by a version counter
+//! so two writers never overwrite each other.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+
+use super::entities::cases;
+use crate::error::{Error, Result};
+
+/// Insert a new case row.
+pub async fn insert(db: &impl ConnectionTrait, row: cases::Model) -> Result<cases::Model> {
+    let active: cases::ActiveModel = row.into();
+    Ok(active.insert(db).await?)
+}
+
+/// A case by id.
+pub async fn get(db: &impl ConnectionTrait, id: &str) -> Result<Option<cases::Model>> {
+    Ok(cases::Entity::find_by_id(id.to_owned()).one(db).await?)
+}
+
+/// A case's children.
+pub async fn children(db: &impl ConnectionTrait, id: &str) -> Result<Vec<cases::Model>> {
+    Ok(cases::Entity::find()
+        .filter(cases::Column::ParentId.eq(id))
+        .order_by_asc(cases::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// Write a case's new projection if it is still at `expected` version; else 409.
+pub async fn update(db: &impl ConnectionTrait, row: &cases::Model, expected: i64) -> Result<()> {
+    let result = cases::Entity::update_many()
+        .col_expr(cases::Column::State, Expr::value(row.state.clone()))
+        .col_expr(cases::Column::Closed, Expr::value(row.closed))
+        .col_expr(cases::Column::Data, Expr::value(row.data.clone()))
+        .col_expr(cases::Column::Search, Expr::value(row.search.clone()))
+        .col_expr(cases::Column::Assignee, Expr::value(row.assignee.clone()))
+        .col_expr(cases::Column::Version, Expr::value(expected + 1))
+        .col_expr(cases::Column::UpdatedAt, Expr::value(row.updated_at))
+        .col_expr(
+            cases::Column::StateEnteredAt,
+            Expr::value(row.state_entered_at),
+        )
+        .col_expr(cases::Column::Overdue, Expr::value(row.overdue))
+        .col_expr(cases::Column::NextDue, Expr::value(row.next_due))
+        .filter(cases::Column::Id.eq(row.id.as_str()))
+        .filter(cases::Column::Version.eq(expected))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 1 {
+        return Ok(());
+    }
+    let current = get(db, &row.id).await?.map(|c| c.version).unwrap_or(-1);
+    Err(Error::Conflict { expected, current })
+}
+
+/// Set a case's deadline summary (overdue flag and next due time) without a new version:
+/// the worker's bookkeeping is not an edit of the case.
+pub async fn set_deadline_summary(
+    db: &impl ConnectionTrait,
+    id: &str,
+    overdue: bool,
+    next_due: Option<DateTime<Utc>>,
+) -> Result<()> {
+    cases::Entity::update_many()
+        .col_expr(cases::Column::Overdue, Expr::value(overdue))
+        .col_expr(cases::Column::NextDue, Expr::value(next_due))
+        .filter(cases::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The next number in a programme's yearly sequence, taken inside the transaction
+/// that opens the case: the counter only goes up, so a number is never handed out
+/// twice, and a rolled-back case gives its number back before anyone else sees it.
+pub async fn next_number(db: &impl ConnectionTrait, programme: &str, year: i32) -> Result<i64> {
+    let backend = db.get_database_backend();
+    let sql = if super::is_postgres(db) {
+        "INSERT INTO case_sequences (programme, year, last) VALUES ($1, $2, 1) \
+         ON CONFLICT (programme, year) DO UPDATE SET last = case_sequences.last + 1 RETURNING last"
+    } else {
+        "INSERT INTO case_sequences (programme, year, last) VALUES (?1, ?2, 1) \
+         ON CONFLICT (programme, year) DO UPDATE SET last = case_sequences.last + 1 RETURNING last"
+    };
+    let stmt = Statement::from_sql_and_values(backend, sql, [programme.into(), year.into()]);
+    let row = db
+        .query_one_raw(stmt)
+        .await?
+        .ok_or_else(|| Error::Internal("the case number sequence returned nothing".into()))?;
+    Ok(row.try_get::<i64>("", "last")?)
+}
+
+/// Filters of the case list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Programme id.
+    pub programme: Option<String>,
+    /// Case type id.
+    pub case_type: Option<String>,
+    /// State id.
+    pub state: Option<String>,
+    /// Only cases at this org path or below.
+    pub org_path: Option<String>,
+    /// Assignee user id.
+    pub assignee: Option<String>,
+    /// Only overdue (true) or only not overdue (false).
+    pub overdue: Option<bool>,
+    /// Only open (not final) cases.
+    pub open: Option<bool>,
+    /// Next due time before this.
+    pub due_before: Option<DateTime<Utc>>,
+    /// Created in this range.
+    pub created_from: Option<DateTime<Utc>>,
+    /// Created before this.
+    pub created_to: Option<DateTime<Utc>>,
+    /// Free text (number, summary and non-sensitive text fields); works for Chinese.
+    pub q: Option<String>,
+    /// Children of this case.
+    pub parent: Option<String>,
+    /// Where the caller may read: (programme or `*`, org path) pairs; `None` = everywhere.
+    pub reach: Option<Vec<(String, String)>>,
+    /// Sort column and direction.
+    pub sort: Sort,
+    /// Page, from 1.
+    pub page: u64,
+    /// Rows per page.
+    pub per_page: u64,
+}
+
+/// Sort orders of the case list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Soonest due first, cases without a deadline last.
+    #[default]
+    Due,
+    /// Newest first.
+    Newest,
+    /// Oldest first.
+    Oldest,
+    /// Recently changed first.
+    Updated,
+    /// By number.
+    Number,
+}
+
+fn like(s: &str) -> String {
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+fn condition(f: &Filter) -> Condition {
+    let mut c = Condition::all();
+    let eq = |c: Condition, col: cases::Column, v: &Option<String>| match v {
+        Some(v) => c.add(col.eq(v.as_str())),
+        None => c,
+    };
+    c = eq(c, cases::Column::Programme, &f.programme);
+    c = eq(c, cases::Column::CaseType, &f.case_type);
+    c = eq(c, cases::Column::State, &f.state);
+    c = eq(c, cases::Column::Assignee, &f.assignee);
+    c = eq(c, cases::Column::ParentId, &f.parent);
+    if let Some(path) = &f.org_path {
+        c = c.add(cases::Column::OrgPath.starts_with(path.as_str()));
+    }
+    if let Some(o) = f.overdue {
+        c = c.add(cases::Column::Overdue.eq(o));
+    }
+    if let Some(open) = f.open {
+        c = c.add(cases::Column::Closed.eq(!open));
+    }
+    if let Some(t) = f.due_before {
+        c = c.add(cases::Column::NextDue.lt(t));
+    }
+    if let Some(t) = f.created_from {
+        c = c.add(cases::Column::CreatedAt.gte(t));
+    }
+    if let Some(t) = f.created_to {
+        c = c.add(cases::Column::CreatedAt.lt(t));
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        c = c.add(
+            Expr::col(cases::Column::Search)
+                .like(sea_orm::sea_query::LikeExpr::new(like(q)).escape('\\')),
+        );
+    }
+    if let Some(reach) = &f.reach {
+        let mut any = Condition::any();
+        for (programme, path) in reach {
+            let mut one = Condition::all().add(cases::Column::OrgPath.starts_with(path.as_str()));
+            if programme != "*" {
+                one = one.add(cases::Column::Programme.eq(programme.as_str()));
+            }
+            any = any.add(one);
+        }
+        c = c.add(any);
+    }
+    c
+}
+
+/// One page of cases and the total count.
+pub async fn list(db: &impl ConnectionTrait, f: &Filter) -> Result<(Vec<cases::Model>, u64)> {
+    let query = cases::Entity::find().filter(condition(f));
+    let total = query.clone().count(db).await?;
+    let query = match f.sort {
+        Sort::Due => query
+            .order_by(
+                Expr::col(cases::Column::NextDue).is_null(),
+                sea_orm::Order::Asc,
+            )
+            .order_by_asc(cases::Column::NextDue)
+            .order_by_desc(cases::Column::CreatedAt),
+        Sort::Newest => query.order_by_desc(cases::Column::CreatedAt),
+        Sort::Oldest => query.order_by_asc(cases::Column::CreatedAt),
+        Sort::Updated => query.order_by_desc(cases::Column::UpdatedAt),
+        Sort::Number => query.order_by_asc(cases::Column::Number),
+    };
+    let per_page = f.per_page.clamp(1, 500);
+    let rows = query
+        .offset((Ord::max(f.page, 1) - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Counts of cases per (programme, state, overdue) for dashboards and metrics.
+pub async fn counts(db: &impl ConnectionTrait) -> Result<Vec<(String, String, String, bool, i64)>> {
+    let rows = cases::Entity::find()
+        .select_only()
+        .column(cases::Column::Programme)
+        .column(cases::Column::CaseType)
+        .column(cases::Column::State)
+        .column(cases::Column::Overdue)
+        .column_as(Expr::expr(Func::count(Expr::col(cases::Column::Id))), "n")
+        .group_by(cases::Column::Programme)
+        .group_by(cases::Column::CaseType)
+        .group_by(cases::Column::State)
+        .group_by(cases::Column::Overdue)
+        .into_tuple::<(String, String, String, bool, i64)>()
+        .all(db)
+        .await?;
+    Ok(rows)
+}
+
+/// Ids of open cases of a type (for schedules that target every open case).
+pub async fn open_of_type(
+    db: &impl ConnectionTrait,
+    programme: &str,
+    case_type: &str,
+) -> Result<Vec<cases::Model>> {
+    Ok(cases::Entity::find()
+        .filter(cases::Column::Programme.eq(programme))
+        .filter(cases::Column::CaseType.eq(case_type))
+        .filter(cases::Column::Closed.eq(false))
+        .all(db)
+        .await?)
+}

@@ -1,0 +1,1 @@
+//! Users, org units, role grants, sessions and API tokens (being written).

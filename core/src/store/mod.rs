@@ -1,0 +1,61 @@
+//! Persistence with sea-orm, on SQLite (the default, embedded) or PostgreSQL.
+//!
+//! Query functions take `&impl ConnectionTrait` so they run the same inside a
+//! transaction. The store never decides: the engine does, the store records.
+//!
+//! # Layout
+//! - [`entities`]: one sea-orm entity per table.
+//! - [`definitions`]: stored versions of workflow files.
+//! - [`cases`], [`events`], [`deadlines`]: a case, its hash-chained events and its deadline ledger.
+//! - [`identity`]: users, org units, role grants, sessions, API tokens.
+//! - [`notifications`], [`access`], [`idempotency`]: the rest.
+
+pub mod access;
+pub mod cases;
+pub mod deadlines;
+pub mod definitions;
+pub mod entities;
+pub mod events;
+pub mod idempotency;
+pub mod identity;
+pub mod notifications;
+
+use std::time::Duration;
+
+use anjuan_migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+
+use crate::error::Result;
+
+/// Connect and bring the schema up to date.
+pub async fn connect(url: &str) -> Result<DatabaseConnection> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let file = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = std::path::Path::new(file).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                crate::error::Error::Internal(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .max_connections(if url.starts_with("sqlite") { 8 } else { 16 })
+        .acquire_timeout(Duration::from_secs(10))
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    let db = Database::connect(options).await?;
+    Migrator::up(&db, None).await?;
+    Ok(db)
+}
+
+/// Whether the database is PostgreSQL.
+pub fn is_postgres(db: &impl sea_orm::ConnectionTrait) -> bool {
+    db.get_database_backend() == DbBackend::Postgres
+}

@@ -1,0 +1,72 @@
+//! Notifications stored per user (delivery by mail or webhook may come later).
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use super::entities::notifications;
+use crate::error::Result;
+use crate::workflow::model::I18n;
+
+/// Store one notification for each user.
+pub async fn send(
+    db: &impl ConnectionTrait,
+    users: &[String],
+    case_id: Option<&str>,
+    kind: &str,
+    message: &I18n,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    for user in users {
+        notifications::ActiveModel {
+            user_id: Set(user.clone()),
+            case_id: Set(case_id.map(str::to_owned)),
+            at: Set(at),
+            kind: Set(kind.to_owned()),
+            message_zh: Set(message.zh.clone()),
+            message_en: Set(message.en.clone()),
+            read_at: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A user's notifications, newest first.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    user: &str,
+    unread_only: bool,
+    limit: u64,
+) -> Result<Vec<notifications::Model>> {
+    let mut q = notifications::Entity::find().filter(notifications::Column::UserId.eq(user));
+    if unread_only {
+        q = q.filter(notifications::Column::ReadAt.is_null());
+    }
+    Ok(q.order_by_desc(notifications::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Mark a user's notifications read (all, or those with these ids).
+pub async fn mark_read(
+    db: &impl ConnectionTrait,
+    user: &str,
+    ids: Option<&[i64]>,
+    at: DateTime<Utc>,
+) -> Result<u64> {
+    let mut q = notifications::Entity::update_many()
+        .col_expr(notifications::Column::ReadAt, Expr::value(at))
+        .filter(notifications::Column::UserId.eq(user))
+        .filter(notifications::Column::ReadAt.is_null());
+    if let Some(ids) = ids {
+        q = q.filter(notifications::Column::Id.is_in(ids.iter().copied()));
+    }
+    Ok(q.exec(db).await?.rows_affected)
+}
