@@ -68,16 +68,24 @@ fn reload_picks_up_a_changed_plugin_while_calls_keep_working() {
             })
         })
         .collect();
-    while calls.load(Ordering::Relaxed) < 20 {
-        std::thread::yield_now();
-    }
+    let wait_for = |n: u64| {
+        // Bounded, so a worker that panicked fails the test instead of hanging it.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while calls.load(Ordering::Relaxed) < n {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "calls stopped at {}",
+                calls.load(Ordering::Relaxed)
+            );
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    };
+    wait_for(20);
     install("probe-v2", "probe", dir.path(), |m| m);
     let report = host.reload();
     assert!(report.failed.is_empty(), "{:?}", report.failed);
     let after = calls.load(Ordering::Relaxed);
-    while calls.load(Ordering::Relaxed) < after + 20 {
-        std::thread::yield_now();
-    }
+    wait_for(after + 20);
     stop.store(true, Ordering::Relaxed);
     for w in workers {
         w.join().unwrap_or_else(|_| panic!("a worker failed"));
