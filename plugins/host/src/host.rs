@@ -384,3 +384,14 @@ fn native_finding(f: WitFinding) -> Result<Finding, String> {
         severity,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    /// The server keeps the host in an `Arc` in its state and calls it from blocking tasks.
+    #[test]
+    fn the_host_can_be_shared_across_threads() {
+        fn shared<T: Send + Sync + 'static>() {}
+        shared::<super::PluginHost>();
+        shared::<super::PluginError>();
+    }
+}
