@@ -99,7 +99,10 @@ pub(super) fn new(args: &NewArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         ("Cargo.toml", fill(CARGO_TOML).replace("__SDK__", &sdk)),
         ("plugin.toml", fill(PLUGIN_TOML)),
         ("src/lib.rs", fill(LIB_RS)),
-        ("workflow/workflow.yaml", fill(WORKFLOW)),
+        (
+            &format!("workflows/{name}/workflow.yaml") as &str,
+            fill(WORKFLOW),
+        ),
         ("fixtures/case.json", CASE.to_string()),
         ("fixtures/envelope.json", fill(ENVELOPE)),
         (".gitignore", "/target\n".to_string()),
