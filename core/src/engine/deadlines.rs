@@ -61,6 +61,8 @@ pub struct Moment<'a> {
     pub ct: &'a CaseType,
     /// Case data after the action.
     pub data: &'a Value,
+    /// The parent case's data, or `null`.
+    pub parent: &'a Value,
     /// Case opening time (now, for a case being opened).
     pub created_at: DateTime<Utc>,
     pub now: DateTime<Utc>,
@@ -70,10 +72,12 @@ impl Moment<'_> {
     /// Open `d` if its condition holds; a warning when it cannot be anchored.
     fn open(&self, d: &Deadline, out: &mut Vec<DeadlineChange>, warnings: &mut Vec<Finding>) {
         if let Some(when) = &d.when {
-            let holds = self
-                .def
-                .expr(when)
-                .map(|e| e.eval_bool(&Vars::new(self.data, self.now)));
+            let seen = super::data::with_declared(&self.ct.fields, self.data);
+            let vars = Vars {
+                parent: self.parent,
+                ..Vars::new(&seen, self.now)
+            };
+            let holds = self.def.expr(when).map(|e| e.eval_bool(&vars));
             match holds {
                 Some(Ok(true)) => {}
                 Some(Ok(false)) => return,

@@ -119,6 +119,7 @@ pub fn decide(
         cal,
         ct,
         data: &outcome.data,
+        parent: &parent,
         created_at: case.created_at,
         now: req.now,
     };
@@ -197,6 +198,7 @@ pub fn create(
         cal,
         ct,
         data: &data,
+        parent: &parent,
         created_at: new.now,
         now: new.now,
     };
@@ -397,16 +399,23 @@ fn apply_effects(
                 out.changes.extend(changes);
             }
             Effect::Spawn(spawn) => {
-                let rows = match &spawn.for_each {
-                    Some(list) => out
-                        .data
-                        .get(list.as_str())
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default(),
-                    None => vec![Value::Null],
+                let (rows, columns) = match &spawn.for_each {
+                    Some(list) => (
+                        out.data
+                            .get(list.as_str())
+                            .and_then(Value::as_array)
+                            .cloned()
+                            .unwrap_or_default(),
+                        ct.fields.get(list.as_str()).map(|f| &f.fields),
+                    ),
+                    None => (vec![Value::Null], None),
                 };
                 for row in rows {
+                    // A row's unset columns read as null, like the case's own fields.
+                    let row = match columns {
+                        Some(cols) => with_declared(cols, &row),
+                        None => row,
+                    };
                     let item_vars = Vars {
                         item: &row,
                         ..*vars
@@ -425,7 +434,6 @@ fn apply_effects(
             Effect::OpenDeadline(_) | Effect::CloseDeadline(_) => {}
         }
     }
-    let _ = ct;
 }
 
 fn evaluate_map(

@@ -183,7 +183,7 @@ pub async fn case_in(
         .map(|c| reference(state, c))
         .collect();
     Ok(CaseView {
-        summary: super::commit::summary(ct, &data),
+        summary: super::commit::summary(ct, &masked),
         state_title: ct.state_title(&row.state),
         data: masked,
         definition: DefinitionRef {

@@ -47,7 +47,8 @@ impl Expression {
             }),
             Err(errors) => {
                 let first = errors.errors.first();
-                let column = first.map(|e| e.pos.1.max(0) as usize + 1).unwrap_or(1);
+                // The parser's column is already 1-based.
+                let column = first.map(|e| e.pos.1.max(1) as usize).unwrap_or(1);
                 let message = first
                     .map(|e| e.msg.clone())
                     .unwrap_or_else(|| "does not parse".to_owned());

@@ -47,7 +47,7 @@ impl Definition {
     /// Parse and validate workflow text read from `path`.
     pub fn from_text(path: &Path, text: &str) -> Result<Definition, Vec<Diagnostic>> {
         let programme = parse::parse(path, text)?;
-        let exprs = validate::validate(path, &programme)?;
+        let exprs = validate::validate(path, text, &programme)?;
         Ok(Definition {
             programme,
             path: path.to_owned(),

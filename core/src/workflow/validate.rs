@@ -34,10 +34,12 @@ pub const FESTIVALS: &[&str] = &[
 /// Validate `p`; on success return its compiled expressions keyed by source text.
 pub fn validate(
     file: &Path,
+    text: &str,
     p: &Programme,
 ) -> Result<HashMap<String, Expression>, Vec<Diagnostic>> {
     let mut v = Validator {
         file,
+        text,
         p,
         out: Vec::new(),
         exprs: HashMap::new(),
@@ -60,6 +62,7 @@ struct Scope<'a> {
 
 struct Validator<'a> {
     file: &'a Path,
+    text: &'a str,
     p: &'a Programme,
     out: Vec<Diagnostic>,
     exprs: HashMap<String, Expression>,
@@ -194,6 +197,7 @@ impl<'a> Validator<'a> {
             }
         }
         self.fields(&ct.fields, ct, parent_fields);
+        self.nested_not_sensitive(&ct.fields, false);
         if let Some(readers) = &ct.readers {
             self.readers(readers, ct, parent_fields);
         }
@@ -294,8 +298,9 @@ impl<'a> Validator<'a> {
                 self.err(
                     name.span(),
                     format!(
-                        "field `{}` is a {kind:?} and needs `options`",
-                        name.as_str()
+                        "field `{}` is a {} and needs `options`",
+                        name.as_str(),
+                        kind_name(kind)
                     ),
                 );
             }
@@ -312,7 +317,11 @@ impl<'a> Validator<'a> {
             if nested && f.fields.is_empty() {
                 self.err(
                     name.span(),
-                    format!("field `{}` is a {kind:?} and needs `fields`", name.as_str()),
+                    format!(
+                        "field `{}` is a {} and needs `fields`",
+                        name.as_str(),
+                        kind_name(kind)
+                    ),
                 );
             }
             if !nested && !f.fields.is_empty() {
@@ -335,6 +344,21 @@ impl<'a> Validator<'a> {
                 self.readers(readers, ct, parent);
             }
             self.fields(&f.fields, ct, parent);
+        }
+    }
+
+    /// Masking works on a case's own fields; a sensitive column inside a list or an
+    /// object would be shown, so it is refused rather than silently ignored.
+    fn nested_not_sensitive(&mut self, fields: &IndexMap<Name, Field>, nested: bool) {
+        for (name, f) in fields {
+            if nested && f.sensitive {
+                let msg = format!(
+                    "`sensitive` is supported on a case type's own fields, not inside a list or object (`{}`): make the whole list or object sensitive",
+                    name.as_str()
+                );
+                self.err(name.span(), msg);
+            }
+            self.nested_not_sensitive(&f.fields, true);
         }
     }
 
@@ -709,6 +733,17 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// Whether the scalar starting at `span` is written in quotes (its text then
+    /// starts one column later).
+    fn quoted_at(&self, span: &Span) -> bool {
+        let Some(m) = span.start() else { return false };
+        self.text
+            .lines()
+            .nth(m.line().saturating_sub(1))
+            .and_then(|l| l.chars().nth(m.column().saturating_sub(1)))
+            .is_some_and(|c| c == '"' || c == '\'')
+    }
+
     /// Compile an expression and check the names and fields it reads.
     fn expression(&mut self, source: &Name, scope: &Scope<'_>) {
         if self.exprs.contains_key(source.as_str()) {
@@ -719,8 +754,9 @@ impl<'a> Validator<'a> {
             Ok(e) => e,
             Err(e) => {
                 let mut span = *source.span();
+                let quoted = self.quoted_at(&span);
                 if let Some(m) = span.start_mut() {
-                    m.set_column(m.column() + e.column - 1);
+                    m.set_column(m.column() + e.column - 1 + usize::from(quoted));
                 }
                 self.err(&span, format!("expression does not parse: {}", e.message));
                 return;
@@ -759,6 +795,14 @@ impl<'a> Validator<'a> {
         }
         self.exprs.insert(source.to_string(), compiled);
     }
+}
+
+/// A field type as written in the file.
+fn kind_name(kind: FieldType) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// The `{...}` tokens of a pattern.
