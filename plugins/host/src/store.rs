@@ -28,6 +28,8 @@ const STDERR_CAPACITY: usize = 4096;
 /// Log lines a single call may write, and bytes kept of each.
 const MAX_LOG_LINES: u32 = 64;
 const MAX_LOG_LINE: usize = 2048;
+/// Count queries a single call may make: each one is a database query on the server.
+pub(crate) const MAX_COUNT_CALLS: u32 = 16;
 
 /// A memory limit breached; raised as a trap by [`Limiter`] and recognised by type.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +94,7 @@ pub(crate) struct StoreData {
     pub(crate) limiter: Limiter,
     scope: CallScope,
     log_lines: u32,
+    count_calls: u32,
 }
 
 struct FrozenClock;
@@ -138,6 +141,7 @@ impl StoreData {
             },
             scope,
             log_lines: 0,
+            count_calls: 0,
         }
     }
 
@@ -197,6 +201,12 @@ impl imports::Host for StoreData {
 
     fn count(&mut self, query: String, params: String) -> wasmtime::Result<Result<u64, String>> {
         let deny = |m: String| Err(wasmtime::Error::new(Denied(m)));
+        self.count_calls += 1;
+        if self.count_calls > MAX_COUNT_CALLS {
+            return deny(format!(
+                "more than {MAX_COUNT_CALLS} count queries in one call"
+            ));
+        }
         let Some(decl) = self.scope.counts.get(&query) else {
             return deny(format!(
                 "count query `{query}` is not declared in the manifest"
@@ -215,6 +225,14 @@ impl imports::Host for StoreData {
             return deny(format!(
                 "count query `{query}` takes parameters {want:?}, got {names:?}"
             ));
+        }
+        if let Some((k, _)) = given
+            .iter()
+            .find(|(_, v)| !(v.is_string() || v.is_number() || v.is_boolean()))
+        {
+            return Ok(Err(format!(
+                "count parameter `{k}` must be a string, number or boolean"
+            )));
         }
         let filters = decl
             .params

@@ -127,6 +127,19 @@ fn count_queries_must_be_declared_with_their_parameters() {
         matches!(&e, Some(ErrorKind::CapabilityDenied(m)) if m.contains("takes parameters")),
         "{e:?}"
     );
+    let e = host
+        .check(
+            "probe",
+            "count",
+            &env("p"),
+            &json!({"query": "batches", "params": {"plan": "P", "business": "B"}, "repeat": 17}),
+        )
+        .err()
+        .map(|e| e.kind);
+    assert!(
+        matches!(&e, Some(ErrorKind::CapabilityDenied(m)) if m.contains("more than 16")),
+        "{e:?}"
+    );
     // The host is still fine.
     assert!(call("batches", json!({"plan": "P", "business": "B"})).is_ok());
 }

@@ -1,6 +1,7 @@
 //! Test plugin `probe`: shows the host what it received and exercises every host import.
 //! - `echo`: one warning whose English message is the input JSON (declared-reads test);
-//! - `count`: runs the count query named at `/query` with `/params` (capability test);
+//! - `count`: runs the count query named at `/query` with `/params`, `/repeat` times
+//!   (capability tests);
 //! - `workdays`: `/date` plus `/days` working days, and the days between (calendar);
 //! - `big`: a message of `/size` bytes (output limit test);
 //! - `derive`: `{"echo": <input>}`; form `f` uses every field type of the form language.
@@ -81,7 +82,11 @@ impl Plugin for Probe {
             "echo" => Ok(vec![note("echo", input.to_string())]),
             "count" => {
                 let query = input.str_at("/query").unwrap_or_default();
-                let n = ctx.count(query, input.at("/params").unwrap_or(&Value::Null))?;
+                let params = input.at("/params").unwrap_or(&Value::Null);
+                let mut n = 0;
+                for _ in 0..input.i64_at("/repeat").unwrap_or(1) {
+                    n = ctx.count(query, params)?;
+                }
                 Ok(vec![note("count", n.to_string())])
             }
             "workdays" => {
