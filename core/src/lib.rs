@@ -17,10 +17,10 @@ pub mod calendar;
 pub mod config;
 pub mod engine;
 pub mod error;
-// pub mod http; (until the auth extractor lands)
+pub mod http;
 pub mod metrics;
 pub mod plugins;
-// pub mod server;
+pub mod server;
 pub mod service;
 pub mod state;
 pub mod store;

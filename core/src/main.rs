@@ -1,9 +1,13 @@
-//! The `anjuan` command: validate workflow files (and, as the server grows, serve them).
+//! The `anjuan` command: serve, validate workflow files, administer users and org
+//! units, verify the audit chain, and develop plugins.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use anjuan::config::ServeArgs;
 use anjuan::workflow::{self, Summary};
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 /// anjuan (案卷): case-workflow server for government programmes.
@@ -16,22 +20,159 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Start the server (SQLite under ./data unless DATABASE_URL says otherwise).
+    Serve(ServeArgs),
     /// Check workflow files and report every mistake with file, line and column.
     Validate {
         /// A workflows folder (`<dir>/<programme>/workflow.yaml`) or one file.
         #[arg(default_value = "workflows")]
         path: PathBuf,
     },
+    /// Check every case's hash-chained events; names the first broken link.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Write, run and test programme plugins.
+    #[command(subcommand)]
+    Plugin(anjuan_plugin_host::cli::PluginCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Verify every chain.
+    Verify,
+}
+
+/// Where the database is, for commands that use it without serving.
+#[derive(Debug, Clone, clap::Args)]
+struct DbArgs {
+    /// Database URL [default: SQLite under --data].
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Data folder [default: ./data].
+    #[arg(long, env = "ANJUAN_DATA", global = true)]
+    data: Option<PathBuf>,
+}
+
+impl DbArgs {
+    fn url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            anjuan::config::sqlite_url(
+                &self
+                    .data
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("data"))
+                    .join("anjuan.db"),
+            )
+        })
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { path } => validate(&path),
+        Command::Plugin(cmd) => match anjuan_plugin_host::cli::run(cmd, &mut std::io::stdout()) {
+            Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        other => match runtime().and_then(|rt| rt.block_on(run_async(other))) {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 
-fn validate(path: &std::path::Path) -> ExitCode {
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")
+}
+
+async fn run_async(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve(args) => serve(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Audit {
+            command: AuditCommand::Verify,
+            db,
+        } => {
+            let db = anjuan::store::connect(&db.url()).await?;
+            let (checked, broken) = anjuan::store::events::verify_all(&db).await?;
+            for b in &broken {
+                println!(
+                    "BROKEN case {} at event {} (row {}): {}",
+                    b.case_id, b.seq, b.event_id, b.reason
+                );
+            }
+            if broken.is_empty() {
+                println!("ok: {checked} events verified, every chain holds");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("{} broken chain(s) among {checked} events", broken.len());
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Command::Validate { .. } | Command::Plugin(_) => Ok(ExitCode::SUCCESS),
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = args.resolve()?;
+    init_tracing();
+    if config.demo && !config.bind.ip().is_loopback() {
+        anyhow::bail!(
+            "demo mode has well-known passwords and listens only on a loopback address, not {}",
+            config.bind
+        );
+    }
+    tracing::info!(?config, "starting");
+    let calendar = anjuan::server::load_calendar(&config)?;
+    let db = anjuan::store::connect(&config.database_url).await?;
+    let services = Arc::new(anjuan::plugins::ServerServices {
+        calendar,
+        db,
+        runtime: tokio::runtime::Handle::current(),
+    });
+    let plugins = anjuan::plugins::HostPlugins::start(
+        &config.plugins,
+        config.data.join("plugin-cache"),
+        services,
+    )
+    .context("cannot start the plugin host")?;
+    let bind = config.bind;
+    let demo = config.demo;
+    let state = anjuan::server::state(config, Arc::new(plugins)).await?;
+    if demo {
+        anyhow::bail!("the demo seed is not built yet");
+    }
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    println!(
+        "\nanjuan is running: open http://{addr}/  (API: http://{addr}/api/v1, OpenAPI: http://{addr}/api/openapi.json)\n"
+    );
+    anjuan::server::serve(listener, state, anjuan::server::shutdown_signal()).await?;
+    Ok(())
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn,wasmtime=warn,cranelift=warn".into());
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+}
+
+fn validate(path: &Path) -> ExitCode {
     let (defs, errors) = workflow::load_dir(path);
     for e in &errors {
         eprintln!("{e}");
@@ -57,9 +198,11 @@ fn validate(path: &std::path::Path) -> ExitCode {
             );
         }
         eprintln!(
-            "{} mistakes in {} of {files} files; valid: {} programmes, {} case types, {} states, {} transitions",
+            "{} mistake{} in {} of {files} file{}; valid: {} programmes, {} case types, {} states, {} transitions",
             errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
             files - defs.len(),
+            if files == 1 { "" } else { "s" },
             s.programmes,
             s.case_types,
             s.states,

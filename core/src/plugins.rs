@@ -56,7 +56,7 @@ fn envelope(r: &CheckRequest<'_>) -> Envelope {
         programme: r.programme.to_owned(),
         case_type: r.case_type.to_owned(),
         case_number: case.map(|c| c.number.clone()).unwrap_or_default(),
-        parent_id: None,
+        parent_id: r.parent_id.map(str::to_owned),
         state: case.map(|c| c.state.clone()).unwrap_or_default(),
         action: Some(r.action.to_owned()),
         actor_id: r.actor.id.clone(),

@@ -65,6 +65,7 @@ fn snapshot(case_type: &str, state: &str, data: Value, now: DateTime<Utc>) -> Ca
         state_entered_at: now,
         deadlines: Vec::new(),
         parent: Some(json!({})),
+        parent_id: None,
     }
 }
 

@@ -23,6 +23,8 @@ pub struct NewCase<'a> {
     pub input: &'a Value,
     /// The parent case's data, for a child case.
     pub parent: Option<&'a Value>,
+    /// The parent case's id.
+    pub parent_id: Option<&'a str>,
     /// Who opens it (the system for spawned and scheduled cases).
     pub actor: &'a Actor,
     /// Now.
@@ -90,6 +92,7 @@ pub fn decide(
         def,
         ct_id: &case.case_type,
         case: Some(case),
+        parent_id: case.parent_id.as_deref(),
         action: req.action,
         to: t.to.as_str(),
         actor: req.actor,
@@ -182,6 +185,7 @@ pub fn create(
         def,
         ct_id: new.case_type,
         case: None,
+        parent_id: new.parent_id,
         action: "create",
         to: ct.initial.as_str(),
         actor: new.actor,
@@ -308,6 +312,7 @@ struct CheckCall<'a> {
     def: &'a Definition,
     ct_id: &'a str,
     case: Option<&'a CaseSnapshot>,
+    parent_id: Option<&'a str>,
     action: &'a str,
     to: &'a str,
     actor: &'a Actor,
@@ -340,6 +345,7 @@ fn run_checks(
             check: check.as_str(),
             case_type: call.ct_id,
             case: call.case,
+            parent_id: call.parent_id,
             action: call.action,
             to: call.to,
             actor: call.actor,

@@ -56,6 +56,9 @@ pub struct CaseSnapshot {
     pub deadlines: Vec<OpenDeadline>,
     /// The parent case's data, when the case has a parent.
     pub parent: Option<Value>,
+    /// The parent case's id.
+    #[serde(default)]
+    pub parent_id: Option<String>,
 }
 
 /// A deadline that is running, paused or overdue.
@@ -308,6 +311,8 @@ pub struct CheckRequest<'a> {
     pub case_type: &'a str,
     /// The case, unless it is being opened.
     pub case: Option<&'a CaseSnapshot>,
+    /// The parent case's id (a batch's plan, a hazard's building), if any.
+    pub parent_id: Option<&'a str>,
     /// The action (`create` when opening).
     pub action: &'a str,
     /// The state the action leads to.

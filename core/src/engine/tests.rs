@@ -133,6 +133,7 @@ fn open_case(def: &Definition, cal: &Calendar, data: Value, now: DateTime<Utc>) 
         case_type: "sample",
         input: &data,
         parent: None,
+        parent_id: None,
         actor: &inspector,
         now,
     };
@@ -148,6 +149,7 @@ fn open_case(def: &Definition, cal: &Calendar, data: Value, now: DateTime<Utc>) 
         state_entered_at: now,
         deadlines: Vec::new(),
         parent: None,
+        parent_id: None,
     };
     apply(&mut case, &o, now);
     case

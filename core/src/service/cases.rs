@@ -92,11 +92,13 @@ pub async fn create_as_of(
         let (version, calendar, plugins) =
             (version.clone(), state.calendar(), state.plugins.clone());
         let (case_type, data, who) = (req.case_type.clone(), req.data.clone(), who.clone());
+        let parent_id = req.parent.clone();
         blocking(move || {
             let new = NewCase {
                 case_type: &case_type,
                 input: &data,
                 parent: parent_data.as_ref(),
+                parent_id: parent_id.as_deref(),
                 actor: &who,
                 now,
             };
@@ -294,6 +296,7 @@ async fn spawn_children(
     let (version, calendar, plugins) = (version.clone(), state.calendar(), state.plugins.clone());
     let children = outcome.children.clone();
     let parent_data = outcome.data.clone();
+    let parent_id = parent.id.clone();
     let decided = blocking(move || {
         let system = Actor::system();
         children
@@ -303,6 +306,7 @@ async fn spawn_children(
                     case_type: &c.case_type,
                     input: &c.data,
                     parent: Some(&parent_data),
+                    parent_id: Some(&parent_id),
                     actor: &system,
                     now,
                 };
@@ -379,6 +383,7 @@ pub async fn snapshot(state: &AppState, case: &cases::Model) -> Result<CaseSnaps
         state_entered_at: case.state_entered_at,
         deadlines: store::deadlines::to_engine(&open),
         parent,
+        parent_id: case.parent_id.clone(),
     })
 }
 

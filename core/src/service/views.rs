@@ -154,6 +154,7 @@ pub async fn case_in(
         state_entered_at: row.state_entered_at,
         deadlines: store::deadlines::to_engine(&open),
         parent: parent_data,
+        parent_id: row.parent_id.clone(),
     };
     let actions = engine::available_actions(def, &snapshot, &who, Utc::now());
     let calendar = state.calendar();

@@ -226,6 +226,7 @@ async fn open_scheduled(
         case_type: &s.case_type,
         input: &data,
         parent: parent_data.as_ref(),
+        parent_id: to.parent.as_ref().map(|p| p.id.as_str()),
         actor: &Actor::system(),
         now,
     };

@@ -1,0 +1,449 @@
+//! The real server on an ephemeral port, on SQLite and on PostgreSQL: every route,
+//! role boundaries, stale versions, idempotent retries, masking, the audit chain,
+//! deadlines after a restart.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a test that cannot go on should panic
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{Db, TestApp};
+use sea_orm::{ConnectionTrait, EntityTrait};
+use serde_json::{Value, json};
+
+async fn every_route_answers(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let health: Value = app
+        .client
+        .get(format!("{}/healthz", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["programmes"], 1);
+    let doc: Value = app
+        .client
+        .get(format!("{}/api/openapi.json", app.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/api/v1/cases",
+        "/api/v1/cases/{id}",
+        "/api/v1/cases/{id}/actions/{action}",
+        "/api/v1/cases/{id}/events",
+        "/api/v1/tasks",
+        "/api/v1/programmes",
+        "/api/v1/calendar/working-days",
+        "/healthz",
+        "/metrics",
+    ] {
+        assert!(
+            paths.contains_key(p),
+            "{p} missing from the OpenAPI document"
+        );
+    }
+    let case = app.open_sample(json!({"product": "腊肉"})).await;
+    let id = case["id"].as_str().unwrap();
+    for path in [
+        "/api/v1/programmes".to_owned(),
+        "/api/v1/programmes/demo".to_owned(),
+        "/api/v1/cases?q=腊".to_owned(),
+        format!("/api/v1/cases/{id}"),
+        format!("/api/v1/cases/{id}/events"),
+        "/api/v1/tasks".to_owned(),
+        "/api/v1/notifications".to_owned(),
+        "/api/v1/calendar/working-days?from=2026-09-30&add=10".to_owned(),
+    ] {
+        let r = app.get(&path, "inspector").send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}: {}", r.text().await.unwrap());
+    }
+    let list: Value = app
+        .get("/api/v1/cases?q=腊", "inspector")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1, "Chinese free-text search finds the case");
+    let wd: Value = app
+        .get(
+            "/api/v1/calendar/working-days?from=2026-09-30&add=10",
+            "inspector",
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(wd["date"], "2026-10-20");
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("anjuan_http_requests_total"), "{metrics}");
+    assert!(
+        metrics.contains("anjuan_actions_total{programme=\"demo\",outcome=\"accepted\"}"),
+        "{metrics}"
+    );
+    let r = app
+        .client
+        .get(format!("{}/healthz", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().contains_key("x-request-id"));
+    app.stop().await;
+}
+on_both!(every_route_answers);
+
+async fn role_boundaries(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let case = app.open_sample(json!({})).await;
+    let id = case["id"].as_str().unwrap();
+    let anonymous = app
+        .client
+        .get(format!("{}/api/v1/cases/{id}", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(
+        anonymous.headers()["content-type"],
+        "application/problem+json"
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/cases/{id}"), "outsider")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404,
+        "a unit outside the subtree"
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/cases/{id}"), "nobody")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/cases/{id}"), "lead")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "a role above reaches down"
+    );
+    let r = app
+        .post(&format!("/api/v1/cases/{id}/actions/start"), "lead")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "the lead lacks the inspector role");
+    let r = app
+        .post(&format!("/api/v1/cases/{id}/actions/escalate"), "inspector")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "system actions are the worker's");
+    let r = app
+        .post("/api/v1/cases", "lead")
+        .json(
+            &json!({"programme": "demo", "case_type": "sample", "org_unit": "town-a", "data": {}}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "only inspectors open samples");
+    let r = app
+        .post(&format!("/api/v1/cases/{id}/actions/close"), "lead")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "close is not allowed from received");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["violations"][0]["code"], "wrong_state");
+    app.stop().await;
+}
+on_both!(role_boundaries);
+
+async fn versions_and_idempotency(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let case = app
+        .open_sample(json!({"hazards": [{"what": "出口堵塞"}, {"what": "无喷淋"}]}))
+        .await;
+    let id = case["id"].as_str().unwrap();
+    assert_eq!(case["version"], 1);
+    let start = |key: &'static str| {
+        app.post(&format!("/api/v1/cases/{id}/actions/start"), "inspector")
+            .header("Idempotency-Key", key)
+            .json(&json!({"expected_version": 1, "comment": "开始"}))
+    };
+    let first: Value = start("k1").send().await.unwrap().json().await.unwrap();
+    assert_eq!(first["state"], "started");
+    assert_eq!(first["version"], 2);
+    assert_eq!(
+        first["children"].as_array().unwrap().len(),
+        2,
+        "one hazard per row"
+    );
+    let again = start("k1").send().await.unwrap();
+    assert_eq!(again.status(), 200, "a retry returns the first answer");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["version"], 2);
+    let events: Value = app
+        .get(&format!("/api/v1/cases/{id}/events"), "inspector")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        events.as_array().unwrap().len(),
+        2,
+        "create + start, not start twice"
+    );
+    let stale = app
+        .post(&format!("/api/v1/cases/{id}/actions/close"), "lead")
+        .json(&json!({"expected_version": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 409);
+    let problem: Value = stale.json().await.unwrap();
+    assert_eq!(problem["current_version"], 2);
+    let notes: Value = app
+        .get("/api/v1/notifications", "lead")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        notes[0]["message_en"], "Disposal started",
+        "the notify effect reached the lead"
+    );
+    app.stop().await;
+}
+on_both!(versions_and_idempotency);
+
+async fn sensitive_fields(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let case = app
+        .open_sample(json!({"owner_phone": "13800000000", "contact": "contact"}))
+        .await;
+    let id = case["id"].as_str().unwrap();
+    let seen_by = |who: &'static str| {
+        let app = &app;
+        async move {
+            let v: Value = app
+                .get(&format!("/api/v1/cases/{id}"), who)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            v["data"]["owner_phone"].clone()
+        }
+    };
+    assert_eq!(
+        seen_by("inspector").await,
+        "***",
+        "same unit, but not a reader"
+    );
+    assert_eq!(
+        seen_by("contact").await,
+        "13800000000",
+        "named in the contact field"
+    );
+    assert_eq!(seen_by("lead").await, "13800000000", "holds a reader role");
+    let events: Value = app
+        .get(&format!("/api/v1/cases/{id}/events"), "inspector")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !events.to_string().contains("13800000000"),
+        "events mask it too"
+    );
+    let log = anjuan::store::access::list(&app.state.db, Some(id), 10)
+        .await
+        .unwrap();
+    let readers: Vec<_> = log.iter().map(|l| l.user_id.as_str()).collect();
+    assert!(
+        readers.contains(&"contact") && readers.contains(&"lead"),
+        "{readers:?}"
+    );
+    assert!(!readers.contains(&"inspector"));
+    app.stop().await;
+}
+on_both!(sensitive_fields);
+
+async fn audit_chain_detects_tampering(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let case = app.open_sample(json!({"product": "米粉"})).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/cases/{id}/actions/start"), "inspector")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let (checked, broken) = anjuan::store::events::verify_all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(checked >= 2 && broken.is_empty());
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE events SET actor = 'mallory' WHERE case_id = '{id}' AND seq = 1"
+        ))
+        .await
+        .unwrap();
+    let (_, broken) = anjuan::store::events::verify_all(&app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(broken.len(), 1);
+    assert_eq!(
+        (broken[0].case_id.as_str(), broken[0].seq),
+        (id.as_str(), 1)
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_anjuan"))
+        .args(["audit", "verify", "--database-url", &app.db_url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("BROKEN case {id} at event 1")),
+        "{stdout}"
+    );
+    app.stop().await;
+}
+on_both!(audit_chain_detects_tampering);
+
+async fn deadlines_fire_after_a_restart(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let case = app.open_sample(json!({"high_risk": true})).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let start = case["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "start")
+        .unwrap()
+        .clone();
+    assert_eq!(start["status"], "running");
+    let db_url = app.db_url.clone();
+    app.stop().await;
+    // A day later the server comes back and catches up.
+    let app = TestApp::start(&db_url).await;
+    let later = Utc::now() + Duration::hours(25);
+    let sweep = anjuan::service::worker::sweep(&app.state, later)
+        .await
+        .unwrap();
+    assert_eq!((sweep.breached, sweep.escalated), (1, 1));
+    let again = anjuan::service::worker::sweep(&app.state, later)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.breached, again.escalated),
+        (0, 0),
+        "each timer fires once"
+    );
+    let v: Value = app
+        .get(&format!("/api/v1/cases/{id}"), "lead")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["overdue"], true);
+    assert_eq!(
+        v["data"]["escalated"], true,
+        "the automatic transition ran through the engine"
+    );
+    let events: Value = app
+        .get(&format!("/api/v1/cases/{id}/events"), "lead")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let last = events.as_array().unwrap().last().unwrap();
+    assert_eq!(
+        (last["action"].as_str(), last["actor"].as_str()),
+        (Some("escalate"), Some("system"))
+    );
+    let notes: Value = app
+        .get("/api/v1/notifications", "lead")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        notes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "overdue")
+    );
+    app.stop().await;
+}
+on_both!(deadlines_fire_after_a_restart);
+
+/// Two servers on one PostgreSQL sweep at the same moment: each passed deadline is
+/// marked and escalated exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_servers_fire_each_timer_once() {
+    let a = TestApp::spawn(Db::Postgres).await;
+    let b = TestApp::start(&a.db_url).await;
+    for _ in 0..20 {
+        a.open_sample(json!({"high_risk": true})).await;
+    }
+    let later = Utc::now() + Duration::hours(25);
+    let (sa, sb) = tokio::join!(
+        anjuan::service::worker::sweep(&a.state, later),
+        anjuan::service::worker::sweep(&b.state, later)
+    );
+    let (sa, sb) = (sa.unwrap(), sb.unwrap());
+    assert_eq!(sa.breached + sb.breached, 20, "{sa:?} {sb:?}");
+    assert_eq!(sa.escalated + sb.escalated, 20);
+    let events = anjuan::store::entities::events::Entity::find()
+        .all(&a.state.db)
+        .await
+        .unwrap();
+    assert_eq!(events.iter().filter(|e| e.action == "escalate").count(), 20);
+    a.stop().await;
+    b.stop().await;
+}
