@@ -33,7 +33,10 @@ pub async fn state(config: Config, plugins: Arc<dyn Plugins>) -> Result<AppState
 
 /// The calendar: built-in years plus the configured folder, when it exists.
 pub fn load_calendar(config: &Config) -> Result<Calendar> {
-    let dir = config.calendar.is_dir().then_some(config.calendar.as_path());
+    let dir = config
+        .calendar
+        .is_dir()
+        .then_some(config.calendar.as_path());
     Calendar::load(dir, config.timezone).map_err(|e| Error::Internal(format!("calendar: {e}")))
 }
 
@@ -43,13 +46,24 @@ pub async fn reload_programmes(state: &AppState) -> Result<()> {
     for e in &errors {
         tracing::error!(%e, "workflow not loaded");
     }
-    let programmes = store::definitions::sync(&state.db, defs, errors).await?;
+    // A programme whose file is now broken keeps its live version.
+    let previous = state.programmes();
+    let keep: Vec<String> = errors
+        .iter()
+        .filter_map(|e| e.file.parent()?.file_name()?.to_str().map(str::to_owned))
+        .filter(|id| previous.current(id).is_some() && !defs.iter().any(|d| d.id() == id))
+        .collect();
+    let programmes = store::definitions::sync(&state.db, defs, errors, keep).await?;
     state.set_programmes(programmes);
     Ok(())
 }
 
 /// Serve HTTP on `listener` and run the worker, until `shutdown` completes.
-pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(crate::service::worker::run(state.clone(), stop_rx));
     let app = crate::http::router::router(state);

@@ -447,3 +447,94 @@ async fn two_servers_fire_each_timer_once() {
     a.stop().await;
     b.stop().await;
 }
+
+async fn reload_makes_a_new_version_and_cases_migrate(kind: Db) {
+    let dir = std::env::temp_dir().join(format!("anjuan-wf-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(dir.join("demo")).unwrap();
+    let file = dir.join("demo/workflow.yaml");
+    std::fs::copy(
+        common::fixture_workflows().join("demo/workflow.yaml"),
+        &file,
+    )
+    .unwrap();
+    let app = TestApp::spawn_with(kind, &dir).await;
+    let old = app.open_sample(json!({})).await;
+    assert_eq!(old["definition"]["version"], 1);
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "title: { zh: 演示, en: Demo }",
+        "title: { zh: 演示二, en: Demo 2 }",
+    );
+    std::fs::write(&file, text).unwrap();
+    assert_eq!(
+        app.post("/api/v1/programmes/reload", "inspector")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    let report: Value = app
+        .post("/api/v1/programmes/reload", "admin")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report["programmes"][0]["version"]["number"], 2, "{report}");
+    let new = app.open_sample(json!({})).await;
+    assert_eq!(new["definition"]["version"], 2);
+    let still: Value = app
+        .get(
+            &format!("/api/v1/cases/{}", old["id"].as_str().unwrap()),
+            "inspector",
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        still["definition"]["version"], 1,
+        "running cases keep their version"
+    );
+    let r = app
+        .post("/api/v1/programmes/demo/migrate", "admin")
+        .send()
+        .await
+        .unwrap();
+    let m: Value = r.json().await.unwrap();
+    assert_eq!(m["migrated"], 1, "{m}");
+    let moved: Value = app
+        .get(
+            &format!("/api/v1/cases/{}", old["id"].as_str().unwrap()),
+            "inspector",
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(moved["definition"]["version"], 2);
+    // A broken file is reported and the live version stays.
+    std::fs::write(&file, "programme: demo\nversion: [\n").unwrap();
+    let report: Value = app
+        .post("/api/v1/programmes/reload", "admin")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        report["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("workflow.yaml:"),
+        "{report}"
+    );
+    app.stop().await;
+}
+on_both!(reload_makes_a_new_version_and_cases_migrate);

@@ -69,7 +69,7 @@ async fn two_server_processes_fire_each_timer_once() {
     // Seed users and cases through an in-process server, then stop it.
     let app = TestApp::spawn(Db::Postgres).await;
     let mut ids = Vec::new();
-    for _ in 0..12 {
+    for _ in 0..60 {
         ids.push(
             app.open_sample(json!({"high_risk": true})).await["id"]
                 .as_str()
@@ -78,14 +78,6 @@ async fn two_server_processes_fire_each_timer_once() {
         );
     }
     let db_url = app.db_url.clone();
-    // Pretend the 24-hour start deadlines passed an hour ago.
-    app.state
-        .db
-        .execute_unprepared(
-            "UPDATE deadlines SET due_at = NOW() - INTERVAL '1 hour' WHERE deadline_id = 'start'",
-        )
-        .await
-        .unwrap();
     let db = app.state.db.clone();
     app.stop().await;
 
@@ -95,6 +87,12 @@ async fn two_server_processes_fire_each_timer_once() {
     let (_b, url_b) = start(&db_url, &data_b);
     wait_healthy(&url_a).await;
     wait_healthy(&url_b).await;
+    // Both workers are sweeping every second; now the 24-hour start deadlines pass.
+    db.execute_unprepared(
+        "UPDATE deadlines SET due_at = NOW() - INTERVAL '1 hour' WHERE deadline_id = 'start'",
+    )
+    .await
+    .unwrap();
 
     let until = Instant::now() + Duration::from_secs(60);
     loop {

@@ -30,6 +30,8 @@ use crate::workflow::model::{I18n, Schedule, Target};
 
 /// How long a claim on a passed deadline lasts before another server may take it.
 const LEASE_SECONDS: i64 = 120;
+/// Deadlines claimed at a time: small batches let several servers share a backlog.
+const CLAIM_BATCH: u64 = 10;
 /// How far back a starting server looks for scheduled work it missed.
 const CATCH_UP_DAYS: i64 = 45;
 
@@ -74,7 +76,7 @@ pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<Sweep> {
             &state.node,
             now,
             Span::seconds(LEASE_SECONDS),
-            100,
+            CLAIM_BATCH,
         )
         .await?;
         if claimed.is_empty() {

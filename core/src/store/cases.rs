@@ -263,3 +263,37 @@ pub async fn open_of_type(
         .all(db)
         .await?)
 }
+
+/// Move a programme's open cases to definition `version` when `fits(case_type, state)`;
+/// returns how many moved and the ids of those left behind. The version counter is
+/// not touched: the case's data and state do not change.
+pub async fn migrate(
+    db: &impl ConnectionTrait,
+    programme: &str,
+    version: i32,
+    hash: &str,
+    fits: impl Fn(&str, &str) -> bool,
+) -> Result<(u64, Vec<String>)> {
+    let rows = cases::Entity::find()
+        .filter(cases::Column::Programme.eq(programme))
+        .filter(cases::Column::Closed.eq(false))
+        .filter(cases::Column::DefVersion.ne(version))
+        .all(db)
+        .await?;
+    let mut moved = 0;
+    let mut left = Vec::new();
+    for row in rows {
+        if !fits(&row.case_type, &row.state) {
+            left.push(row.id);
+            continue;
+        }
+        cases::Entity::update_many()
+            .col_expr(cases::Column::DefVersion, Expr::value(version))
+            .col_expr(cases::Column::DefHash, Expr::value(hash))
+            .filter(cases::Column::Id.eq(row.id.as_str()))
+            .exec(db)
+            .await?;
+        moved += 1;
+    }
+    Ok((moved, left))
+}

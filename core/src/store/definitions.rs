@@ -14,13 +14,15 @@ use crate::state::{Programmes, Version};
 use crate::workflow::{Definition, Diagnostic};
 
 /// Store each definition as a new version when its content changed, then load every
-/// stored version. Returns the registry the server runs with.
+/// stored version. Returns the registry the server runs with. `keep` names
+/// programmes whose file failed to load: their latest stored version stays live.
 pub async fn sync(
     db: &impl ConnectionTrait,
     defs: Vec<Definition>,
     errors: Vec<Diagnostic>,
+    keep: Vec<String>,
 ) -> Result<Programmes> {
-    let mut current = Vec::new();
+    let mut current = keep;
     for def in defs {
         let id = def.id().to_owned();
         let latest = dv::Entity::find()

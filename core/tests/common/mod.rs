@@ -28,6 +28,11 @@ pub struct TestApp {
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
+/// The small programme of the server tests.
+pub fn fixture_workflows() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/server")
+}
+
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -60,17 +65,27 @@ pub async fn fresh_database(kind: Db) -> String {
 
 impl TestApp {
     pub async fn spawn(kind: Db) -> TestApp {
+        TestApp::spawn_with(kind, &fixture_workflows()).await
+    }
+
+    /// A server on a fresh database with the workflows of `dir`.
+    pub async fn spawn_with(kind: Db, dir: &Path) -> TestApp {
         let db_url = fresh_database(kind).await;
-        let app = TestApp::start(&db_url).await;
+        let app = TestApp::start_with(&db_url, dir).await;
         seed(&app.state).await;
         app
     }
 
     /// Start a server on an existing database (for restarts and a second server).
     pub async fn start(db_url: &str) -> TestApp {
+        TestApp::start_with(db_url, &fixture_workflows()).await
+    }
+
+    /// Start a server on an existing database with the workflows of `dir`.
+    pub async fn start_with(db_url: &str, dir: &Path) -> TestApp {
         let args = ServeArgs {
             database_url: Some(db_url.to_owned()),
-            workflows: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/server")),
+            workflows: Some(dir.to_owned()),
             calendar: Some(repo().join("calendar")),
             worker_interval: Some(3600),
             ..ServeArgs::default()
