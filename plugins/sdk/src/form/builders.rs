@@ -132,6 +132,11 @@ impl Field {
         Self::new(id, kind, zh, en)
     }
 
+    /// A group of `fields` filled in once: the value is one object with these members.
+    pub fn object(id: &str, zh: &str, en: &str, fields: Vec<Field>) -> Self {
+        Self::new(id, FieldKind::Object { fields }, zh, en)
+    }
+
     /// Must be filled in when visible.
     pub fn required(mut self) -> Self {
         self.required = true;

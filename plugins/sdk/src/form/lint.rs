@@ -2,21 +2,29 @@
 
 use super::{Field, FieldKind, FormDef};
 use chrono::NaiveDate;
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// Problems with the definition: duplicate or empty field ids, selects without options or
 /// with duplicate values, bounds the wrong way round, unparsable dates or patterns,
-/// `visible_when` naming a field that does not exist. Empty means the form is sound.
+/// `visible_when` naming a field that does not exist, objects without members or with a
+/// `default` that is not an object of their members. Empty means the form is sound.
+///
+/// Each problem starts with where it is, as a path of field ids: `/hazards/*/category` for
+/// a group's row field, `/sampling_record/packaging` for an object's member.
 pub fn lint(form: &FormDef) -> Vec<String> {
     let mut problems = Vec::new();
     if form.id.is_empty() {
         problems.push("form id is empty".to_string());
     }
-    lint_fields(&form.fields, &[], "", &mut problems);
+    lint_fields(&form.fields, &form.fields, "", &mut problems);
     problems
 }
 
-fn lint_fields(fields: &[Field], outer: &[Field], path: &str, out: &mut Vec<String>) {
+/// `top` is the form's top-level fields: a `visible_when` inside a group row or an object
+/// names a field of the same row or object, or else a top-level one, as validation
+/// resolves it.
+fn lint_fields(fields: &[Field], top: &[Field], path: &str, out: &mut Vec<String>) {
     let mut seen = BTreeSet::new();
     for f in fields {
         let at = format!("{path}/{}", f.id);
@@ -28,7 +36,7 @@ fn lint_fields(fields: &[Field], outer: &[Field], path: &str, out: &mut Vec<Stri
         if let Some(c) = &f.visible_when {
             let known = fields
                 .iter()
-                .chain(outer)
+                .chain(top)
                 .any(|o| o.id == c.field && o.id != f.id);
             if !known {
                 out.push(format!(
@@ -37,11 +45,11 @@ fn lint_fields(fields: &[Field], outer: &[Field], path: &str, out: &mut Vec<Stri
                 ));
             }
         }
-        lint_kind(f, &at, fields, out);
+        lint_kind(f, &at, top, out);
     }
 }
 
-fn lint_kind(f: &Field, at: &str, siblings: &[Field], out: &mut Vec<String>) {
+fn lint_kind(f: &Field, at: &str, top: &[Field], out: &mut Vec<String>) {
     let mut bounds = |lo: Option<f64>, hi: Option<f64>| {
         if let (Some(lo), Some(hi)) = (lo, hi)
             && lo > hi
@@ -91,10 +99,32 @@ fn lint_kind(f: &Field, at: &str, siblings: &[Field], out: &mut Vec<String>) {
             max_items,
         } => {
             bounds(min_items.map(f64::from), max_items.map(f64::from));
-            lint_fields(fields, siblings, &format!("{at}/*"), out);
+            lint_fields(fields, top, &format!("{at}/*"), out);
+        }
+        FieldKind::Object { fields } => {
+            if fields.is_empty() {
+                out.push(format!("{at}: object has no fields"));
+            }
+            lint_fields(fields, top, at, out);
+            lint_object_default(f.default.as_ref(), fields, at, out);
         }
         FieldKind::Datetime | FieldKind::Boolean | FieldKind::OrgUnit => {}
         FieldKind::User { .. } | FieldKind::File { .. } => {}
+    }
+}
+
+/// An object's `default` is an object whose keys are its members' ids.
+fn lint_object_default(default: Option<&Value>, fields: &[Field], at: &str, out: &mut Vec<String>) {
+    match default {
+        None => {}
+        Some(Value::Object(members)) => {
+            for key in members.keys() {
+                if !fields.iter().any(|m| &m.id == key) {
+                    out.push(format!("{at}: default names unknown member `{key}`"));
+                }
+            }
+        }
+        Some(_) => out.push(format!("{at}: default is not an object")),
     }
 }
 
@@ -134,5 +164,89 @@ mod tests {
             ))
             .field(Field::text("t", "文", "T").visible_when(Condition::equals("s", "x")));
         assert!(lint(&ok).is_empty());
+    }
+
+    fn with(field: Field) -> Vec<String> {
+        lint(
+            &FormDef::new("f", "表", "Form")
+                .field(Field::boolean("top", "顶层", "Top"))
+                .field(field),
+        )
+    }
+
+    fn object(members: Vec<Field>) -> Field {
+        Field::object("o", "对象", "Object", members)
+    }
+
+    #[test]
+    fn a_sound_object_passes() {
+        let o = object(vec![
+            Field::select("s", "选", "S", vec![Choice::new("x", "叉", "X")]),
+            Field::text("by_member", "甲", "A").visible_when(Condition::equals("s", "x")),
+            Field::text("by_top", "乙", "B").visible_when(Condition::equals("top", true)),
+            Field::object("inner", "内", "Inner", vec![Field::date("d", "日", "D")]),
+        ])
+        .default_value(serde_json::json!({"s": "x", "inner": {"d": "2026-01-01"}}));
+        assert_eq!(with(o), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_object_without_members_is_refused() {
+        assert_eq!(with(object(vec![])), vec!["/o: object has no fields"]);
+    }
+
+    #[test]
+    fn object_members_are_linted_at_their_path() {
+        let o = object(vec![
+            Field::text("a", "甲", "A"),
+            Field::text("a", "甲", "A"),
+            Field::select("s", "选", "S", vec![]),
+            Field::object(
+                "inner",
+                "内",
+                "Inner",
+                vec![Field::date("d", "日", "D").date_range(Some("soon"), None)],
+            ),
+        ]);
+        assert_eq!(
+            with(o),
+            vec![
+                "/o/a: duplicate field id",
+                "/o/s: no options",
+                "/o/inner/d: `soon` is not a YYYY-MM-DD date",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_member_condition_names_a_member_or_a_top_level_field() {
+        let o = object(vec![
+            Field::text("a", "甲", "A").visible_when(Condition::equals("nope", true)),
+            Field::text("b", "乙", "B").visible_when(Condition::equals("b", true)),
+        ]);
+        assert_eq!(
+            with(o),
+            vec![
+                "/o/a: visible_when names unknown field `nope`",
+                "/o/b: visible_when names unknown field `b`",
+            ]
+        );
+        // A top-level field cannot name a member: members are not siblings of it.
+        let form = FormDef::new("f", "表", "Form")
+            .field(object(vec![Field::boolean("m", "甲", "M")]))
+            .field(Field::text("t", "文", "T").visible_when(Condition::equals("m", true)));
+        assert_eq!(
+            lint(&form),
+            vec!["/t: visible_when names unknown field `m`"]
+        );
+    }
+
+    #[test]
+    fn an_object_default_is_an_object_of_its_members() {
+        let members = || vec![Field::text("a", "甲", "A")];
+        let not_object = object(members()).default_value("a");
+        assert_eq!(with(not_object), vec!["/o: default is not an object"]);
+        let unknown = object(members()).default_value(serde_json::json!({"a": "x", "z": 1}));
+        assert_eq!(with(unknown), vec!["/o: default names unknown member `z`"]);
     }
 }

@@ -5,7 +5,8 @@
 //! data), a `type` ([`FieldKind`]) with the type's own constraints, zh/en labels and
 //! help, and the generic flags `required`, `sensitive`, `default` and `visible_when`
 //! (a [`Condition`] on another field). A `group` is a repeating group of fields: its value
-//! is an array of objects, one per row (a hazard list, a sample table).
+//! is an array of objects, one per row (a hazard list, a sample table). An `object` is a
+//! group of fields filled in once: its value is one object (a sampling record).
 //!
 //! The server validates submitted data against every generic constraint before it calls
 //! a check ([`validate`], with the `validate` feature), so a plugin never re-checks
@@ -88,7 +89,8 @@ impl FormDef {
 /// One field of a form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
-    /// Key in the case data (within a group: key in each row).
+    /// Key in the case data (within a group: key in each row; within an object: key in
+    /// the object).
     pub id: String,
     /// Type and type-specific constraints, as `"type": "..."` plus the type's keys.
     #[serde(flatten)]
@@ -219,6 +221,18 @@ pub enum FieldKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         max_items: Option<u32>,
     },
+    /// A group of named fields filled in once (not repeating): the value is one object
+    /// whose keys are these fields' ids (a sampling record, an insurance policy).
+    ///
+    /// A `required` object must be present (not missing, `null`, or with every member
+    /// blank); its own `required` members are required whenever it is present. Members
+    /// take `required`, `visible_when` (a member of the same object first, then a
+    /// top-level field), `sensitive` and `default`; the object's `default`, if any, is an
+    /// object of member values and wins over the members' own defaults.
+    Object {
+        /// The object's members, in display order.
+        fields: Vec<Field>,
+    },
 }
 
 /// An option of a select or multi-select field.
@@ -243,9 +257,9 @@ impl Choice {
 /// A visibility condition on another field: `{"field": "high_risk", "equals": true}`,
 /// `{"field": "result", "in": ["fail", "retest"]}` or `{"field": "x", "not_equals": 0}`.
 ///
-/// `field` names a sibling field: within a group row, a field of the same row first,
-/// then a top-level field. The condition reads the submitted value; a missing value is
-/// `null`.
+/// `field` names a sibling field: within a group row or an object, a field of the same
+/// row or object first, then a top-level field. The condition reads the submitted value;
+/// a missing value is `null`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Condition {
     /// The field whose value decides.

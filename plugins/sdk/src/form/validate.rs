@@ -9,10 +9,13 @@ use serde_json::{Map, Value};
 
 /// Validates `data` (the case data, a JSON object) against `form`. Checks, for every
 /// visible field: required, type, number and integer bounds, text lengths and pattern,
-/// date bounds, select options, multi-select item counts, and group rows (each row
-/// validated recursively, with pointers like `/hazards/2/category`). Hidden fields
-/// (`visible_when` false) are neither required nor checked. Keys the form does not
-/// declare are ignored: case data holds more than one form. All findings are errors.
+/// date bounds, select options, multi-select item counts, group rows (each row
+/// validated recursively, with pointers like `/hazards/2/category`) and objects (their
+/// members validated recursively, with pointers like `/sampling_record/sampled_at`).
+/// Hidden fields (`visible_when` false) are neither required nor checked. An object that
+/// is missing, `null` or has only blank members is not filled in: `required` if it is
+/// required, otherwise not looked into. Keys the form does not declare are ignored: case
+/// data holds more than one form. All findings are errors.
 pub fn validate(form: &FormDef, data: &Value) -> Vec<Finding> {
     let mut out = Vec::new();
     match data.as_object() {
@@ -43,7 +46,7 @@ fn check_fields(
         }
         let ptr = format!("{prefix}/{}", escape_token(&f.id));
         match row.get(&f.id) {
-            Some(v) if !is_blank(v) => check_value(f, v, &ptr, top, out),
+            Some(v) if !unfilled(f, v) => check_value(f, v, &ptr, top, out),
             _ if f.required => out.push(finding(
                 &ptr,
                 "required",
@@ -52,6 +55,21 @@ fn check_fields(
             )),
             _ => {}
         }
+    }
+}
+
+/// Whether `v` is "not filled in" for `f`: blank ([`is_blank`]), or for an object, an
+/// object whose members are all not filled in (what a form left untouched submits).
+fn unfilled(f: &Field, v: &Value) -> bool {
+    fn all_blank(v: &Value) -> bool {
+        match v {
+            Value::Object(members) => members.values().all(all_blank),
+            other => is_blank(other),
+        }
+    }
+    match (&f.kind, v) {
+        (FieldKind::Object { .. }, Value::Object(_)) => all_blank(v),
+        _ => is_blank(v),
     }
 }
 
@@ -224,6 +242,15 @@ fn check_value(f: &Field, v: &Value, ptr: &str, top: &Map<String, Value>, out: &
                 }
             }
         }
+        FieldKind::Object { fields } => match v.as_object() {
+            Some(obj) => check_fields(fields, obj, top, ptr, out),
+            None => out.push(type_error(
+                f,
+                ptr,
+                "一组字段（对象）",
+                "a group of fields (an object)",
+            )),
+        },
     }
 }
 

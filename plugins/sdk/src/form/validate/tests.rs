@@ -127,3 +127,190 @@ fn form_json_round_trips() {
     let back: FormDef = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(back, f);
 }
+
+// ------------------------------------------------------------------------- objects
+
+/// A sampling record (an object) whose batch number only a prepacked food has, and a
+/// table whose rows each hold an object.
+fn object_form() -> FormDef {
+    let packaging = vec![
+        Choice::new("prepacked", "预包装", "Prepacked"),
+        Choice::new("bulk", "散装", "Bulk"),
+    ];
+    let record = vec![
+        Field::datetime("sampled_at", "采样时间", "Sampled at").required(),
+        Field::select("packaging", "包装", "Packaging", packaging).required(),
+        Field::text("batch_no", "批号", "Batch number")
+            .required()
+            .visible_when(Condition::equals("packaging", "prepacked")),
+        Field::integer("quantity", "数量", "Quantity").range(Some(1.0), None),
+        Field::text("witness", "见证人", "Witness")
+            .required()
+            .sensitive()
+            .visible_when(Condition::equals("witnessed", true)),
+        Field::text("a/b~c", "特殊", "Odd id").required(),
+    ];
+    let contact = vec![Field::text("phone", "电话", "Phone").required()];
+    FormDef::new("f", "表", "Form")
+        .field(Field::boolean("witnessed", "有见证人", "Witnessed"))
+        .field(Field::object("record", "采样记录", "Sampling record", record).required())
+        .field(Field::object(
+            "extra",
+            "补充",
+            "Extra",
+            vec![Field::text("note", "说明", "Note").required()],
+        ))
+        .field(
+            Field::object(
+                "hidden",
+                "隐藏",
+                "Hidden",
+                vec![Field::text("x", "甲", "X").required()],
+            )
+            .required()
+            .visible_when(Condition::equals("witnessed", true)),
+        )
+        .field(Field::group(
+            "rows",
+            "表格",
+            "Rows",
+            vec![Field::object("contact", "联系", "Contact", contact).required()],
+        ))
+}
+
+fn object_codes(data: serde_json::Value) -> Vec<(String, String)> {
+    validate(&object_form(), &data)
+        .into_iter()
+        .map(|f| (f.field, f.code))
+        .collect()
+}
+
+fn record() -> serde_json::Value {
+    json!({"sampled_at": "2026-05-12T09:30:00+08:00", "packaging": "prepacked",
+           "batch_no": "20260420", "quantity": 3, "a/b~c": "x", "undeclared": true})
+}
+
+#[test]
+fn a_complete_object_has_no_findings() {
+    assert_eq!(object_codes(json!({"record": record()})), vec![]);
+    let rows = json!({"record": record(), "rows": [{"contact": {"phone": "13800000000"}}]});
+    assert_eq!(object_codes(rows), vec![]);
+}
+
+#[test]
+fn a_required_object_must_be_present() {
+    let want = vec![("/record".to_string(), "required".to_string())];
+    for absent in [json!({}), json!({"record": null}), json!({"record": {}})] {
+        assert_eq!(object_codes(absent.clone()), want, "{absent}");
+    }
+    // What a form left untouched submits: every member blank.
+    let untouched = json!({"record": {"sampled_at": "", "packaging": null, "batch_no": " "}});
+    assert_eq!(object_codes(untouched), want);
+}
+
+#[test]
+fn an_optional_object_left_out_is_not_looked_into() {
+    let data = |extra| json!({"record": record(), "extra": extra});
+    assert_eq!(object_codes(data(json!(null))), vec![]);
+    assert_eq!(object_codes(data(json!({"note": ""}))), vec![]);
+    // Once given, its required members are required.
+    assert_eq!(
+        object_codes(data(json!({"other": 1}))),
+        vec![("/extra/note".into(), "required".into())]
+    );
+}
+
+#[test]
+fn a_missing_required_member_is_named_by_its_pointer() {
+    let mut r = record();
+    if let Some(m) = r.as_object_mut() {
+        m.remove("sampled_at");
+        m.remove("a/b~c");
+    }
+    assert_eq!(
+        object_codes(json!({"record": r})),
+        vec![
+            ("/record/sampled_at".into(), "required".into()),
+            ("/record/a~1b~0c".into(), "required".into()),
+        ]
+    );
+}
+
+#[test]
+fn hidden_members_are_not_required() {
+    // batch_no shows only for prepacked food (a member's condition on a member).
+    let mut bulk = record();
+    bulk["packaging"] = json!("bulk");
+    if let Some(m) = bulk.as_object_mut() {
+        m.remove("batch_no");
+    }
+    assert_eq!(object_codes(json!({"record": bulk.clone()})), vec![]);
+    let mut prepacked = bulk;
+    prepacked["packaging"] = json!("prepacked");
+    assert_eq!(
+        object_codes(json!({"record": prepacked})),
+        vec![("/record/batch_no".into(), "required".into())]
+    );
+    // witness shows when the top-level `witnessed` is true (a member's condition on a
+    // top-level field); so does the whole `hidden` object.
+    assert_eq!(
+        object_codes(json!({"record": record(), "witnessed": true})),
+        vec![
+            ("/record/witness".into(), "required".into()),
+            ("/hidden".into(), "required".into()),
+        ]
+    );
+}
+
+#[test]
+fn members_are_checked_like_fields() {
+    let mut r = record();
+    r["sampled_at"] = json!("yesterday");
+    r["packaging"] = json!("crate");
+    r["quantity"] = json!(0);
+    assert_eq!(
+        object_codes(json!({"record": r})),
+        vec![
+            ("/record/sampled_at".into(), "type".into()),
+            ("/record/packaging".into(), "option".into()),
+            ("/record/quantity".into(), "min".into()),
+        ]
+    );
+}
+
+#[test]
+fn an_object_must_be_an_object() {
+    for wrong in [json!("text"), json!([record()]), json!(3)] {
+        assert_eq!(
+            object_codes(json!({"record": wrong})),
+            vec![("/record".into(), "type".into())]
+        );
+    }
+}
+
+#[test]
+fn objects_in_group_rows_are_validated_per_row() {
+    let rows =
+        json!([{"contact": {"phone": "1"}}, {"contact": {"phone": ""}}, {}, {"contact": "x"}]);
+    assert_eq!(
+        object_codes(json!({"record": record(), "rows": rows})),
+        vec![
+            ("/rows/1/contact".into(), "required".into()),
+            ("/rows/2/contact".into(), "required".into()),
+            ("/rows/3/contact".into(), "type".into()),
+        ]
+    );
+}
+
+#[test]
+fn object_json_round_trips() {
+    let f = object_form();
+    let text = serde_json::to_string(&f).unwrap_or_default();
+    assert!(
+        text.contains(r#"{"id":"extra","type":"object","fields":[{"id":"note","type":"text""#),
+        "{text}"
+    );
+    let back: FormDef = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(back, f);
+    assert_eq!(crate::form::lint(&f), Vec::<String>::new());
+}
