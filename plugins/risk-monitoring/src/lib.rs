@@ -7,8 +7,8 @@
 //! # Layout
 //! - `forms`: one form per action, by case type: `plan` (monitoring plan and filing),
 //!   `sample` (monitoring and follow-up samples), `disease` (case reports), `outbreak`,
-//!   `reports` (periodic reports and quality tasks). Object fields of the workflow are
-//!   described in `forms::objects` (the form language has no object kind yet).
+//!   `reports` (periodic reports and quality tasks). The members of the workflow's
+//!   object fields are in `forms::objects`, shared by the forms that fill them.
 //! - `checks`: the programme rules, by the same nouns: `plan` (not below the city
 //!   task, local products ≥ 60%, every area covered), `sample` (sampling record
 //!   complete, no concentrated sampling, hazard report, enlarged sampling), `disease`

@@ -4,9 +4,8 @@
 //! programme checks.
 //!
 //! The workflow stores some records as `object` fields (`sampling_record`,
-//! `attribution`). The form language has no object kind, so a form cannot collect them;
-//! API clients send them as objects with the action's data, and [`objects`] describes
-//! their members with zh/en labels, ready for when the language gains one.
+//! `attribution`); the forms that fill them (`sampling-record`, `outbreak-completion`)
+//! carry them as `object` fields whose members, with zh/en labels, are in [`objects`].
 
 mod disease;
 pub mod objects;

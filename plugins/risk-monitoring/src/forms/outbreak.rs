@@ -1,7 +1,7 @@
 //! Foodborne-disease outbreaks (食源性疾病暴发): the investigation, with an online report
 //! at its start and at its completion, attribution, and the report.
 
-use super::choices;
+use super::{choices, objects};
 use anjuan_plugin_sdk::{Condition, Field, FormDef};
 
 /// 食源性疾病暴发事件报告.
@@ -69,8 +69,8 @@ pub fn outbreak_start() -> FormDef {
     )
 }
 
-/// 完成流行病学调查: reported online; the attribution is the workflow's `attribution`
-/// object (see [`super::objects::attribution`]).
+/// 完成流行病学调查: reported online, with the attribution as the workflow's
+/// `attribution` object (members in [`objects::attribution`]).
 pub fn outbreak_completion() -> FormDef {
     FormDef::new("outbreak-completion", "完成流行病学调查", "Complete the investigation")
         .help(
@@ -84,6 +84,10 @@ pub fn outbreak_completion() -> FormDef {
                 "Online report at completion",
             )
             .required(),
+        )
+        .field(
+            Field::object("attribution", "归因分析", "Attribution", objects::attribution())
+                .required(),
         )
         .field(
             Field::boolean("food_business_related", "与食品生产经营有关", "Linked to a food business")

@@ -1,6 +1,6 @@
 //! Monitoring samples (监测样品) and follow-up samples (扩大监测样品).
 
-use super::{MONITORING_KINDS, choices};
+use super::{MONITORING_KINDS, choices, objects};
 use anjuan_plugin_sdk::{Field, FormDef};
 
 /// 监测样品计划: a planned sample under the year's plan.
@@ -32,8 +32,8 @@ pub fn sample_plan() -> FormDef {
         .field(Field::org_unit("sampling_area", "采样辖区", "Area sampled").required())
 }
 
-/// 采样记录: what the sampler records on site. The item-by-item record itself is the
-/// workflow's `sampling_record` object (see [`super::objects::sampling_record`]).
+/// 采样记录: what the sampler records on site, with the item-by-item record as the
+/// workflow's `sampling_record` object (members in [`objects::sampling_record`]).
 pub fn sampling_record() -> FormDef {
     FormDef::new("sampling-record", "采样记录", "Sampling record")
         .help(
@@ -46,6 +46,15 @@ pub fn sampling_record() -> FormDef {
         .field(Field::boolean("locally_produced", "本地产品", "Produced locally").required())
         .field(Field::text("sampling_point", "采样点", "Sampling point").required())
         .field(Field::org_unit("sampling_area", "采样辖区", "Area sampled").required())
+        .field(
+            Field::object(
+                "sampling_record",
+                "采样记录（逐项记录，不得漏项）",
+                "Sampling record (every item, none left out)",
+                objects::sampling_record(),
+            )
+            .required(),
+        )
 }
 
 /// 送样: the sample goes to the lab.
