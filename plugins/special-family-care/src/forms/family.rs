@@ -1,6 +1,6 @@
 //! The family record (计生特殊家庭档案) and the actions taken on it.
 
-use super::{ID_NUMBER, METHODS, choices};
+use super::{ID_NUMBER, METHODS, choices, objects};
 use anjuan_plugin_sdk::{Condition, Field, FieldKind, FormDef};
 
 /// A user field offering only holders of `role`.
@@ -146,8 +146,8 @@ pub fn family_record() -> FormDef {
         .field(Field::long_text("needs", "利益诉求", "Needs and requests").sensitive())
 }
 
-/// 家庭医生签约、方便就医卡与保险. The insurance itself is the workflow's `insurance`
-/// object (see [`super::objects::insurance`]).
+/// 家庭医生签约、方便就医卡与保险, with the insurance as the workflow's `insurance` object
+/// (members in [`objects::insurance`]).
 pub fn health_services() -> FormDef {
     FormDef::new(
         "health-services",
@@ -175,24 +175,42 @@ pub fn health_services() -> FormDef {
         .required(),
     )
     .field(Field::text("health_record_no", "健康档案号", "Health record number").sensitive())
+    .field(Field::object("insurance", "保险保障", "Insurance", objects::insurance()).required())
 }
 
-/// 安排走访: the visit to arrange is the workflow's `next_visit` object (see
-/// [`super::objects::next_visit`]); the action opens a visit case from it.
+/// 安排走访: the visit to arrange is the workflow's `next_visit` object (members in
+/// [`objects::next_visit`]); the action opens a visit case from it.
 pub fn plan_visit() -> FormDef {
-    FormDef::new("plan-visit", "安排走访", "Arrange a visit").help(
-        "定期或不定期走访慰问：填写走访类别、计划日期和方式后生成走访任务。",
-        "Regular or ad-hoc visits: give the kind, the date and the way of contact to open a visit.",
-    )
+    FormDef::new("plan-visit", "安排走访", "Arrange a visit")
+        .help(
+            "定期或不定期走访慰问：填写走访类别、计划日期和方式后生成走访任务。",
+            "Regular or ad-hoc visits: give the kind, the date and the way of contact to open a visit.",
+        )
+        .field(
+            Field::object("next_visit", "安排走访", "Visit to arrange", objects::next_visit())
+                .required(),
+        )
 }
 
-/// 报告紧急情况: the emergency is the workflow's `emergency_report` object (see
-/// [`super::objects::emergency_report`]); the action opens an emergency case from it.
+/// 报告紧急情况: the emergency is the workflow's `emergency_report` object (members in
+/// [`objects::emergency_report`]), sensitive as a whole as in the workflow; the action
+/// opens an emergency case from it.
 pub fn emergency_report() -> FormDef {
-    FormDef::new("emergency-report", "报告紧急情况", "Report an emergency").help(
-        "特殊家庭遭遇突发事件、重大灾害等意外事故或生产生活出现重大困难时，联络员应在第一时间内向村（社区）、镇（街道）报告。",
-        "When a family meets an emergency, the liaison reports it at once to the village and the township, which give emergency aid.",
-    )
+    FormDef::new("emergency-report", "报告紧急情况", "Report an emergency")
+        .help(
+            "特殊家庭遭遇突发事件、重大灾害等意外事故或生产生活出现重大困难时，联络员应在第一时间内向村（社区）、镇（街道）报告。",
+            "When a family meets an emergency, the liaison reports it at once to the village and the township, which give emergency aid.",
+        )
+        .field(
+            Field::object(
+                "emergency_report",
+                "紧急情况",
+                "Emergency",
+                objects::emergency_report(),
+            )
+            .required()
+            .sensitive(),
+        )
 }
 
 /// 心理评估知情同意: assessment only with consent (按照自愿原则). A family may also say no,

@@ -3,9 +3,9 @@
 //! where the workflow marks it so: identity, contact, health and psychological data.
 //!
 //! The workflow keeps three records as `object` fields (`insurance`, `next_visit`,
-//! `emergency_report`). The form language has no object kind, so a form cannot collect
-//! them; API clients send them as objects with the action's data, and [`objects`]
-//! describes their members with zh/en labels, ready for when the language gains one.
+//! `emergency_report`); the forms that fill them (`health-services`, `plan-visit`,
+//! `emergency-report`) carry them as `object` fields whose members, with zh/en labels,
+//! are in [`objects`].
 
 mod care;
 mod family;

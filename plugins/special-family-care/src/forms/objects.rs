@@ -1,10 +1,6 @@
-//! Members of the workflow's `object` fields, with zh/en labels.
-//!
-//! The form language (docs/plugins.md) has no object kind: a form's field is a scalar, a
-//! multi-select or a group (an array of rows), so no form can produce the object these
-//! fields hold. Until it has one, API clients send them as objects with the action's
-//! data (the server stores and type-checks them against the workflow). These
-//! definitions are what a form would show; they are linted with the forms.
+//! Members of the workflow's `object` fields, with zh/en labels: the forms that fill an
+//! object field build it from these (`Field::object`), so the server validates each
+//! member (pointers like `/next_visit/planned_on`) before the action runs.
 
 use super::{EMERGENCIES, METHODS, choices};
 use anjuan_plugin_sdk::Field;
