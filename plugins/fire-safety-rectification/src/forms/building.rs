@@ -1,6 +1,6 @@
 //! The high-rise register (高层建筑) and opening a building's rectification.
 
-use super::choices;
+use super::{choices, objects};
 use anjuan_plugin_sdk::{Field, FormDef};
 
 /// 高层建筑信息: what decides the scope (use, floors, height, in use) and who is
@@ -48,12 +48,17 @@ pub fn building() -> FormDef {
         )
 }
 
-/// 启动专项整治: the campaign's stage dates are the workflow's `campaign` object (see
-/// [`super::objects::campaign`]); the action opens the building's rectification from
-/// them, and is refused for a building out of scope.
+/// 启动专项整治: the campaign's stage dates are the workflow's `campaign` object (members
+/// in [`objects::campaign`]); the action opens the building's rectification from them,
+/// and is refused for a building out of scope.
 pub fn open_rectification() -> FormDef {
-    FormDef::new("open-rectification", "启动专项整治", "Open the rectification").help(
-        "填写本栋建筑的整治阶段时限：全面排查（11月）、重点督办严重问题（6月底）、突出问题整改（12月底）、全部整改完毕、总结验收（10月至12月）。",
-        "Give the building's stage dates: investigation (November), serious problems supervised (end of June), key problems rectified (end of December), everything rectified, acceptance (October to December).",
-    )
+    FormDef::new("open-rectification", "启动专项整治", "Open the rectification")
+        .help(
+            "填写本栋建筑的整治阶段时限：全面排查（11月）、重点督办严重问题（6月底）、突出问题整改（12月底）、全部整改完毕、总结验收（10月至12月）。",
+            "Give the building's stage dates: investigation (November), serious problems supervised (end of June), key problems rectified (end of December), everything rectified, acceptance (October to December).",
+        )
+        .field(
+            Field::object("campaign", "专项整治阶段时限", "Campaign stage dates", objects::campaign())
+                .required(),
+        )
 }

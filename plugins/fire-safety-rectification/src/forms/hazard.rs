@@ -1,5 +1,6 @@
 //! One hazard (问题隐患): progress, listed supervision, evidence and verification.
 
+use super::objects;
 use anjuan_plugin_sdk::{Field, FormDef};
 
 /// 整改进展.
@@ -8,13 +9,23 @@ pub fn rectification_progress() -> FormDef {
         .field(Field::long_text("progress_note", "整改进展", "Progress").required())
 }
 
-/// 挂牌督办: the plan is the workflow's `listed_supervision` object (see
-/// [`super::objects::listed_supervision`]).
+/// 挂牌督办: the plan is the workflow's `listed_supervision` object (members in
+/// [`objects::listed_supervision`]).
 pub fn listed_supervision() -> FormDef {
-    FormDef::new("listed-supervision", "挂牌督办", "List for supervision").help(
-        "对整改难度大、火灾风险高或存在重大火灾隐患的，实施政府挂牌督办，明确整改计划、方案、责任、措施和资金，落实临时性防范措施。",
-        "A hard, high-risk or major hazard goes under government listed supervision, with a plan, responsibility, measures, funds and temporary safeguards.",
-    )
+    FormDef::new("listed-supervision", "挂牌督办", "List for supervision")
+        .help(
+            "对整改难度大、火灾风险高或存在重大火灾隐患的，实施政府挂牌督办，明确整改计划、方案、责任、措施和资金，落实临时性防范措施。",
+            "A hard, high-risk or major hazard goes under government listed supervision, with a plan, responsibility, measures, funds and temporary safeguards.",
+        )
+        .field(
+            Field::object(
+                "listed_supervision",
+                "挂牌督办",
+                "Listed supervision",
+                objects::listed_supervision(),
+            )
+            .required(),
+        )
 }
 
 /// 整改佐证材料: the hazard is rectified, with evidence.

@@ -2,9 +2,9 @@
 //! `workflows/fire-safety-rectification/workflow.yaml`.
 //!
 //! The workflow keeps three records as `object` fields (`campaign`, `last_inspection`,
-//! `listed_supervision`). The form language has no object kind, so a form cannot collect
-//! them; API clients send them as objects with the action's data, and [`objects`]
-//! describes their members with zh/en labels, ready for when the language gains one.
+//! `listed_supervision`); the forms that fill them (`open-rectification`, `inspection`,
+//! `listed-supervision`) carry them as `object` fields whose members, with zh/en labels,
+//! are in [`objects`].
 
 mod building;
 mod hazard;

@@ -1,11 +1,7 @@
-//! Members of the workflow's `object` fields, with zh/en labels.
-//!
-//! The form language (docs/plugins.md) has no object kind: a form's field is a scalar, a
-//! multi-select or a group (an array of rows), so no form can produce the object these
-//! fields hold. Until it has one, API clients send them as objects with the action's
-//! data (the server stores and type-checks them against the workflow) and the checks
-//! read them by pointer (`/campaign/all_due_on`). These definitions are what a form
-//! would show; they are linted with the forms.
+//! Members of the workflow's `object` fields, with zh/en labels: the forms that fill an
+//! object field build it from these (`Field::object`), so the server validates each
+//! member (pointers like `/campaign/all_due_on`) before the checks, which read them by
+//! the same pointers.
 
 use anjuan_plugin_sdk::Field;
 

@@ -1,7 +1,7 @@
 //! A building's rectification: the commitment letter and the two lists (两个清单),
 //! hazards added later, unannounced inspections, the summary and acceptance.
 
-use super::{CATEGORIES, choices};
+use super::{CATEGORIES, choices, objects};
 use anjuan_plugin_sdk::{Condition, Field, FormDef};
 
 /// One row of the two lists: the hazard (问题隐患清单) and its line of the rectification
@@ -71,12 +71,22 @@ pub fn add_hazards() -> FormDef {
 }
 
 /// 明查暗访 (四不两直): the inspection itself is the workflow's `last_inspection` object
-/// (see [`super::objects::last_inspection`]).
+/// (members in [`objects::last_inspection`]).
 pub fn inspection() -> FormDef {
-    FormDef::new("inspection", "明查暗访（四不两直）", "Unannounced inspection").help(
-        "采取\"四不两直\"方式明查暗访；对未按要求开展专项整治、工作不到位、措施不落实、效果不明显的单位进行通报和扣分。",
-        "Inspect unannounced; a unit that does not carry out the campaign properly is named in a notice and loses points.",
-    )
+    FormDef::new("inspection", "明查暗访（四不两直）", "Unannounced inspection")
+        .help(
+            "采取\"四不两直\"方式明查暗访；对未按要求开展专项整治、工作不到位、措施不落实、效果不明显的单位进行通报和扣分。",
+            "Inspect unannounced; a unit that does not carry out the campaign properly is named in a notice and loses points.",
+        )
+        .field(
+            Field::object(
+                "last_inspection",
+                "明查暗访（四不两直）",
+                "Unannounced inspection",
+                objects::last_inspection(),
+            )
+            .required(),
+        )
 }
 
 /// 整治工作总结: requested acceptance comes with the summary.
