@@ -1,5 +1,8 @@
 //! Form definitions. Field ids are the case-data keys declared in
-//! `workflows/sampling-disposal/workflow.yaml`.
+//! `workflows/sampling-disposal/workflow.yaml`; the members of its `object` fields are in
+//! [`objects`].
+
+pub mod objects;
 
 use anjuan_plugin_sdk::{Choice, Condition, Field, FormDef};
 
@@ -115,17 +118,54 @@ pub fn sampling_record() -> FormDef {
         .field(Field::org_unit("market_office", "属地市场所", "Market office").required())
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn forms_are_sound() {
-        for f in [super::start_disposal(), super::sampling_record()] {
-            assert_eq!(
-                anjuan_plugin_sdk::form::lint(&f),
-                Vec::<String>::new(),
-                "{}",
-                f.id
-            );
-        }
-    }
+/// 移送公安机关: the transfer is the workflow's `police_transfer` object (members in
+/// [`objects::police_transfer`]); the workflow asks for the reason as the comment.
+pub fn police_transfer() -> FormDef {
+    FormDef::new("police-transfer", "移送公安机关", "Transfer to the police")
+        .help(
+            "发现违法行为涉嫌犯罪的，应当依法及时移送公安机关；在意见中写明涉嫌的罪名和理由。",
+            "A violation suspected to be a crime goes to the police at once; give the suspected offence and why in the comment.",
+        )
+        .field(
+            Field::object(
+                "police_transfer",
+                "移送公安机关",
+                "Transfer to the police",
+                objects::police_transfer(),
+            )
+            .required(),
+        )
 }
+
+/// 报送效果自评: the laboratory's self-evaluation of a round, the workflow's `evaluation`
+/// object (members in [`objects::evaluation`]).
+pub fn self_evaluation() -> FormDef {
+    FormDef::new("self-evaluation", "报送效果自评", "Submit the self-evaluation")
+        .help(
+            "于每批任务完成时限后的3个工作日内报送计划实施效果自评，并附实施效果评价表（附件4）。",
+            "Submit the round's self-evaluation within 3 working days of its deadline, with the evaluation form (annex 4).",
+        )
+        .field(
+            Field::object(
+                "evaluation",
+                "计划实施效果自评",
+                "Self-evaluation",
+                objects::evaluation(),
+            )
+            .required(),
+        )
+}
+
+/// The form `id`, or `None` when the plugin has no such form.
+pub fn form(id: &str) -> Option<FormDef> {
+    Some(match id {
+        "start-disposal" => start_disposal(),
+        "sampling-record" => sampling_record(),
+        "police-transfer" => police_transfer(),
+        "self-evaluation" => self_evaluation(),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests;

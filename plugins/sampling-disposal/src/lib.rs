@@ -2,7 +2,9 @@
 //! samples): its forms and programme checks.
 //!
 //! # Layout
-//! - `forms`: `start-disposal` (核查处置启动) and `sampling-record` (抽样单).
+//! - `forms`: `start-disposal` (核查处置启动), `sampling-record` (抽样单),
+//!   `police-transfer` (移送公安机关) and `self-evaluation` (效果自评); the members of the
+//!   workflow's object fields in `forms::objects`.
 //! - `checks`: `max-batches-per-business` (one business gives at most 6 batches to a
 //!   plan, through the declared count query), `sampling-record-complete` (a sampling
 //!   record with any required item missing is refused: 不得漏项),
@@ -30,6 +32,8 @@ impl Plugin for SamplingDisposal {
             forms: vec![
                 Item::new("start-disposal", "启动核查处置", "Start disposal"),
                 Item::new("sampling-record", "抽样单", "Sampling record"),
+                Item::new("police-transfer", "移送公安机关", "Transfer to the police"),
+                Item::new("self-evaluation", "报送效果自评", "Self-evaluation"),
             ],
             checks: vec![
                 Item::new(
@@ -58,11 +62,7 @@ impl Plugin for SamplingDisposal {
     }
 
     fn form(_ctx: &Context<'_>, form_id: &str) -> Result<FormDef, CallError> {
-        match form_id {
-            "start-disposal" => Ok(forms::start_disposal()),
-            "sampling-record" => Ok(forms::sampling_record()),
-            other => Err(CallError::UnknownId(other.into())),
-        }
+        forms::form(form_id).ok_or_else(|| CallError::UnknownId(form_id.into()))
     }
 
     fn check(ctx: &Context<'_>, check_id: &str, input: &Value) -> Result<Vec<Finding>, CallError> {
