@@ -171,13 +171,17 @@ fn forms_cross_the_boundary_intact_and_drive_validation() {
     let form = host
         .form("probe", "f", &env("p"))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(form.fields.len(), 13);
-    let data = json!({"text": "ok", "count": 9, "flag": true, "rows": [{}, {}, {}, {}]});
+    assert_eq!(form.fields.len(), 14);
+    let data = json!({"text": "ok", "count": 9, "flag": true, "rows": [{}, {}, {}, {}],
+                      "record": {"on": "2026-10-01"}});
     let codes: Vec<String> = validate_form_data(&form, &data)
         .into_iter()
         .map(|f| format!("{} {}", f.field, f.code))
         .collect();
-    assert_eq!(codes, vec!["/count max", "/rows max-items"]);
+    assert_eq!(
+        codes,
+        vec!["/count max", "/rows max-items", "/record/why required"]
+    );
     let desc = host.describe("probe").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(desc.interface_version, "0.1.0");
     assert_eq!(desc.checks.len(), 4);

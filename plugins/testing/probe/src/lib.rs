@@ -72,7 +72,18 @@ impl Plugin for Probe {
                     vec![Field::text("cell", "单元", "Cell")],
                 )
                 .items(None, Some(3)),
-            ))
+            )
+            .field(Field::object(
+                "record",
+                "记录",
+                "Record",
+                vec![
+                    Field::date("on", "日期", "On").required(),
+                    Field::text("why", "原因", "Why")
+                        .required()
+                        .visible_when(Condition::equals("flag", true)),
+                ],
+            )))
     }
 
     fn check(ctx: &Context<'_>, check_id: &str, input: &Value) -> Result<Vec<Finding>, CallError> {
