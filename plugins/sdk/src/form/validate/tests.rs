@@ -314,3 +314,36 @@ fn object_json_round_trips() {
     assert_eq!(back, f);
     assert_eq!(crate::form::lint(&f), Vec::<String>::new());
 }
+
+/// The object example of docs/plugins.md is a sound field, and behaves as the text
+/// around it says.
+#[test]
+fn the_documented_object_example_holds() {
+    let doc = include_str!("../../../../../docs/plugins.md");
+    let example = doc
+        .split("```json\n")
+        .filter_map(|b| b.split("```").next())
+        .find(|b| b.contains(r#""type": "object""#))
+        .unwrap_or_else(|| panic!("no object example in docs/plugins.md"));
+    let field: Field = serde_json::from_str(example).unwrap_or_else(|e| panic!("{e}"));
+    let form = FormDef::new("f", "表", "Form").field(field);
+    assert_eq!(crate::form::lint(&form), Vec::<String>::new());
+    let codes = |data| -> Vec<(String, String)> {
+        validate(&form, &data)
+            .into_iter()
+            .map(|f| (f.field, f.code))
+            .collect()
+    };
+    let bulk = json!({"sampling_record": {"sampled_at": "2026-05-12T09:30:00+08:00", "packaging": "bulk"}});
+    assert_eq!(codes(bulk), vec![]);
+    let want = vec![("/sampling_record".to_string(), "required".to_string())];
+    assert_eq!(codes(json!({"sampling_record": {}})), want);
+    let prepacked = json!({"sampling_record": {"packaging": "prepacked"}});
+    assert_eq!(
+        codes(prepacked),
+        vec![
+            ("/sampling_record/sampled_at".into(), "required".into()),
+            ("/sampling_record/batch_no".into(), "required".into()),
+        ]
+    );
+}
