@@ -1,18 +1,20 @@
-//! anjuan programme plugin for 食品安全抽检不合格核查处置 (disposal of non-conforming food
-//! samples): its forms and programme checks.
+//! anjuan programme plugin for 食品安全抽检与核查处置 (the market supervision bureau's
+//! food sampling and the disposal of non-conforming food): every form and programme
+//! check `workflows/sampling-disposal/workflow.yaml` names.
+//!
+//! Rules come from the bureau's sampling work plan and the district's supervision
+//! sampling plan, the source behind `PROGRAMMES.md` §2.
 //!
 //! # Layout
-//! - `forms`: `start-disposal` (核查处置启动), `sampling-record` (抽样单),
-//!   `police-transfer` (移送公安机关) and `self-evaluation` (效果自评); the members of the
-//!   workflow's object fields in `forms::objects`.
-//! - `checks`: `max-batches-per-business` (one business gives at most 6 batches to a
-//!   plan, through the declared count query), `sampling-record-complete` (a sampling
-//!   record with any required item missing is refused: 不得漏项),
-//!   `samplers-at-least-two` (two regulators sample on site) and `start-disposal` (a
-//!   high-risk item started after 24 hours is recorded as late).
+//! - `forms`: one per form the workflow names, by case type (plan, batch, disposal,
+//!   county work); the members of its object fields in `forms::objects`.
+//! - `checks`: `max-batches-per-business` (through the declared count query),
+//!   `sampling-record-complete`, `samplers-at-least-two` and `start-disposal`.
+//! - `vocab`: the workflow's option lists with zh/en labels.
 
 mod checks;
-mod forms;
+pub mod forms;
+pub mod vocab;
 
 use anjuan_plugin_sdk::{CallError, Context, Description, Finding, FormDef, Item, Plugin, Value};
 
@@ -21,42 +23,113 @@ pub use checks::{MAX_BATCHES_PER_BUSINESS, batches_query};
 /// The plugin.
 pub struct SamplingDisposal;
 
+/// Forms: id, Chinese title, English title.
+pub const FORMS: &[(&str, &str, &str)] = &[
+    (
+        "sampling-plan",
+        "年度食品安全抽检计划",
+        "Annual sampling plan",
+    ),
+    ("plan-summary", "抽检结果分析", "Results analysis"),
+    ("round-completion", "本批次任务完成", "Round finished"),
+    (
+        "self-evaluation",
+        "报送效果自评",
+        "Submit the self-evaluation",
+    ),
+    ("sampling-record", "抽样单", "Sampling record"),
+    ("sample-receipt", "收样", "Receive the sample"),
+    ("test-result", "录入检验结论", "Record the result"),
+    (
+        "report-upload",
+        "审核并上传报告",
+        "Review and upload the report",
+    ),
+    (
+        "nonconforming-notice",
+        "不合格结果通知书",
+        "Non-conforming result notice",
+    ),
+    ("start-disposal", "启动核查处置", "Start disposal"),
+    ("product-control", "产品控制", "Product control"),
+    (
+        "objection",
+        "受理异议复检申请",
+        "Accept an objection retest",
+    ),
+    ("retest-result", "复检结论", "Retest result"),
+    ("cause-investigation", "原因排查", "Cause investigation"),
+    (
+        "administrative-penalty",
+        "行政处罚",
+        "Administrative penalty",
+    ),
+    ("police-transfer", "移送公安机关", "Transfer to the police"),
+    ("reinspection", "复查", "Re-inspection"),
+    (
+        "production-resumption",
+        "同意恢复生产",
+        "Production may resume",
+    ),
+    ("closure", "办结归档", "Close and archive"),
+    ("publication", "公布抽检信息", "Publish the result"),
+    (
+        "lab-inspection",
+        "承检机构监督检查",
+        "Inspection of a laboratory",
+    ),
+    (
+        "festival-sampling",
+        "节令性食品抽检",
+        "Festival food sampling",
+    ),
+    (
+        "staff-registration",
+        "食品安全抽检工作负责人登记",
+        "Registration of sampling staff",
+    ),
+];
+
+/// Checks: id, Chinese title, English title.
+pub const CHECKS: &[(&str, &str, &str)] = &[
+    (
+        "max-batches-per-business",
+        "同一被抽样单位不超过6批次",
+        "At most 6 batches per business in a plan",
+    ),
+    (
+        "sampling-record-complete",
+        "抽样单不得漏项",
+        "Sampling record complete",
+    ),
+    (
+        "samplers-at-least-two",
+        "不少于2名监管人员抽样",
+        "At least two regulators sample",
+    ),
+    (
+        "start-disposal",
+        "24小时内启动核查处置",
+        "Started within 24 hours when urgent",
+    ),
+];
+
+fn items(list: &[(&str, &str, &str)]) -> Vec<Item> {
+    list.iter()
+        .map(|(id, zh, en)| Item::new(id, zh, en))
+        .collect()
+}
+
 impl Plugin for SamplingDisposal {
     fn describe() -> Description {
         Description {
             id: "sampling-disposal".into(),
             version: env!("CARGO_PKG_VERSION").into(),
             interface_version: String::new(),
-            title_zh: "食品安全抽检不合格核查处置".into(),
-            title_en: "Disposal of non-conforming food samples".into(),
-            forms: vec![
-                Item::new("start-disposal", "启动核查处置", "Start disposal"),
-                Item::new("sampling-record", "抽样单", "Sampling record"),
-                Item::new("police-transfer", "移送公安机关", "Transfer to the police"),
-                Item::new("self-evaluation", "报送效果自评", "Self-evaluation"),
-            ],
-            checks: vec![
-                Item::new(
-                    "max-batches-per-business",
-                    "同一被抽样单位不超过6批次",
-                    "At most 6 batches per business in a plan",
-                ),
-                Item::new(
-                    "sampling-record-complete",
-                    "抽样单不得漏项",
-                    "Sampling record complete",
-                ),
-                Item::new(
-                    "samplers-at-least-two",
-                    "不少于2名监管人员抽样",
-                    "At least two regulators sample",
-                ),
-                Item::new(
-                    "start-disposal",
-                    "24小时内启动核查处置",
-                    "Started within 24 hours when urgent",
-                ),
-            ],
+            title_zh: "食品安全抽检与核查处置".into(),
+            title_en: "Food sampling and disposal of non-conforming food".into(),
+            forms: items(FORMS),
+            checks: items(CHECKS),
             derived_fields: vec![],
         }
     }

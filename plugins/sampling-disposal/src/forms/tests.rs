@@ -1,84 +1,93 @@
 use super::*;
-use crate::SamplingDisposal;
+use crate::FORMS;
 use anjuan_plugin_sdk::form::{lint, validate};
-use anjuan_plugin_sdk::{FieldKind, Plugin, Value, json};
+use anjuan_plugin_sdk::{Field, FieldKind, Value, json};
 
-const WORKFLOW: &str = include_str!("../../../../workflows/sampling-disposal/workflow.yaml");
+mod declared;
+mod samples;
 
-/// Whether the workflow declares a field (or row or object member) `id` somewhere.
-fn declared(id: &str) -> bool {
-    let key = format!("{id}:");
-    WORKFLOW.lines().any(|l| l.trim_start().starts_with(&key))
-}
-
-fn ids(fields: &[Field], out: &mut Vec<String>) {
-    for f in fields {
-        out.push(f.id.clone());
-        if let FieldKind::Group { fields, .. } | FieldKind::Object { fields } = &f.kind {
-            ids(fields, out);
-        }
-    }
-}
+use declared::declarations;
 
 #[test]
-fn every_described_form_is_defined_sound_and_named_by_the_workflow() {
-    for item in SamplingDisposal::describe().forms {
-        let f = form(&item.id).unwrap_or_else(|| panic!("form {} is not defined", item.id));
-        assert_eq!(f.id, item.id);
-        assert_eq!(lint(&f), Vec::<String>::new(), "{}", f.id);
-        assert!(WORKFLOW.contains(&format!("form: {}\n", f.id)), "{}", f.id);
-        let mut all = Vec::new();
-        ids(&f.fields, &mut all);
-        for id in all {
-            assert!(
-                declared(&id),
-                "form {}: `{id}` is not in the workflow",
-                f.id
-            );
-        }
+fn every_described_form_is_defined_and_sound() {
+    for (id, zh, en) in FORMS {
+        let f = form(id).unwrap_or_else(|| panic!("form {id} is described but not defined"));
+        assert_eq!(f.id, *id);
+        assert_eq!(
+            (f.title.zh.as_str(), f.title.en.as_str()),
+            (*zh, *en),
+            "{id}"
+        );
+        assert_eq!(lint(&f), Vec::<String>::new(), "{id}");
     }
     assert!(form("no-such-form").is_none());
 }
 
-/// A form that fills an object field, with a complete input for the whole form and a
-/// required member of the object to leave out.
-struct ObjectForm {
-    form: &'static str,
-    object: &'static str,
-    members: Vec<Field>,
-    input: Value,
-    leave_out: &'static str,
+/// The workflow's type name for a form field's kind.
+fn workflow_type(kind: &FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Text { .. } | FieldKind::LongText { .. } => "text",
+        FieldKind::Number { .. } => "number",
+        FieldKind::Integer { .. } => "integer",
+        FieldKind::Date { .. } => "date",
+        FieldKind::Datetime => "datetime",
+        FieldKind::Boolean => "boolean",
+        FieldKind::Select { .. } => "select",
+        FieldKind::MultiSelect { .. } => "multi_select",
+        FieldKind::OrgUnit => "org_unit",
+        FieldKind::User { .. } => "user",
+        FieldKind::File { .. } => "file",
+        FieldKind::Group { .. } => "list",
+        FieldKind::Object { .. } => "object",
+    }
 }
 
-fn object_forms() -> Vec<ObjectForm> {
-    vec![
-        ObjectForm {
-            form: "police-transfer",
-            object: "police_transfer",
-            members: objects::police_transfer(),
-            input: json!({
-                "police_transfer": {
-                    "transferred_on": "2026-10-12", "police_unit": "清河县公安局食药环侦大队",
-                    "letter_no": "清市监移〔2026〕3号",
-                },
-            }),
-            leave_out: "police_unit",
-        },
-        ObjectForm {
-            form: "self-evaluation",
-            object: "evaluation",
-            members: objects::evaluation(),
-            input: json!({
-                "evaluation": {
-                    "training": "抽样人员岗前培训2次", "organisation": "按月分批实施",
-                    "batches_done": 120, "scope": "食品与食用农产品分开统计",
-                    "failure_detection_rate": 3.3, "data_error_rate": 0,
-                    "form_file": "files/实施效果评价表.pdf",
-                },
-            }),
-            leave_out: "form_file",
-        },
-    ]
+/// A field agrees with one of the workflow's declarations of its id: same type, same
+/// options, same members; and so do its members.
+fn agrees(form: &str, f: &Field) {
+    let options: Vec<String> = match &f.kind {
+        FieldKind::Select { options } | FieldKind::MultiSelect { options, .. } => {
+            options.iter().map(|o| o.value.clone()).collect()
+        }
+        _ => Vec::new(),
+    };
+    let members: Vec<&Field> = match &f.kind {
+        FieldKind::Group { fields, .. } | FieldKind::Object { fields } => fields.iter().collect(),
+        _ => Vec::new(),
+    };
+    let member_ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
+    let ty = workflow_type(&f.kind);
+    let decls = declarations(&f.id);
+    assert!(
+        !decls.is_empty(),
+        "form {form}: `{}` is not declared in the workflow",
+        f.id
+    );
+    let found = decls
+        .iter()
+        .any(|d| d.ty == ty && d.options == options && d.members == member_ids);
+    assert!(
+        found,
+        "form {form}: `{}` ({ty}, options {options:?}, members {member_ids:?}) matches none of {decls:?}",
+        f.id
+    );
+    assert!(
+        !f.label.zh.is_empty() && !f.label.en.is_empty(),
+        "{form}/{}",
+        f.id
+    );
+    for m in members {
+        agrees(form, m);
+    }
+}
+
+#[test]
+fn form_fields_are_the_workflows_fields_with_its_types_and_options() {
+    for (id, ..) in FORMS {
+        for f in &form(id).unwrap_or_else(|| panic!("{id}")).fields {
+            agrees(id, f);
+        }
+    }
 }
 
 fn findings(form_id: &str, input: &Value) -> Vec<(String, String)> {
@@ -89,12 +98,76 @@ fn findings(form_id: &str, input: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether top-level field `f` is shown for `data`.
+fn visible(f: &Field, data: &Value) -> bool {
+    f.visible_when
+        .as_ref()
+        .is_none_or(|c| c.holds(data.get(&c.field)))
+}
+
+/// Every form validates a complete sample as the server does; leaving out any one of
+/// its required, visible fields is refused at that field, and nothing else.
+#[test]
+fn each_form_validates_a_complete_sample_and_refuses_a_missing_required_field() {
+    let samples = samples::all();
+    let mut covered: Vec<&str> = samples.iter().map(|(id, _)| *id).collect();
+    covered.sort_unstable();
+    let mut all: Vec<&str> = FORMS.iter().map(|(id, ..)| *id).collect();
+    all.sort_unstable();
+    assert_eq!(covered, all, "one sample per form");
+    for (id, sample) in &samples {
+        assert_eq!(findings(id, sample), vec![], "{id}: the complete sample");
+        let def = form(id).unwrap_or_else(|| panic!("{id}"));
+        let required: Vec<&Field> = def
+            .fields
+            .iter()
+            .filter(|f| f.required && visible(f, sample))
+            .collect();
+        assert!(!required.is_empty(), "{id} requires nothing");
+        for f in required {
+            let mut gap = sample.clone();
+            gap.as_object_mut().map(|o| o.remove(&f.id));
+            let at = format!("/{}", f.id);
+            assert_eq!(
+                findings(id, &gap),
+                vec![(at, "required".into())],
+                "{id} without {}",
+                f.id
+            );
+        }
+    }
+}
+
+/// A form that fills an object field, with a complete input for the whole form and a
+/// required member of the object to leave out.
+struct ObjectForm {
+    form: &'static str,
+    object: &'static str,
+    members: Vec<Field>,
+    leave_out: &'static str,
+}
+
 /// The workflow's object fields are filled by proper `object` fields, built from
 /// [`objects`]: a complete input passes the server's validation, and one without a
 /// required member is refused at that member's pointer.
 #[test]
 fn forms_fill_the_workflows_object_fields() {
-    for o in object_forms() {
+    let objects = [
+        ObjectForm {
+            form: "police-transfer",
+            object: "police_transfer",
+            members: objects::police_transfer(),
+            leave_out: "police_unit",
+        },
+        ObjectForm {
+            form: "self-evaluation",
+            object: "evaluation",
+            members: objects::evaluation(),
+            leave_out: "form_file",
+        },
+    ];
+    for o in objects {
+        let input = samples::of(o.form);
         let f = form(o.form).unwrap_or_else(|| panic!("{}", o.form));
         let field = f.fields.iter().find(|x| x.id == o.object);
         let kind = field.map(|x| (&x.kind, x.required));
@@ -105,8 +178,7 @@ fn forms_fill_the_workflows_object_fields() {
             o.form,
             o.object
         );
-        assert_eq!(findings(o.form, &o.input), vec![], "{}", o.form);
-        let mut gap = o.input.clone();
+        let mut gap = input.clone();
         if let Some(m) = gap[o.object].as_object_mut() {
             m.remove(o.leave_out);
         }
@@ -117,24 +189,13 @@ fn forms_fill_the_workflows_object_fields() {
             "{}",
             o.form
         );
-        let mut none = o.input.clone();
-        if let Some(m) = none.as_object_mut() {
-            m.remove(o.object);
-        }
-        let at = format!("/{}", o.object);
-        assert_eq!(
-            findings(o.form, &none),
-            vec![(at, "required".into())],
-            "{}",
-            o.form
-        );
     }
 }
 
 /// The evaluation's rates are percentages.
 #[test]
 fn evaluation_rates_are_percentages() {
-    let mut input = object_forms().swap_remove(1).input;
+    let mut input = samples::of("self-evaluation");
     input["evaluation"]["failure_detection_rate"] = json!(130);
     input["evaluation"]["data_error_rate"] = json!(-1);
     assert_eq!(
@@ -143,5 +204,94 @@ fn evaluation_rates_are_percentages() {
             ("/evaluation/failure_detection_rate".into(), "max".into()),
             ("/evaluation/data_error_rate".into(), "min".into()),
         ]
+    );
+}
+
+/// A conforming result asks for no re-check, failed items or risk flags: the lab
+/// records only when the test ended, the result and the report.
+#[test]
+fn a_conforming_result_needs_only_its_time_and_report() {
+    let conforming = json!({
+        "test_completed_at": "2026-11-29T09:00:00+08:00", "result": "conforming",
+        "report_no": "QHJC-2026-11-0420", "report_issued_on": "2026-11-24",
+    });
+    assert_eq!(findings("test-result", &conforming), vec![]);
+    let mut problem = conforming.clone();
+    problem["result"] = json!("problem");
+    let at: Vec<String> = findings("test-result", &problem)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(
+        at,
+        [
+            "/failed_items",
+            "/rechecked",
+            "/high_risk",
+            "/serious_hazard"
+        ]
+    );
+}
+
+/// An overturning retest ends disposal: no product control is asked for.
+#[test]
+fn only_a_confirmed_retest_asks_for_product_control() {
+    let overturned = json!({"retest_result": "overturned", "retest_completed_on": "2026-10-29"});
+    assert_eq!(findings("retest-result", &overturned), vec![]);
+    let confirmed = json!({"retest_result": "confirmed", "retest_completed_on": "2026-10-29"});
+    let at: Vec<String> = findings("retest-result", &confirmed)
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(at, ["/control_measures", "/controlled_quantity"]);
+}
+
+/// Forms that continue a case are validated on the stored data with the input over it:
+/// the upload may send only the time when the result already carried the report.
+#[test]
+fn the_upload_takes_the_report_the_result_recorded() {
+    let mut merged = samples::of("test-result");
+    merged["uploaded_at"] = json!("2026-09-30T09:00:00+08:00");
+    assert_eq!(findings("report-upload", &merged), vec![]);
+}
+
+#[test]
+fn credit_codes_and_phone_numbers_have_their_shape() {
+    let mut record = samples::of("sampling-record");
+    record["business_credit_code"] = json!("91430123MA4L8K77X");
+    assert_eq!(
+        findings("sampling-record", &record),
+        vec![("/business_credit_code".into(), "pattern".into())]
+    );
+    let mut staff = samples::of("staff-registration");
+    staff["responsible"][0]["phone"] = json!("0731-8888");
+    assert_eq!(
+        findings("staff-registration", &staff),
+        vec![("/responsible/0/phone".into(), "pattern".into())]
+    );
+    staff["responsible"][0]["phone"] = json!("07318888123");
+    assert_eq!(findings("staff-registration", &staff), vec![]);
+}
+
+/// Salt is asked for on the city special tasks' row only; a fine's amount only with a
+/// fine or confiscation.
+#[test]
+fn dependent_fields_show_only_where_they_apply() {
+    let plan = form("sampling-plan").unwrap_or_else(|| panic!("sampling-plan"));
+    let rows = plan.fields.iter().find(|f| f.id == "category_quotas");
+    let Some(FieldKind::Group { fields, .. }) = rows.map(|f| &f.kind) else {
+        panic!("category_quotas is a group");
+    };
+    let salt = fields.iter().find(|f| f.id == "salt_batches");
+    let when = salt.and_then(|f| f.visible_when.as_ref());
+    assert!(when.is_some_and(|c| c.holds(Some(&json!("city-special")))));
+    assert!(when.is_some_and(|c| !c.holds(Some(&json!("catering")))));
+    let mut warned = samples::of("administrative-penalty");
+    warned["penalty_kinds"] = json!(["warning"]);
+    warned["penalty_amount"] = json!(-5);
+    assert_eq!(
+        findings("administrative-penalty", &warned),
+        vec![],
+        "hidden, not checked"
     );
 }
