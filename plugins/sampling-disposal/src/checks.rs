@@ -12,10 +12,14 @@
 //!   category), `self-evaluation-complete`;
 //! - `batch`: `sampling-record-complete`, `max-batches-per-business`,
 //!   `samplers-at-least-two`, `recheck-done-for-nonconforming`, `report-upload-complete`;
-//! - `disposal`: `start-disposal`.
+//! - `disposal`: each step of a non-conforming sample, from the notice to production
+//!   resuming; `dossier`: `dossier-complete`;
+//! - `county`: `publication-record-complete`, `lab-inspection-complete`.
 
 mod batch;
+mod county;
 mod disposal;
+mod dossier;
 mod plan;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -36,7 +40,17 @@ pub fn run(ctx: &Context<'_>, id: &str, input: &Value) -> Result<Vec<Finding>, C
         "samplers-at-least-two" => batch::samplers_at_least_two(input),
         "recheck-done-for-nonconforming" => batch::recheck_done_for_nonconforming(input),
         "report-upload-complete" => batch::report_upload_complete(ctx, input),
+        "notice-record-complete" => disposal::notice_record_complete(ctx, input),
         "start-disposal" => disposal::start_disposal(ctx, input),
+        "product-control-complete" => disposal::product_control_complete(input),
+        "objection-record-complete" => disposal::objection_record_complete(ctx, input),
+        "cause-investigation-complete" => disposal::cause_investigation_complete(input),
+        "penalty-record-complete" => disposal::penalty_record_complete(input),
+        "reinspection-record-complete" => disposal::reinspection_record_complete(input),
+        "production-resumption-allowed" => disposal::production_resumption_allowed(input),
+        "dossier-complete" => dossier::dossier_complete(input),
+        "publication-record-complete" => county::publication_record_complete(ctx, input),
+        "lab-inspection-complete" => county::lab_inspection_complete(input),
         other => return Err(CallError::UnknownId(other.into())),
     })
 }

@@ -51,3 +51,23 @@ pub fn not_in_future(
         )
     })
 }
+
+/// An error when the date at `later` is before the date at `earlier` (either a date or a
+/// datetime): `what` names the two, e.g. ("复查日期", "核查启动", "re-inspection", "the
+/// start of disposal").
+pub fn not_before(
+    input: &Value,
+    later: &str,
+    earlier: &str,
+    (later_zh, earlier_zh, later_en, earlier_en): (&str, &str, &str, &str),
+) -> Option<Finding> {
+    let (a, b) = (day_at(input, later)?, day_at(input, earlier)?);
+    (a < b).then(|| {
+        Finding::error(
+            later,
+            "date-out-of-order",
+            &format!("「{later_zh}」{a} 早于「{earlier_zh}」{b}"),
+            &format!("The {later_en} ({a}) is before {earlier_en} ({b})"),
+        )
+    })
+}

@@ -131,9 +131,55 @@ pub const CHECKS: &[(&str, &str, &str)] = &[
         "Report uploaded in full",
     ),
     (
+        "notice-record-complete",
+        "不合格结果通知书记录完整",
+        "Notice record complete",
+    ),
+    (
         "start-disposal",
         "24小时内启动核查处置",
         "Started within 24 hours when urgent",
+    ),
+    (
+        "product-control-complete",
+        "产品控制措施到位",
+        "Product control complete",
+    ),
+    (
+        "objection-record-complete",
+        "异议复检申请记录完整",
+        "Objection record complete",
+    ),
+    (
+        "cause-investigation-complete",
+        "原因排查有结论",
+        "Cause investigation complete",
+    ),
+    (
+        "penalty-record-complete",
+        "行政处罚记录完整",
+        "Penalty record complete",
+    ),
+    (
+        "reinspection-record-complete",
+        "复查记录完整",
+        "Re-inspection record complete",
+    ),
+    (
+        "production-resumption-allowed",
+        "复查合格方可恢复生产",
+        "Production resumes only after a passed re-inspection",
+    ),
+    ("dossier-complete", "一样品一表一案卷", "Dossier complete"),
+    (
+        "publication-record-complete",
+        "抽检信息公布记录完整",
+        "Publication record complete",
+    ),
+    (
+        "lab-inspection-complete",
+        "监督检查记录完整",
+        "Laboratory inspection complete",
     ),
 ];
 

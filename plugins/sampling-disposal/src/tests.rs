@@ -1,10 +1,44 @@
-//! The plugin against its manifest: the host refuses a plugin whose manifest and
-//! description disagree, or a count query it does not declare; catch both here.
+//! The plugin against its manifest and its workflow: the host refuses a plugin whose
+//! manifest and description disagree, and a workflow naming a form or check the plugin
+//! lacks fails at its first use (an unknown check blocks the action); catch both here.
 
 use super::*;
 use anjuan_plugin_sdk::{Envelope, FakeHost, json};
 
 const MANIFEST: &str = include_str!("../plugin.toml");
+const WORKFLOW: &str = include_str!("../../../workflows/sampling-disposal/workflow.yaml");
+
+/// Form and check ids the workflow names (`form: x`, `checks: [a, b]`).
+fn named_in_workflow(key: &str) -> Vec<String> {
+    let prefix = format!("{key}: ");
+    let mut out: Vec<String> = WORKFLOW
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix(&prefix))
+        .flat_map(|v| {
+            v.trim_matches(|c| c == '[' || c == ']')
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .collect::<Vec<_>>()
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn sorted(list: &[(&str, &str, &str)]) -> Vec<String> {
+    let mut v: Vec<String> = list.iter().map(|(id, ..)| id.to_string()).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_plugin_provides_exactly_what_the_workflow_names() {
+    assert_eq!(sorted(FORMS), named_in_workflow("form"));
+    assert_eq!(sorted(CHECKS), named_in_workflow("checks"));
+    assert_eq!((FORMS.len(), CHECKS.len()), (23, 19));
+}
 
 #[test]
 fn every_described_check_has_a_manifest_entry() {
