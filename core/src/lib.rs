@@ -14,7 +14,10 @@
 
 pub mod auth;
 pub mod calendar;
+pub mod cli;
 pub mod config;
+pub mod demo;
+pub mod demo_cases;
 pub mod engine;
 pub mod error;
 pub mod http;

@@ -35,6 +35,9 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Users, grants, org units and API tokens.
+    #[command(flatten)]
+    Admin(anjuan::cli::admin::AdminCommand),
     /// Write, run and test programme plugins.
     #[command(subcommand)]
     Plugin(anjuan_plugin_host::cli::PluginCommand),
@@ -122,6 +125,11 @@ async fn run_async(command: Command) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         }
+        Command::Admin(cmd) => {
+            let db = anjuan::store::connect(&admin_db_url()).await?;
+            anjuan::cli::admin::run(cmd, &db).await?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Validate { .. } | Command::Plugin(_) => Ok(ExitCode::SUCCESS),
     }
 }
@@ -152,8 +160,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let bind = config.bind;
     let demo = config.demo;
     let state = anjuan::server::state(config, Arc::new(plugins)).await?;
+    anjuan::cli::admin::bootstrap_admin(&state.db).await?;
     if demo {
-        anyhow::bail!("the demo seed is not built yet");
+        let directory = anjuan::demo::seed_identity(&state.db).await?;
+        let cases = anjuan::demo_cases::seed_cases(&state).await?;
+        println!("\nDemo county seeded ({cases} new cases). Accounts:\n{directory}");
     }
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -166,10 +177,19 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Logs go to stderr; `ANJUAN_LOG_FORMAT=json` writes one JSON object per line (each
+/// request's lines carry its `request_id`); `RUST_LOG` sets the levels.
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn,wasmtime=warn,cranelift=warn".into());
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if std::env::var("ANJUAN_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 fn validate(path: &Path) -> ExitCode {
@@ -210,4 +230,15 @@ fn validate(path: &Path) -> ExitCode {
         );
         ExitCode::FAILURE
     }
+}
+
+/// The database of the administration commands: `DATABASE_URL`, else SQLite under
+/// `ANJUAN_DATA` (default `./data`).
+fn admin_db_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| {
+        let data = std::env::var("ANJUAN_DATA")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from("data"));
+        anjuan::config::sqlite_url(&data.join("anjuan.db"))
+    })
 }

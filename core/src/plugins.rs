@@ -117,11 +117,20 @@ impl PluginChecks for HostPlugins {
 
 impl Plugins for HostPlugins {
     fn form(&self, plugin: &str, form: &str, locale: &str) -> Result<Option<Value>, String> {
-        let mut env = Envelope::for_test(plugin, "");
-        env.locale = locale.to_owned();
-        env.actor_id = String::new();
-        env.actor_roles = Vec::new();
-        env.now = chrono::Utc::now().to_rfc3339();
+        let env = Envelope {
+            case_id: String::new(),
+            programme: plugin.to_owned(),
+            case_type: String::new(),
+            case_number: String::new(),
+            parent_id: None,
+            state: String::new(),
+            action: None,
+            actor_id: String::new(),
+            actor_roles: Vec::new(),
+            org_unit: String::new(),
+            now: chrono::Utc::now().to_rfc3339(),
+            locale: locale.to_owned(),
+        };
         match self.host.form(plugin, form, &env) {
             Ok(f) => serde_json::to_value(f).map(Some).map_err(|e| e.to_string()),
             Err(e)

@@ -234,17 +234,52 @@ fn index(table: &str, name: &str, cols: &[&str], unique: bool) -> IndexCreateSta
 fn indexes() -> Vec<IndexCreateStatement> {
     vec![
         index("org_units", "idx_org_units_parent", &["parent_id"], false),
-        index("grants", "idx_grants_unique", &["user_id", "programme", "role", "org_unit_id"], true),
-        index("definition_versions", "idx_definition_versions", &["programme", "version"], true),
-        index("cases", "idx_cases_programme_state", &["programme", "case_type", "state"], false),
+        index(
+            "grants",
+            "idx_grants_unique",
+            &["user_id", "programme", "role", "org_unit_id"],
+            true,
+        ),
+        index(
+            "definition_versions",
+            "idx_definition_versions",
+            &["programme", "version"],
+            true,
+        ),
+        index(
+            "cases",
+            "idx_cases_programme_state",
+            &["programme", "case_type", "state"],
+            false,
+        ),
         index("cases", "idx_cases_org_path", &["org_path"], false),
         index("cases", "idx_cases_parent", &["parent_id"], false),
         index("cases", "idx_cases_next_due", &["next_due"], false),
         index("events", "idx_events_case_seq", &["case_id", "seq"], true),
         index("deadlines", "idx_deadlines_case", &["case_id"], false),
-        index("deadlines", "idx_deadlines_due", &["status", "due_at"], false),
-        index("deadline_ledger", "idx_deadline_ledger_row", &["deadline_row"], false),
-        index("notifications", "idx_notifications_user", &["user_id", "at"], false),
-        index("access_log", "idx_access_log_case", &["case_id", "at"], false),
+        index(
+            "deadlines",
+            "idx_deadlines_due",
+            &["status", "due_at"],
+            false,
+        ),
+        index(
+            "deadline_ledger",
+            "idx_deadline_ledger_row",
+            &["deadline_row"],
+            false,
+        ),
+        index(
+            "notifications",
+            "idx_notifications_user",
+            &["user_id", "at"],
+            false,
+        ),
+        index(
+            "access_log",
+            "idx_access_log_case",
+            &["case_id", "at"],
+            false,
+        ),
     ]
 }

@@ -1,26 +1,28 @@
-//! The [`Caller`] of a request, from the `anjuan_session` cookie or an
-//! `Authorization: Bearer` API token. Cookie-authenticated writes to the API must
-//! carry the session's CSRF token in `X-CSRF-Token`.
+//! The [`Caller`] of a request, from an `Authorization: Bearer anj_…` API token or
+//! the `anjuan_session` cookie. Cookie-authenticated writes (POST, PUT, PATCH,
+//! DELETE) to `/api/` must carry the session's CSRF token in `X-CSRF-Token`; page
+//! forms carry it in `_csrf` and the UI checks that itself.
+//!
+//! Handlers that work signed out take `Option<Caller>`: no credentials (or stale
+//! ones) give `None`, while a CSRF failure is still an error.
 
-use axum::extract::FromRequestParts;
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
-use sha2::{Digest, Sha256};
 
-use super::{Caller, Grant, Via};
+use super::{Caller, Via, session, token};
 use crate::error::{Error, Result};
 use crate::state::AppState;
-use crate::store::entities::{api_tokens, grants, org_units, sessions, users};
 
-/// Name of the session cookie.
-pub const SESSION_COOKIE: &str = "anjuan_session";
+pub use super::session::SESSION_COOKIE;
+pub use super::token::digest;
+pub use crate::store::identity::load_caller;
 
-/// SHA-256 hex of a secret (session cookie value or API token): only this is stored.
-pub fn digest(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
+/// Header carrying the CSRF token on cookie-authenticated API writes.
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The value of a cookie in a request.
 pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
@@ -35,66 +37,84 @@ pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// Load a user and their grants as a caller; `None` when missing or inactive.
-pub async fn load_caller(db: &impl ConnectionTrait, user_id: &str, via: Via) -> Result<Option<Caller>> {
-    let Some(user) = users::Entity::find_by_id(user_id.to_owned()).one(db).await? else {
-        return Ok(None);
-    };
-    if !user.active {
-        return Ok(None);
-    }
-    let rows = grants::Entity::find().filter(grants::Column::UserId.eq(user_id)).all(db).await?;
-    let unit_ids: Vec<String> = rows.iter().map(|g| g.org_unit_id.clone()).collect();
-    let units = org_units::Entity::find().filter(org_units::Column::Id.is_in(unit_ids)).all(db).await?;
-    let grants = rows
-        .into_iter()
-        .filter_map(|g| {
-            let unit = units.iter().find(|u| u.id == g.org_unit_id)?;
-            Some(Grant { programme: g.programme, role: g.role, org_unit: g.org_unit_id, org_path: unit.path.clone() })
-        })
-        .collect();
-    Ok(Some(Caller {
-        id: user.id,
-        username: user.username,
-        display_name: user.display_name,
-        is_admin: user.is_admin,
-        locale: user.locale,
-        grants,
-        via,
-    }))
+/// The bearer token of a request, if it sends one.
+pub fn bearer(parts: &Parts) -> Option<&str> {
+    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
 /// The caller signed in by session cookie, if any (expired sessions are ignored).
 pub async fn from_session(state: &AppState, parts: &Parts) -> Result<Option<Caller>> {
-    let Some(value) = cookie(parts, SESSION_COOKIE) else { return Ok(None) };
-    let Some(session) = sessions::Entity::find_by_id(digest(value)).one(&state.db).await? else {
+    let Some(value) = cookie(parts, SESSION_COOKIE) else {
         return Ok(None);
     };
-    if session.expires_at <= Utc::now() {
+    let hours = state.config.session_hours;
+    let Some(row) = session::lookup(&state.db, value, hours, Utc::now()).await? else {
         return Ok(None);
-    }
-    let via = Via::Session { id: session.id.clone(), csrf: session.csrf.clone() };
-    load_caller(&state.db, &session.user_id, via).await
+    };
+    let via = Via::Session {
+        id: row.id,
+        csrf: row.csrf,
+    };
+    load_caller(&state.db, &row.user_id, via).await
 }
 
 /// The caller identified by a bearer token, if any.
-pub async fn from_token(state: &AppState, parts: &Parts) -> Result<Option<Caller>> {
-    let Some(token) = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    else {
-        return Ok(None);
+pub async fn from_token(state: &AppState, presented: &str) -> Result<Option<Caller>> {
+    match token::authenticate(&state.db, presented, Utc::now()).await? {
+        Some(row) => load_caller(&state.db, &row.user_id, Via::Token).await,
+        None => Ok(None),
+    }
+}
+
+/// Who is calling: a request that sends a bearer token is judged by the token alone
+/// (a bad one is [`Error::Unauthenticated`], never a fallback to the cookie).
+pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller> {
+    if let Some(presented) = bearer(parts) {
+        return from_token(state, presented)
+            .await?
+            .ok_or(Error::Unauthenticated);
+    }
+    let caller = from_session(state, parts)
+        .await?
+        .ok_or(Error::Unauthenticated)?;
+    check_csrf(parts, &caller)?;
+    Ok(caller)
+}
+
+/// Refuse a cookie-authenticated API write without the session's CSRF token.
+pub fn check_csrf(parts: &Parts, caller: &Caller) -> Result<()> {
+    let Via::Session { csrf, .. } = &caller.via else {
+        return Ok(());
     };
-    let row = api_tokens::Entity::find()
-        .filter(api_tokens::Column::TokenHash.eq(digest(token.trim())))
-        .filter(api_tokens::Column::Revoked.eq(false))
-        .one(&state.db)
-        .await?;
-    match row {
-        Some(t) => load_caller(&state.db, &t.user_id, Via::Token).await,
-        None => Err(Error::Unauthenticated),
+    let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if safe || !parts.uri.path().starts_with("/api/") {
+        return Ok(());
+    }
+    let sent = parts
+        .headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if same(sent.as_bytes(), csrf.as_bytes()) {
+        Ok(())
+    } else {
+        Err(Error::Csrf)
+    }
+}
+
+/// Compare secrets in time that does not depend on where they differ.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Only administrators pass.
+pub fn require_admin(caller: &Caller) -> Result<()> {
+    if caller.is_admin {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("administrators only".into()))
     }
 }
 
@@ -102,20 +122,120 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller> {
-        if let Some(caller) = from_token(state, parts).await? {
-            return Ok(caller);
+        authenticate(parts, state).await
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for Caller {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Caller>> {
+        optional(parts, state).await
+    }
+}
+
+/// The caller, or `None` when the request is not signed in (pages that work signed
+/// out). CSRF failures and database errors are still errors.
+pub async fn optional(parts: &Parts, state: &AppState) -> Result<Option<Caller>> {
+    match authenticate(parts, state).await {
+        Ok(caller) => Ok(Some(caller)),
+        Err(Error::Unauthenticated) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The client's address, when the server was started with connect info
+/// (`into_make_service_with_connect_info::<SocketAddr>()`); for the login rate limit.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<ClientAddr, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(a)| a.ip());
+        Ok(ClientAddr(addr))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::Request;
+
+    fn parts(method: &str, path: &str, headers: &[(&str, &str)]) -> Parts {
+        let mut b = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
         }
-        let caller = from_session(state, parts).await?.ok_or(Error::Unauthenticated)?;
-        let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if unsafe_method
-            && parts.uri.path().starts_with("/api/")
-            && let Via::Session { csrf, .. } = &caller.via
-        {
-            let sent = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
-            if sent != Some(csrf.as_str()) {
-                return Err(Error::Csrf);
-            }
+        b.body(()).unwrap().into_parts().0
+    }
+
+    fn session_caller() -> Caller {
+        let mut c = Caller::system();
+        c.via = Via::Session {
+            id: "s".into(),
+            csrf: "token123".into(),
+        };
+        c
+    }
+
+    #[test]
+    fn cookies_and_bearer_tokens_are_read() {
+        let p = parts(
+            "GET",
+            "/",
+            &[
+                ("cookie", "a=1; anjuan_session=xyz; b=2"),
+                ("authorization", "Bearer  anj_abc "),
+            ],
+        );
+        assert_eq!(cookie(&p, SESSION_COOKIE), Some("xyz"));
+        assert_eq!(cookie(&p, "missing"), None);
+        assert_eq!(bearer(&p), Some("anj_abc"));
+        assert_eq!(
+            bearer(&parts("GET", "/", &[("authorization", "Basic x")])),
+            None
+        );
+    }
+
+    #[test]
+    fn cookie_writes_to_the_api_need_the_csrf_header() {
+        let c = session_caller();
+        assert!(check_csrf(&parts("GET", "/api/v1/cases", &[]), &c).is_ok());
+        assert!(
+            check_csrf(&parts("POST", "/cases/x", &[]), &c).is_ok(),
+            "pages check `_csrf`"
+        );
+        for m in ["POST", "PUT", "PATCH", "DELETE"] {
+            let refused = check_csrf(&parts(m, "/api/v1/cases", &[]), &c);
+            assert!(matches!(refused, Err(Error::Csrf)), "{m}");
+            let wrong = check_csrf(
+                &parts(m, "/api/v1/cases", &[("x-csrf-token", "token124")]),
+                &c,
+            );
+            assert!(matches!(wrong, Err(Error::Csrf)), "{m}");
+            assert!(
+                check_csrf(
+                    &parts(m, "/api/v1/cases", &[("x-csrf-token", "token123")]),
+                    &c
+                )
+                .is_ok()
+            );
         }
-        Ok(caller)
+        let mut machine = c.clone();
+        machine.via = Via::Token;
+        assert!(check_csrf(&parts("POST", "/api/v1/cases", &[]), &machine).is_ok());
+    }
+
+    #[test]
+    fn only_admins_pass_require_admin() {
+        let mut c = Caller::system();
+        assert!(require_admin(&c).is_ok());
+        c.is_admin = false;
+        assert!(matches!(require_admin(&c), Err(Error::Forbidden(_))));
     }
 }

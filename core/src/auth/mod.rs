@@ -6,6 +6,9 @@
 
 pub mod extract;
 pub mod limiter;
+pub mod password;
+pub mod session;
+pub mod token;
 
 use std::collections::BTreeSet;
 

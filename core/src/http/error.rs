@@ -18,7 +18,9 @@ impl Error {
             Error::Invalid(_) | Error::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Plugin(_) => StatusCode::BAD_GATEWAY,
-            Error::Engine(_) | Error::Db(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Engine(_) | Error::Db(_) | Error::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -99,20 +101,32 @@ mod tests {
 
     #[test]
     fn each_error_has_its_status_and_problem_fields() {
-        let conflict = Error::Conflict { expected: 3, current: 5 };
+        let conflict = Error::Conflict {
+            expected: 3,
+            current: 5,
+        };
         assert_eq!(conflict.status(), StatusCode::CONFLICT);
         assert_eq!(conflict.problem()["current_version"], 5);
         let invalid = Error::Invalid(vec![Violation {
             field: "/a".into(),
             code: "required".into(),
-            message: I18n { zh: "必填".into(), en: "required".into() },
+            message: I18n {
+                zh: "必填".into(),
+                en: "required".into(),
+            },
         }]);
         assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(invalid.problem()["violations"][0]["field"], "/a");
         assert_eq!(Error::Unauthenticated.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(Error::Csrf.status(), StatusCode::FORBIDDEN);
-        assert_eq!(Error::Internal("x".into()).status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            Error::Internal("x".into()).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
         let r = Error::NotFound("case".into()).into_response();
-        assert_eq!(r.headers()[header::CONTENT_TYPE], "application/problem+json");
+        assert_eq!(
+            r.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
     }
 }

@@ -5,7 +5,9 @@
 //! - [`router`]: every route, composed from one `router()` per noun.
 //! - [`error`]: core errors → RFC 9457 problem+json.
 //! - [`api`]: the JSON API, one file per noun.
+//! - [`ui`]: the web UI, server-rendered pages.
 
 pub mod api;
 pub mod error;
 pub mod router;
+pub mod ui;

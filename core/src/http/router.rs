@@ -25,6 +25,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::session::router())
         .merge(api::admin::router())
         .merge(api::system::router())
+        .merge(super::ui::router(&state))
         .layer(middleware::from_fn_with_state(state.clone(), measure))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -42,6 +43,10 @@ async fn measure(State(state): State<AppState>, req: Request, next: Next) -> Res
     let method = req.method().to_string();
     let start = Instant::now();
     let response = next.run(req).await;
-    state.metrics.request(&method, response.status().as_u16(), start.elapsed().as_secs_f64());
+    state.metrics.request(
+        &method,
+        response.status().as_u16(),
+        start.elapsed().as_secs_f64(),
+    );
     response
 }

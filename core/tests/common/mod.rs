@@ -245,3 +245,5 @@ macro_rules! on_both {
         }
     };
 }
+
+pub mod shipped;

@@ -19,8 +19,25 @@ use crate::store;
 /// OpenAPI of the case routes.
 #[derive(OpenApi)]
 #[openapi(
-    paths(cases_post, cases_get, case_get, case_action_post, case_events_get, case_form_get),
-    components(schemas(CreateCase, ActionInput, CaseView, CaseRef, CasePage, EventView, views::DeadlineView, views::DefinitionRef, crate::error::Violation))
+    paths(
+        cases_post,
+        cases_get,
+        case_get,
+        case_action_post,
+        case_events_get,
+        case_form_get
+    ),
+    components(schemas(
+        CreateCase,
+        ActionInput,
+        CaseView,
+        CaseRef,
+        CasePage,
+        EventView,
+        views::DeadlineView,
+        views::DefinitionRef,
+        crate::error::Violation
+    ))
 )]
 pub struct Docs;
 
@@ -29,7 +46,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/cases", post(cases_post).get(cases_get))
         .route("/api/v1/cases/{id}", get(case_get))
-        .route("/api/v1/cases/{id}/actions/{action}", post(case_action_post))
+        .route(
+            "/api/v1/cases/{id}/actions/{action}",
+            post(case_action_post),
+        )
         .route("/api/v1/cases/{id}/events", get(case_events_get))
         .route("/api/v1/cases/{id}/forms/{action}", get(case_form_get))
 }
@@ -37,7 +57,11 @@ pub fn router() -> Router<AppState> {
 /// Open a case.
 #[utoipa::path(post, path = "/api/v1/cases", request_body = CreateCase, tag = "cases",
     responses((status = 201, body = CaseView), (status = 400), (status = 401), (status = 403), (status = 422), (status = 502)))]
-async fn cases_post(State(state): State<AppState>, caller: Caller, Json(req): Json<CreateCase>) -> Result<(StatusCode, Json<CaseView>)> {
+async fn cases_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(req): Json<CreateCase>,
+) -> Result<(StatusCode, Json<CaseView>)> {
     let view = cases::create(&state, &caller, req).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -116,11 +140,20 @@ pub struct CaseListItem {
 /// List cases the caller may read.
 #[utoipa::path(get, path = "/api/v1/cases", params(ListQuery), tag = "cases",
     responses((status = 200, body = CasePage), (status = 400), (status = 401)))]
-async fn cases_get(State(state): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> Result<Json<CasePage>> {
+async fn cases_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<CasePage>> {
     let filter = filter(&state, &caller, q).await?;
     let (rows, total) = store::cases::list(&state.db, &filter).await?;
     let items = rows.into_iter().map(|row| list_item(&state, row)).collect();
-    Ok(Json(CasePage { items, total, page: filter.page, per_page: filter.per_page }))
+    Ok(Json(CasePage {
+        items,
+        total,
+        page: filter.page,
+        per_page: filter.per_page,
+    }))
 }
 
 /// A case row as a list item.
@@ -138,13 +171,21 @@ pub fn list_item(state: &AppState, row: store::entities::cases::Model) -> CaseLi
 }
 
 /// The store filter for a list query, limited to what the caller may read.
-pub async fn filter(state: &AppState, caller: &Caller, q: ListQuery) -> Result<store::cases::Filter> {
+pub async fn filter(
+    state: &AppState,
+    caller: &Caller,
+    q: ListQuery,
+) -> Result<store::cases::Filter> {
     let org_path = match &q.org_unit {
         Some(id) => Some(crate::service::org_unit(&state.db, id).await?.path),
         None => None,
     };
     let reach = caller.reach(q.programme.as_deref()).map(|_| {
-        caller.grants.iter().map(|g| (g.programme.clone(), g.org_path.clone())).collect()
+        caller
+            .grants
+            .iter()
+            .map(|g| (g.programme.clone(), g.org_path.clone()))
+            .collect()
     });
     let sort = match q.sort.as_deref().unwrap_or("due") {
         "due" => store::cases::Sort::Due,
@@ -152,7 +193,12 @@ pub async fn filter(state: &AppState, caller: &Caller, q: ListQuery) -> Result<s
         "oldest" => store::cases::Sort::Oldest,
         "updated" => store::cases::Sort::Updated,
         "number" => store::cases::Sort::Number,
-        other => return Err(bad_request("sort", format!("unknown sort `{other}`; use due, newest, oldest, updated or number"))),
+        other => {
+            return Err(bad_request(
+                "sort",
+                format!("unknown sort `{other}`; use due, newest, oldest, updated or number"),
+            ));
+        }
     };
     let calendar = state.calendar();
     let day_start = |d: NaiveDate| calendar.start_of_day(d);
@@ -162,7 +208,9 @@ pub async fn filter(state: &AppState, caller: &Caller, q: ListQuery) -> Result<s
             DateTime::parse_from_rfc3339(s)
                 .map(|t| t.with_timezone(&Utc))
                 .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d").map(day_start))
-                .map_err(|_| bad_request("due_before", "use a date (2026-10-20) or an RFC 3339 time"))?,
+                .map_err(|_| {
+                    bad_request("due_before", "use a date (2026-10-20) or an RFC 3339 time")
+                })?,
         ),
     };
     Ok(store::cases::Filter {
@@ -175,7 +223,9 @@ pub async fn filter(state: &AppState, caller: &Caller, q: ListQuery) -> Result<s
         open: q.open,
         due_before,
         created_from: q.created_from.map(day_start),
-        created_to: q.created_to.map(|d| day_start(d + chrono::Duration::days(1))),
+        created_to: q
+            .created_to
+            .map(|d| day_start(d + chrono::Duration::days(1))),
         q: q.q.map(|s| s.to_lowercase()),
         parent: q.parent,
         reach,
@@ -188,7 +238,11 @@ pub async fn filter(state: &AppState, caller: &Caller, q: ListQuery) -> Result<s
 /// A case, with its deadlines and the actions the caller may take now.
 #[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path, description = "Case id")),
     responses((status = 200, body = CaseView), (status = 401), (status = 404)))]
-async fn case_get(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<CaseView>> {
+async fn case_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CaseView>> {
     let row = cases::readable(&state, &caller, &id).await?;
     Ok(Json(views::case(&state, &caller, row, "api").await?))
 }
@@ -206,11 +260,16 @@ async fn case_action_post(
     headers: HeaderMap,
     Json(input): Json<ActionInput>,
 ) -> Result<Json<CaseView>> {
-    let key = headers.get("idempotency-key").and_then(|v| v.to_str().ok()).filter(|k| !k.is_empty());
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| !k.is_empty());
     if key.is_some_and(|k| k.len() > 200) {
         return Err(bad_request("Idempotency-Key", "at most 200 characters"));
     }
-    Ok(Json(cases::act(&state, &caller, &id, &action, input, key).await?))
+    Ok(Json(
+        cases::act(&state, &caller, &id, &action, input, key).await?,
+    ))
 }
 
 /// One event of a case.
@@ -240,38 +299,69 @@ pub struct EventView {
 /// The events of a case, oldest first.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/events", tag = "cases", params(("id" = String, Path, description = "Case id")),
     responses((status = 200, body = Vec<EventView>), (status = 401), (status = 404)))]
-async fn case_events_get(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Vec<EventView>>> {
+async fn case_events_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<EventView>>> {
     let case = cases::readable(&state, &caller, &id).await?;
     let view = views::case(&state, &caller, case, "api").await?;
     let masked: std::collections::BTreeSet<String> = view
         .data
         .as_object()
-        .map(|m| m.iter().filter(|(_, v)| v.as_str() == Some(crate::engine::privacy::MASK)).map(|(k, _)| k.clone()).collect())
+        .map(|m| {
+            m.iter()
+                .filter(|(_, v)| v.as_str() == Some(crate::engine::privacy::MASK))
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
         .unwrap_or_default();
     let events = store::events::list(&state.db, &id).await?;
-    Ok(Json(events.into_iter().map(|e| event_view(e, &masked)).collect()))
+    Ok(Json(
+        events.into_iter().map(|e| event_view(e, &masked)).collect(),
+    ))
 }
 
 /// An event with the values of masked fields hidden in its changes.
-pub fn event_view(e: store::entities::events::Model, masked: &std::collections::BTreeSet<String>) -> EventView {
+pub fn event_view(
+    e: store::entities::events::Model,
+    masked: &std::collections::BTreeSet<String>,
+) -> EventView {
     let mut payload: Value = serde_json::from_str(&e.payload).unwrap_or(Value::Null);
     if let Some(changes) = payload.get_mut("changes").and_then(Value::as_array_mut) {
         for change in changes {
-            let hidden = change.get("field").and_then(Value::as_str).is_some_and(|f| masked.contains(f));
+            let hidden = change
+                .get("field")
+                .and_then(Value::as_str)
+                .is_some_and(|f| masked.contains(f));
             if hidden {
                 change["before"] = Value::from(crate::engine::privacy::MASK);
                 change["after"] = Value::from(crate::engine::privacy::MASK);
             }
         }
     }
-    EventView { seq: e.seq, at: e.at, actor: e.actor, action: e.action, from: e.from_state, to: e.to_state, comment: e.comment, payload, hash: e.hash }
+    EventView {
+        seq: e.seq,
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        from: e.from_state,
+        to: e.to_state,
+        comment: e.comment,
+        payload,
+        hash: e.hash,
+    }
 }
 
 /// The form of an action, as its plugin defines it.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/forms/{action}", tag = "cases",
     params(("id" = String, Path, description = "Case id"), ("action" = String, Path, description = "Action id")),
     responses((status = 200, description = "Form definition", body = Object), (status = 401), (status = 404)))]
-async fn case_form_get(State(state): State<AppState>, caller: Caller, Path((id, action)): Path<(String, String)>) -> Result<Json<Value>> {
+async fn case_form_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, action)): Path<(String, String)>,
+) -> Result<Json<Value>> {
     let case = cases::readable(&state, &caller, &id).await?;
     let version = cases::case_version(&state, &case)?;
     let def = &version.def;
@@ -279,7 +369,12 @@ async fn case_form_get(State(state): State<AppState>, caller: Caller, Path((id, 
     let form = ct
         .and_then(|ct| ct.transitions_for(&action).find_map(|t| t.form.clone()))
         .ok_or_else(|| crate::error::Error::NotFound(format!("form of action {action}")))?;
-    let plugin = def.programme.plugin.as_ref().map(|p| p.to_string()).unwrap_or_default();
+    let plugin = def
+        .programme
+        .plugin
+        .as_ref()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
     let body = state
         .plugins
         .form(&plugin, &form, &caller.locale)

@@ -13,7 +13,13 @@ use utoipa::OpenApi;
 /// The OpenAPI 3.1 document of every route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = cases::Docs::openapi();
-    for other in [programmes::Docs::openapi(), tasks::Docs::openapi(), system::Docs::openapi(), session::openapi(), admin::openapi()] {
+    for other in [
+        programmes::Docs::openapi(),
+        tasks::Docs::openapi(),
+        system::Docs::openapi(),
+        session::openapi(),
+        admin::openapi(),
+    ] {
         doc.merge(other);
     }
     doc.info.title = "anjuan".into();

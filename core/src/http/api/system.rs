@@ -45,8 +45,16 @@ async fn metrics_get(State(state): State<AppState>) -> Result<impl IntoResponse>
         *open.entry((programme, overdue)).or_default() += n;
     }
     for ((programme, overdue), n) in open {
-        let name = if overdue { "anjuan_cases_overdue" } else { "anjuan_cases_on_time" };
-        gauges.push((name.to_owned(), format!("programme=\"{programme}\""), n as f64));
+        let name = if overdue {
+            "anjuan_cases_overdue"
+        } else {
+            "anjuan_cases_on_time"
+        };
+        gauges.push((
+            name.to_owned(),
+            format!("programme=\"{programme}\""),
+            n as f64,
+        ));
     }
     let body = state.metrics.render(&gauges);
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body))

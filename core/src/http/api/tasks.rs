@@ -15,7 +15,15 @@ use crate::store;
 
 /// OpenAPI of these routes.
 #[derive(OpenApi)]
-#[openapi(paths(tasks_get, notifications_get, notifications_read_post, working_days_get), components(schemas(NotificationView, WorkingDays, ReadRequest)))]
+#[openapi(
+    paths(
+        tasks_get,
+        notifications_get,
+        notifications_read_post,
+        working_days_get
+    ),
+    components(schemas(NotificationView, WorkingDays, ReadRequest))
+)]
 pub struct Docs;
 
 /// Inbox, notifications and calendar routes.
@@ -29,7 +37,10 @@ pub fn router() -> Router<AppState> {
 
 /// The open cases where the caller can act now, overdue first, then by due time.
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", responses((status = 200, body = Vec<Object>), (status = 401)))]
-async fn tasks_get(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<CaseListItem>>> {
+async fn tasks_get(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<CaseListItem>>> {
     Ok(Json(inbox(&state, &caller, 500).await?))
 }
 
@@ -37,7 +48,13 @@ async fn tasks_get(State(state): State<AppState>, caller: Caller) -> Result<Json
 pub async fn inbox(state: &AppState, caller: &Caller, limit: usize) -> Result<Vec<CaseListItem>> {
     let filter = store::cases::Filter {
         open: Some(true),
-        reach: caller.reach(None).map(|_| caller.grants.iter().map(|g| (g.programme.clone(), g.org_path.clone())).collect()),
+        reach: caller.reach(None).map(|_| {
+            caller
+                .grants
+                .iter()
+                .map(|g| (g.programme.clone(), g.org_path.clone()))
+                .collect()
+        }),
         per_page: 500,
         page: 1,
         ..Default::default()
@@ -46,7 +63,9 @@ pub async fn inbox(state: &AppState, caller: &Caller, limit: usize) -> Result<Ve
     let now = Utc::now();
     let mut out = Vec::new();
     for row in rows {
-        let Ok(version) = crate::service::cases::case_version(state, &row) else { continue };
+        let Ok(version) = crate::service::cases::case_version(state, &row) else {
+            continue;
+        };
         let snapshot = crate::service::cases::snapshot(state, &row).await?;
         let who = crate::service::actor(caller, &row.programme, &row.org_path);
         if !crate::engine::available_actions(&version.def, &snapshot, &who, now).is_empty() {
@@ -88,11 +107,24 @@ pub struct NotificationQuery {
 
 /// The caller's notifications, newest first.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "tasks", params(NotificationQuery), responses((status = 200, body = Vec<NotificationView>), (status = 401)))]
-async fn notifications_get(State(state): State<AppState>, caller: Caller, Query(q): Query<NotificationQuery>) -> Result<Json<Vec<NotificationView>>> {
-    let rows = store::notifications::list(&state.db, &caller.id, q.unread.unwrap_or(false), 200).await?;
+async fn notifications_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<NotificationQuery>,
+) -> Result<Json<Vec<NotificationView>>> {
+    let rows =
+        store::notifications::list(&state.db, &caller.id, q.unread.unwrap_or(false), 200).await?;
     Ok(Json(
         rows.into_iter()
-            .map(|n| NotificationView { id: n.id, case_id: n.case_id, at: n.at, kind: n.kind, message_zh: n.message_zh, message_en: n.message_en, read: n.read_at.is_some() })
+            .map(|n| NotificationView {
+                id: n.id,
+                case_id: n.case_id,
+                at: n.at,
+                kind: n.kind,
+                message_zh: n.message_zh,
+                message_en: n.message_en,
+                read: n.read_at.is_some(),
+            })
             .collect(),
     ))
 }
@@ -106,8 +138,13 @@ pub struct ReadRequest {
 
 /// Mark notifications read.
 #[utoipa::path(post, path = "/api/v1/notifications/read", tag = "tasks", request_body = ReadRequest, responses((status = 200, body = Object), (status = 401)))]
-async fn notifications_read_post(State(state): State<AppState>, caller: Caller, Json(req): Json<ReadRequest>) -> Result<Json<serde_json::Value>> {
-    let n = store::notifications::mark_read(&state.db, &caller.id, req.ids.as_deref(), Utc::now()).await?;
+async fn notifications_read_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    Json(req): Json<ReadRequest>,
+) -> Result<Json<serde_json::Value>> {
+    let n = store::notifications::mark_read(&state.db, &caller.id, req.ids.as_deref(), Utc::now())
+        .await?;
     Ok(Json(serde_json::json!({ "marked": n })))
 }
 
@@ -139,10 +176,16 @@ pub struct WorkingDays {
 
 /// Working-day arithmetic by the statutory calendar (holidays and make-up days).
 #[utoipa::path(get, path = "/api/v1/calendar/working-days", tag = "calendar", params(WorkingDaysQuery), responses((status = 200, body = WorkingDays), (status = 400)))]
-async fn working_days_get(State(state): State<AppState>, Query(q): Query<WorkingDaysQuery>) -> Result<Json<WorkingDays>> {
+async fn working_days_get(
+    State(state): State<AppState>,
+    Query(q): Query<WorkingDaysQuery>,
+) -> Result<Json<WorkingDays>> {
     let cal = state.calendar();
     if q.add.is_none() && q.to.is_none() {
-        return Err(bad_request("add", "give `add` (working days to add) or `to` (a date)"));
+        return Err(bad_request(
+            "add",
+            "give `add` (working days to add) or `to` (a date)",
+        ));
     }
     use chrono::Datelike;
     Ok(Json(WorkingDays {

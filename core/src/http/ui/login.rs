@@ -1,0 +1,185 @@
+//! Signing in and out with a plain HTML form, and the language switch.
+//!
+//! `POST /login` opens a session with [`crate::auth::session::login`] (the same
+//! password check and rate limit as the API) and sets the session cookie; `POST
+//! /logout` ends it. `GET /lang/{code}` stores the chosen language in a cookie and
+//! goes back to the page the user was on.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::Router;
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+
+use super::page::{
+    FormBody, LANG_COOKIE, Nav, Page, UiError, Visitor, render, safe_next, see_other, with_cookies,
+};
+use super::render::Lang;
+use crate::auth::{Via, session};
+use crate::error::Error;
+use crate::state::AppState;
+
+/// Login, logout and language routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_get).post(login_post))
+        .route("/logout", post(logout_post))
+        .route("/lang/{code}", get(lang_get))
+}
+
+/// The client's address, when the server knows it (for the login rate limit).
+pub struct Client(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Client, Self::Rejection> {
+        Ok(Client(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
+/// Where to go after signing in.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NextQuery {
+    /// A local path.
+    pub next: String,
+}
+
+/// The login page.
+#[derive(Debug, Serialize)]
+pub struct LoginPage {
+    /// User name as typed.
+    pub username: String,
+    /// Where to go afterwards.
+    pub next: String,
+    /// Why the last attempt failed.
+    pub error: String,
+}
+
+async fn login_get(visitor: Visitor, Query(q): Query<NextQuery>) -> Result<Response, UiError> {
+    show(
+        &visitor,
+        String::new(),
+        &q.next,
+        String::new(),
+        StatusCode::OK,
+    )
+}
+
+fn show(
+    v: &Visitor,
+    username: String,
+    next: &str,
+    error: String,
+    status: StatusCode,
+) -> Result<Response, UiError> {
+    let here = format!(
+        "/login?next={}",
+        form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+    );
+    let nav = Nav::anonymous(v.lang, v.ui.t(v.lang, "login-title"), &here);
+    let mut r = render(
+        &v.ui,
+        "login/index",
+        &nav,
+        &LoginPage {
+            username,
+            next: next.to_owned(),
+            error,
+        },
+    )?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+async fn login_post(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Client(client): Client,
+    body: FormBody,
+) -> Result<Response, UiError> {
+    let username = body.get("username").unwrap_or_default().trim().to_owned();
+    let password = body.get("password").unwrap_or_default().to_owned();
+    let next = body.get("next").unwrap_or_default().to_owned();
+    let attempt = session::Attempt {
+        username: &username,
+        password: &password,
+        client,
+    };
+    match session::login(&state, attempt).await {
+        Ok((_, s)) => Ok(with_cookies(
+            see_other(&safe_next(Some(&next))),
+            &[session::set_cookie(&state.config, &s)],
+        )),
+        Err(Error::Unauthenticated) => show(
+            &visitor,
+            username,
+            &next,
+            visitor.ui.t(visitor.lang, "login-failed"),
+            StatusCode::UNAUTHORIZED,
+        ),
+        Err(Error::RateLimited { retry_after }) => {
+            let msg = visitor.ui.t_args(
+                visitor.lang,
+                "login-rate-limited",
+                &[("seconds", retry_after.into())],
+            );
+            show(
+                &visitor,
+                username,
+                &next,
+                msg,
+                StatusCode::TOO_MANY_REQUESTS,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn logout_post(
+    State(state): State<AppState>,
+    page: Page,
+    body: FormBody,
+) -> Result<Response, UiError> {
+    page.check_csrf(&body)?;
+    if let Via::Session { id, .. } = &page.caller.via {
+        session::end(&state.db, id).await?;
+    }
+    Ok(with_cookies(
+        see_other("/login"),
+        &[session::clear_cookie(&state.config)],
+    ))
+}
+
+/// Where to go back to after switching language.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BackQuery {
+    /// A local path.
+    pub back: String,
+}
+
+async fn lang_get(Path(code): Path<String>, Query(q): Query<BackQuery>) -> Response {
+    let lang = Lang::from_tag(&code);
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+        lang.code()
+    );
+    let back = if q.back.is_empty() {
+        "/inbox".to_owned()
+    } else {
+        safe_next(Some(&q.back))
+    };
+    with_cookies(see_other(&back), &[cookie])
+}

@@ -1,0 +1,261 @@
+//! Case data as people read it: field titles from the workflow, option labels from
+//! the plugin's forms, user and org-unit names, yes/no, tables for lists. Used by the
+//! case page, the dossier and the exports.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use anjuan_plugin_sdk::form::{Field as FormField, FieldKind, FormDef};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::directory::Directory;
+use super::render::{Lang, Ui};
+use crate::engine::privacy::MASK;
+use crate::state::{AppState, Version};
+use crate::workflow::model::{CaseType, Field, FieldType};
+
+/// Option labels by field path (`cause`, `failed_items.item`) and value.
+#[derive(Debug, Default, Clone)]
+pub struct Labels(HashMap<String, HashMap<String, String>>);
+
+/// A plugin's form, parsed; `None` when the programme has no plugin or the plugin
+/// does not provide it (the reason is logged). Runs off the async workers.
+pub async fn form_def(
+    state: &AppState,
+    version: &Version,
+    form: &str,
+    lang: Lang,
+) -> Option<FormDef> {
+    let plugin = version.def.programme.plugin.as_ref()?.to_string();
+    let plugins = state.plugins.clone();
+    let form_id = form.to_owned();
+    let result =
+        tokio::task::spawn_blocking(move || plugins.form(&plugin, &form_id, lang.code())).await;
+    match result {
+        Ok(Ok(Some(json))) => match serde_json::from_value::<FormDef>(json) {
+            Ok(def) => Some(def),
+            Err(e) => {
+                tracing::warn!(form, error = %e, "plugin form does not parse");
+                None
+            }
+        },
+        Ok(Ok(None)) => None,
+        Ok(Err(e)) => {
+            tracing::warn!(form, error = %e, "plugin form unavailable");
+            None
+        }
+        Err(e) => {
+            tracing::error!(form, error = %e, "form task failed");
+            None
+        }
+    }
+}
+
+/// The option labels of every form a case type uses.
+pub async fn labels(state: &AppState, version: &Arc<Version>, ct: &CaseType, lang: Lang) -> Labels {
+    let mut forms: Vec<String> = ct
+        .transitions
+        .iter()
+        .filter_map(|t| t.form.as_ref().map(|f| f.to_string()))
+        .collect();
+    if let Some(f) = ct.create.as_ref().and_then(|c| c.form.as_ref()) {
+        forms.push(f.to_string());
+    }
+    forms.sort();
+    forms.dedup();
+    let mut out = Labels::default();
+    for form in forms {
+        if let Some(def) = form_def(state, version, &form, lang).await {
+            collect(&def.fields, "", lang, &mut out);
+        }
+    }
+    out
+}
+
+fn collect(fields: &[FormField], prefix: &str, lang: Lang, out: &mut Labels) {
+    for f in fields {
+        let path = format!("{prefix}{}", f.id);
+        match &f.kind {
+            FieldKind::Select { options } | FieldKind::MultiSelect { options, .. } => {
+                let map = out.0.entry(path).or_default();
+                for o in options {
+                    map.insert(o.value.clone(), lang.pick_sdk(&o.label));
+                }
+            }
+            FieldKind::Group { fields, .. } => collect(fields, &format!("{path}."), lang, out),
+            _ => {}
+        }
+    }
+}
+
+/// One field of a case as shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataRow {
+    /// Field title.
+    pub label: String,
+    /// Value as text (empty for a table).
+    pub value: String,
+    /// Personal data.
+    pub sensitive: bool,
+    /// Hidden from this user.
+    pub masked: bool,
+    /// Column titles of a list.
+    pub columns: Vec<String>,
+    /// Rows of a list.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// What formatting needs.
+pub struct Fmt<'a> {
+    /// Language.
+    pub lang: Lang,
+    /// Strings.
+    pub ui: &'a Ui,
+    /// Names.
+    pub dir: &'a Directory,
+    /// Option labels.
+    pub labels: &'a Labels,
+    /// Time zone.
+    pub tz: chrono_tz::Tz,
+}
+
+/// The case's data, declared fields first in their order, then anything else.
+pub fn data_rows(ct: &CaseType, data: &Value, fmt: &Fmt<'_>) -> Vec<DataRow> {
+    let Some(map) = data.as_object() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, field) in &ct.fields {
+        let Some(v) = map.get(name.as_str()).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        out.push(row(name, Some(field), v, fmt));
+    }
+    for (name, v) in map {
+        if !ct.fields.contains_key(name.as_str()) && !v.is_null() {
+            out.push(row(name, None, v, fmt));
+        }
+    }
+    out
+}
+
+fn row(name: &str, field: Option<&Field>, v: &Value, fmt: &Fmt<'_>) -> DataRow {
+    let label = field
+        .and_then(|f| f.title.as_ref())
+        .map(|t| fmt.lang.pick(t))
+        .unwrap_or_else(|| name.to_owned());
+    let masked = v.as_str() == Some(MASK);
+    let mut r = DataRow {
+        label,
+        value: String::new(),
+        sensitive: field.is_some_and(|f| f.sensitive),
+        masked,
+        columns: Vec::new(),
+        rows: Vec::new(),
+    };
+    match (field, v) {
+        (Some(f), Value::Array(items)) if *f.kind == FieldType::List => {
+            r.columns = f
+                .fields
+                .iter()
+                .map(|(n, sf)| {
+                    sf.title
+                        .as_ref()
+                        .map(|t| fmt.lang.pick(t))
+                        .unwrap_or_else(|| n.to_string())
+                })
+                .collect();
+            r.rows = items
+                .iter()
+                .map(|item| {
+                    f.fields
+                        .iter()
+                        .map(|(n, sf)| {
+                            cell(
+                                item.get(n.as_str()).unwrap_or(&Value::Null),
+                                Some(sf),
+                                &format!("{name}.{}", n.as_str()),
+                                fmt,
+                            )
+                        })
+                        .collect()
+                })
+                .collect();
+        }
+        _ => {
+            r.value = if masked {
+                fmt.ui.t(fmt.lang, "masked")
+            } else {
+                cell(v, field, name, fmt)
+            }
+        }
+    }
+    r
+}
+
+/// One value as text.
+pub fn cell(v: &Value, field: Option<&Field>, path: &str, fmt: &Fmt<'_>) -> String {
+    let kind = field.map(|f| *f.kind);
+    let option = |s: &str| {
+        fmt.labels
+            .0
+            .get(path)
+            .and_then(|m| m.get(s))
+            .cloned()
+            .unwrap_or_else(|| s.to_owned())
+    };
+    match (kind, v) {
+        (_, Value::Null) => String::new(),
+        (_, Value::String(s)) if s == MASK => fmt.ui.t(fmt.lang, "masked"),
+        (_, Value::Bool(b)) => fmt.ui.t(fmt.lang, if *b { "yes" } else { "no" }),
+        (Some(FieldType::User), Value::String(s)) => fmt.dir.user(s),
+        (Some(FieldType::OrgUnit), Value::String(s)) => fmt.dir.unit(s, fmt.lang),
+        (Some(FieldType::Datetime), Value::String(s)) => chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| super::page::local_time(t.with_timezone(&chrono::Utc), fmt.tz))
+            .unwrap_or_else(|_| s.clone()),
+        (_, Value::String(s)) => option(s),
+        (Some(FieldType::Object), Value::Object(m)) => members(m, field, path, fmt),
+        (_, Value::Array(items)) => items
+            .iter()
+            .map(|x| match (x, field) {
+                (Value::String(s), _) => option(s),
+                // A row of a list: its members as an object of the list's columns.
+                (Value::Object(m), Some(f)) if *f.kind == FieldType::List => {
+                    format!("（{}）", members(m, Some(f), path, fmt))
+                }
+                (other, _) => cell(other, None, path, fmt),
+            })
+            .collect::<Vec<_>>()
+            .join("、"),
+        (_, Value::Object(m)) => m
+            .iter()
+            .filter(|(_, x)| !x.is_null())
+            .map(|(k, x)| format!("{k}: {}", cell(x, None, path, fmt)))
+            .collect::<Vec<_>>()
+            .join("；"),
+        (_, Value::Number(n)) => n.to_string(),
+    }
+}
+
+/// An object's members (or a list row's columns) as `title: value，…`.
+fn members(
+    m: &serde_json::Map<String, Value>,
+    field: Option<&Field>,
+    path: &str,
+    fmt: &Fmt<'_>,
+) -> String {
+    let sub = field.map(|f| &f.fields);
+    m.iter()
+        .filter(|(_, x)| !x.is_null())
+        .map(|(k, x)| {
+            let sf = sub.and_then(|s| s.get(k.as_str()));
+            let title = sf
+                .and_then(|f| f.title.as_ref())
+                .map(|t| fmt.lang.pick(t))
+                .unwrap_or_else(|| k.clone());
+            format!("{title}: {}", cell(x, sf, &format!("{path}.{k}"), fmt))
+        })
+        .collect::<Vec<_>>()
+        .join("，")
+}

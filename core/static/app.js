@@ -1,0 +1,88 @@
+// Light progressive enhancement; every page works without it.
+// - Fields with data-condition (a form-language `visible_when`) show and hide as the user
+//   types, evaluated exactly as the server does (same row first, then the top level).
+// - "Select all" for the case list; a print button; a file input that loads into a textarea.
+(function () {
+  "use strict";
+
+  function valueOf(form, name) {
+    var els = form.querySelectorAll('[name="' + CSS.escape(name) + '"]');
+    if (!els.length) return undefined;
+    var first = els[0];
+    if (first.type === "checkbox") {
+      var vals = [];
+      els.forEach(function (e) { if (e.checked) vals.push(e.value); });
+      return vals;
+    }
+    if (first.type === "radio") {
+      var v = null;
+      els.forEach(function (e) { if (e.checked) v = e.value; });
+      return v === "true" ? true : v === "false" ? false : v;
+    }
+    var s = first.value;
+    if (s === "") return null;
+    if (first.type === "number" && !isNaN(Number(s))) return Number(s);
+    return s;
+  }
+
+  function holds(cond, value) {
+    var v = value === undefined ? null : value;
+    var eq = function (a, b) { return JSON.stringify(a) === JSON.stringify(b); };
+    if ("equals" in cond) return eq(v, cond.equals);
+    if ("not_equals" in cond) return !eq(v, cond.not_equals);
+    if ("in" in cond) {
+      if (Array.isArray(v)) return v.some(function (x) { return cond.in.some(function (y) { return eq(x, y); }); });
+      return cond.in.some(function (y) { return eq(v, y); });
+    }
+    return true;
+  }
+
+  function refresh(form) {
+    form.querySelectorAll("[data-condition]").forEach(function (el) {
+      var cond;
+      try { cond = JSON.parse(el.getAttribute("data-condition")); } catch (e) { return; }
+      var scope = el.getAttribute("data-scope") || "";
+      var parts = scope.split(".");
+      parts.pop();
+      var rowName = parts.concat([cond.field]).join(".");
+      var v = valueOf(form, rowName);
+      if (v === undefined) v = valueOf(form, "f." + cond.field);
+      var show = holds(cond, v);
+      el.classList.add("js-hide");
+      el.setAttribute("data-hidden", show ? "false" : "true");
+      el.hidden = !show;
+    });
+  }
+
+  function init(root) {
+    root.querySelectorAll("form").forEach(function (form) {
+      if (form.querySelector("[data-condition]")) {
+        refresh(form);
+        form.addEventListener("change", function () { refresh(form); });
+        form.addEventListener("input", function () { refresh(form); });
+      }
+    });
+    root.querySelectorAll("[data-select-all]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        var name = box.getAttribute("data-select-all");
+        box.form.querySelectorAll('input[name="' + name + '"]').forEach(function (c) { c.checked = box.checked; });
+      });
+    });
+    root.querySelectorAll("[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+    root.querySelectorAll("input[type=file][data-into]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var target = document.getElementById(input.getAttribute("data-into"));
+        var file = input.files && input.files[0];
+        if (!target || !file) return;
+        var reader = new FileReader();
+        reader.onload = function () { target.value = reader.result; };
+        reader.readAsText(file);
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (e) { if (e.detail && e.detail.elt && e.detail.elt !== document.body) init(e.detail.elt); });
+})();

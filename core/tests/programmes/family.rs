@@ -1,0 +1,390 @@
+//! 暖心行动 (special-family-care): the family record and its privacy, visits, the
+//! yearly health check, psychological care only with consent, emergency assistance.
+
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Value, json};
+
+use super::data;
+use super::sampling::scheduled;
+use crate::common::Db;
+use crate::common::shipped::{Shipped, at, codes, deadline, due};
+
+const P: &str = "special-family-care";
+
+fn new_family(id_number: &str) -> Value {
+    json!({ "programme": P, "case_type": "family", "org_unit": "village-a1", "data": data::family(id_number) })
+}
+
+/// A family registered by the association, its two contacts assigned (in care).
+pub async fn in_care(app: &Shipped, id_number: &str) -> String {
+    let family = app.create("staff", new_family(id_number)).await;
+    let id = family["id"].as_str().unwrap().to_owned();
+    let active = app
+        .act("staff", &id, "assign-contacts", data::contacts(), None)
+        .await;
+    assert_eq!(active["state"], "active");
+    id
+}
+
+/// [`in_care`] as of `when` (for the schedules, which look at dates).
+async fn in_care_at(app: &Shipped, when: DateTime<Utc>, id_number: &str) -> String {
+    let family = app.create_at("staff", when, new_family(id_number)).await;
+    let id = family["id"].as_str().unwrap().to_owned();
+    app.act_at("staff", when, &id, "assign-contacts", data::contacts())
+        .await;
+    id
+}
+
+const SENSITIVE: [&str; 7] = [
+    "head_name",
+    "id_number",
+    "birth_date",
+    "address",
+    "phone",
+    "members",
+    "health_status",
+];
+
+/// 注重保护和尊重特殊家庭的隐私: identity, contact and health are masked for everyone but
+/// the family's two contacts and the programme's administrators: association staff, a
+/// volunteer and another cadre of the same village see `***`, in events and search too;
+/// every unmasked read is in the access log.
+async fn family_sensitive_fields_masked_for_an_outsider_and_shown_to_the_familys_contact(kind: Db) {
+    let app = Shipped::spawn(kind).await;
+    let id = in_care(&app, "430123195804121526").await;
+    for outsider in ["staff", "volunteer", "cadre-a1b"] {
+        let seen = app.case(outsider, &id).await;
+        for field in SENSITIVE {
+            assert_eq!(seen["data"][field], "***", "{field} for {outsider}");
+        }
+        assert_eq!(seen["data"]["family_kind"], "bereaved", "not sensitive");
+    }
+    for contact in ["cadre-a1", "leader-a", "fc-admin"] {
+        let seen = app.case(contact, &id).await;
+        assert_eq!(seen["data"]["head_name"], "王秀英", "{contact}");
+        assert_eq!(seen["data"]["id_number"], "430123195804121526", "{contact}");
+    }
+    let (_, events) = app
+        .get(&format!("/api/v1/cases/{id}/events"), "staff")
+        .await;
+    assert!(
+        !events.to_string().contains("430123195804121526"),
+        "events are masked too"
+    );
+    assert!(!events.to_string().contains("王秀英"));
+    assert!(
+        app.list("staff", "q=王秀英").await.is_empty(),
+        "a masked name cannot be searched for"
+    );
+    let log = anjuan::store::access::list(&app.state.db, Some(&id), 100)
+        .await
+        .unwrap();
+    let readers: Vec<_> = log.iter().map(|l| l.user_id.as_str()).collect();
+    for contact in ["cadre-a1", "leader-a", "fc-admin"] {
+        assert!(readers.contains(&contact), "{contact} in {readers:?}");
+    }
+    for outsider in ["staff", "volunteer", "cadre-a1b"] {
+        assert!(
+            !readers.contains(&outsider),
+            "{outsider} saw nothing to log"
+        );
+    }
+    let fields = &log.iter().find(|l| l.user_id == "cadre-a1").unwrap().fields;
+    assert!(
+        fields.contains("id_number"),
+        "the log names what was read: {fields}"
+    );
+    app.stop().await;
+}
+crate::on_both!(family_sensitive_fields_masked_for_an_outsider_and_shown_to_the_familys_contact);
+
+/// 建档立卡: a family is registered once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn family_registered_only_once() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    app.create("staff", new_family("430123195804121526")).await;
+    let (status, body) = app
+        .try_create("leader-a", new_family("430123195804121526"))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    app.stop().await;
+}
+
+/// 双岗联系人 (1+1+N): a family is in care only once a township leader and a village
+/// cadre are its contacts, with a liaison.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn family_in_care_only_with_both_contacts() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let mut record = new_family("430123195804121526");
+    record["data"]
+        .as_object_mut()
+        .unwrap()
+        .remove("village_contact");
+    let family = app.create("staff", record).await;
+    let id = family["id"].as_str().unwrap();
+    let mut half = data::contacts();
+    half.as_object_mut().unwrap().remove("village_contact");
+    let (status, body) = app
+        .try_act("staff", id, "assign-contacts", half, None)
+        .await;
+    assert_eq!(status, 422, "no village cadre: {body}");
+    let active = app
+        .act("staff", id, "assign-contacts", data::contacts(), None)
+        .await;
+    assert_eq!(active["state"], "active");
+    app.stop().await;
+}
+
+/// 按照自愿原则: a psychological assessment is arranged only after consent was recorded
+/// by an earlier action, never with consent sent along.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn psychological_assessment_only_with_recorded_consent() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let id = in_care(&app, "430123195804121526").await;
+    let (status, body) = app
+        .try_act("staff", &id, "arrange-psych-assessment", json!({}), None)
+        .await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["guard_false".to_owned()]),
+        "{body}"
+    );
+    let consent = json!({ "psych_consent": true, "psych_consent_on": "2026-11-20", "psych_consent_form": "files/知情同意书.pdf" });
+    let (status, body) = app
+        .try_act(
+            "staff",
+            &id,
+            "arrange-psych-assessment",
+            consent.clone(),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["guard_false".to_owned()]),
+        "consent sent with it: {body}"
+    );
+    app.act("cadre-a1", &id, "record-psych-consent", consent, None)
+        .await;
+    app.act("staff", &id, "arrange-psych-assessment", json!({}), None)
+        .await;
+    let assessments = app.children("fc-admin", &id, "psych-assessment").await;
+    assert_eq!(assessments.len(), 1);
+    assert_eq!(assessments[0]["data"]["consent_on"], "2026-11-20");
+    assert_eq!(assessments[0]["state"], "arranged");
+    let result = json!({ "assessor": "县精神卫生中心", "assessed_on": "2026-11-27", "result": "轻度抑郁", "risk_level": "medium" });
+    let assessed = app
+        .act(
+            "staff",
+            assessments[0]["id"].as_str().unwrap(),
+            "record-assessment",
+            result,
+            None,
+        )
+        .await;
+    assert_eq!(assessed["state"], "assessed");
+    assert_eq!(
+        assessed["data"]["result"], "***",
+        "the staff member is no reader"
+    );
+    app.stop().await;
+}
+
+/// 紧急救助: the liaison reports at once; if the village or township does not take it up
+/// within 2 hours (the county's setting) it escalates to the association and the
+/// programme's administrators by itself; taking it up opens a 24-hour clock for the aid.
+async fn emergency_assistance_escalates_when_not_taken_up(kind: Db) {
+    let app = Shipped::spawn(kind).await;
+    let id = in_care(&app, "430123195804121526").await;
+    let report = json!({ "emergency_report": { "kind": "sudden-illness", "happened_at": Utc::now().to_rfc3339(), "situation": "户主突发脑梗，独居无人照料" } });
+    let before = Utc::now();
+    app.act("volunteer", &id, "report-emergency", report, None)
+        .await;
+    let emergencies = app.children("fc-admin", &id, "emergency").await;
+    assert_eq!(emergencies.len(), 1);
+    let emergency = emergencies[0]["id"].as_str().unwrap().to_owned();
+    let take_up = due(&emergencies[0], "take-up-within-2-hours");
+    assert!(
+        take_up >= before + Duration::hours(2) - Duration::seconds(1)
+            && take_up <= Utc::now() + Duration::hours(2)
+    );
+    for who in ["cadre-a1", "leader-a"] {
+        assert!(
+            app.notifications(who)
+                .await
+                .iter()
+                .any(|n| n["case_id"] == id.as_str()),
+            "{who} told at once"
+        );
+    }
+    app.sweep(take_up - Duration::minutes(1)).await;
+    assert_eq!(app.case("fc-admin", &emergency).await["state"], "reported");
+    let sweep = app.sweep(take_up + Duration::seconds(1)).await;
+    assert_eq!(sweep.escalated, 1);
+    let escalated = app.case("fc-admin", &emergency).await;
+    assert_eq!(
+        (
+            escalated["state"].as_str(),
+            escalated["data"]["escalated"].as_bool()
+        ),
+        (Some("escalated"), Some(true))
+    );
+    for who in ["staff", "fc-admin"] {
+        let told = app.notifications(who).await;
+        assert!(
+            told.iter().any(|n| n["case_id"] == emergency.as_str()
+                && n["message_zh"].as_str().unwrap().contains("升级")),
+            "{who}: {told:?}"
+        );
+    }
+    let (_, events) = app
+        .get(&format!("/api/v1/cases/{emergency}/events"), "fc-admin")
+        .await;
+    let last = events.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["action"].as_str(), last["actor"].as_str()),
+        (Some("escalate"), Some("system"))
+    );
+    let taken = app
+        .act("staff", &emergency, "acknowledge", json!({}), None)
+        .await;
+    assert_eq!(taken["data"]["acknowledged_by"], "staff");
+    assert_eq!(deadline(&taken, "provide-aid")["status"], "running");
+    let aid = json!({ "aid_given": ["medical", "living"], "aid_amount": 2000, "aid_note": "送医并安排志愿者陪护" });
+    let aided = app
+        .act("leader-a", &emergency, "record-aid", aid, None)
+        .await;
+    assert_eq!(deadline(&aided, "provide-aid")["status"], "met");
+    app.stop().await;
+}
+crate::on_both!(emergency_assistance_escalates_when_not_taken_up);
+
+async fn visits(app: &Shipped, family: &str, kind: &str) -> Vec<Value> {
+    let all = app.children("fc-admin", family, "visit").await;
+    all.into_iter()
+        .filter(|v| v["data"]["kind"] == kind)
+        .collect()
+}
+
+/// 在春节、中秋节期间集中开展走访慰问: one visit per family in care, opened two weeks
+/// before the festival and due on its day (Spring Festival 2026-02-17, Mid-Autumn
+/// 2026-09-25); a family not yet in care gets none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn holiday_visits_created_before_spring_festival_and_mid_autumn() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let family = in_care_at(&app, at("2026-01-10T10:00:00+08:00"), "430123195804121526").await;
+    let waiting = app
+        .create_at(
+            "staff",
+            at("2026-01-10T10:00:00+08:00"),
+            new_family("430123196210083021"),
+        )
+        .await;
+    app.sweep(at("2026-02-02T20:00:00+08:00")).await;
+    assert!(
+        visits(&app, &family, "spring-festival").await.is_empty(),
+        "not yet"
+    );
+    app.sweep(at("2026-02-03T08:00:00+08:00")).await;
+    let spring = visits(&app, &family, "spring-festival").await;
+    assert_eq!(spring.len(), 1);
+    assert_eq!(
+        (
+            spring[0]["data"]["due_on"].as_str(),
+            spring[0]["data"]["planned_on"].as_str()
+        ),
+        (Some("2026-02-17"), Some("2026-02-17"))
+    );
+    assert_eq!(
+        due(&spring[0], "holiday-visit"),
+        at("2026-02-17T23:59:59+08:00")
+    );
+    app.sweep(at("2026-09-10T20:00:00+08:00")).await;
+    assert!(
+        visits(&app, &family, "mid-autumn").await.is_empty(),
+        "not yet"
+    );
+    app.sweep(at("2026-09-11T08:00:00+08:00")).await;
+    let autumn = visits(&app, &family, "mid-autumn").await;
+    assert_eq!(autumn.len(), 1);
+    assert_eq!(autumn[0]["data"]["due_on"], "2026-09-25");
+    assert!(
+        app.case("fc-admin", waiting["id"].as_str().unwrap()).await["children"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    app.stop().await;
+}
+
+/// 每年一次免费健康体检 (due 30 November, the county's setting) for every family on the
+/// register; and 排查摸底 in each township every half year.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn yearly_free_health_check_for_every_family_and_screening_twice_a_year() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let family = in_care_at(&app, at("2026-09-01T10:00:00+08:00"), "430123195804121526").await;
+    app.sweep(at("2026-10-01T08:00:00+08:00")).await;
+    let checks = app.children("fc-admin", &family, "health-check").await;
+    assert_eq!(checks.len(), 1);
+    assert_eq!(checks[0]["data"]["due_on"], "2026-11-30");
+    let id = checks[0]["id"].as_str().unwrap();
+    let exam = json!({ "exam_date": "2026-10-20", "institution": "桃源镇卫生院", "results": "血压偏高", "abnormal_findings": "收缩压158mmHg" });
+    app.act("cadre-a1", id, "record-exam", exam, None).await;
+    let record = json!({ "health_record_updated": true, "follow_up": "家庭医生每月随访血压" });
+    assert_eq!(
+        app.act("staff", id, "update-health-record", record, None)
+            .await["state"],
+        "recorded"
+    );
+    app.sweep(at("2026-12-01T08:00:00+08:00")).await;
+    let screenings = scheduled(&app, "fc-admin", P, "screening").await;
+    let mut units: Vec<_> = screenings
+        .iter()
+        .map(|s| s["org_unit"].as_str().unwrap().to_owned())
+        .collect();
+    units.sort();
+    assert_eq!(units, ["town-a", "town-b"]);
+    assert!(
+        screenings
+            .iter()
+            .all(|s| s["data"]["due_on"] == "2026-12-31")
+    );
+    app.stop().await;
+}
+
+/// 走访慰问 as child cases: the visit's observations are read by the family's contacts
+/// (named on the family), not by a volunteer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visits_are_child_cases_read_by_the_familys_contacts() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let family = in_care(&app, "430123195804121526").await;
+    let today = app.state.calendar().local_date(Utc::now()).to_string();
+    let plan =
+        json!({ "next_visit": { "kind": "regular", "planned_on": today, "method": "home-visit" } });
+    app.act("cadre-a1", &family, "plan-visit", plan, None).await;
+    let planned = visits(&app, &family, "regular").await;
+    assert_eq!(planned.len(), 1);
+    assert_eq!(
+        due(&planned[0], "planned-visit"),
+        at(&format!("{today}T23:59:59+08:00"))
+    );
+    let id = planned[0]["id"].as_str().unwrap();
+    let record = json!({
+        "visited_on": today, "visitors": [{ "person": "cadre-a1" }, { "person": "volunteer" }],
+        "services": ["spiritual-comfort", "housework"], "health_observation": "血压控制尚可",
+        "mental_state": "情绪低落，思念子女", "needs": "希望安装紧急呼叫器", "follow_up_needed": true,
+    });
+    assert_eq!(
+        app.act("volunteer", id, "record-visit", record, None).await["state"],
+        "done"
+    );
+    assert_eq!(
+        app.case("volunteer", id).await["data"]["mental_state"],
+        "***"
+    );
+    assert_eq!(
+        app.case("cadre-a1", id).await["data"]["mental_state"],
+        "情绪低落，思念子女"
+    );
+    app.stop().await;
+}

@@ -1,0 +1,389 @@
+//! 食品安全风险监测 (risk-monitoring, part 1): the county plan against the city task,
+//! monitoring samples from record to enlarged sampling, foodborne-disease cases and
+//! outbreaks.
+
+use chrono::{Duration, Utc};
+use serde_json::{Value, json};
+
+use super::data::{self, task};
+use crate::common::Db;
+use crate::common::shipped::{Shipped, codes};
+
+const P: &str = "risk-monitoring";
+
+async fn try_plan(app: &Shipped, tasks: Vec<Value>) -> (u16, Value) {
+    app.try_create("health", json!({ "programme": P, "case_type": "monitoring-plan", "org_unit": "county", "data": data::monitoring_plan(tasks) }))
+        .await
+}
+
+fn on_sample_tasks(body: &Value) -> bool {
+    body["violations"].as_array().is_some_and(|v| {
+        v.iter().any(|v| {
+            v["field"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("/sample_tasks")
+        })
+    })
+}
+
+/// 样品数量不得低于市级任务: a plan planning fewer samples than the city's task for a
+/// category is refused; one matching the task is accepted and filed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plan_not_below_the_city_task() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let mut tasks = data::city_tasks();
+    tasks[0] = task("chemical", "蔬菜", 4, 3, 3);
+    let (status, body) = try_plan(&app, tasks).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(on_sample_tasks(&body), "names the task rows: {body}");
+    let (status, plan) = try_plan(&app, data::city_tasks()).await;
+    assert_eq!(status, 201, "{plan}");
+    let filed = app
+        .act(
+            "health",
+            plan["id"].as_str().unwrap(),
+            "file-plan",
+            json!({ "filed_on": "2026-03-20" }),
+            None,
+        )
+        .await;
+    assert_eq!(filed["state"], "filed");
+    app.stop().await;
+}
+
+/// 本地产品…不低于…60%: exactly 60% local passes, less is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn local_products_at_least_60_percent() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let short = vec![
+        task("chemical", "蔬菜", 5, 5, 3),
+        task("microbial", "餐饮食品", 10, 10, 5),
+    ];
+    let (status, body) = try_plan(&app, short).await;
+    assert_eq!(status, 422, "8 of 15 local: {body}");
+    assert!(on_sample_tasks(&body), "{body}");
+    let exact = vec![
+        task("chemical", "蔬菜", 5, 5, 3),
+        task("microbial", "餐饮食品", 10, 10, 6),
+    ];
+    let (status, body) = try_plan(&app, exact).await;
+    assert_eq!(status, 201, "9 of 15 local is 60%: {body}");
+    app.stop().await;
+}
+
+/// A filed plan and a planned sample under it.
+async fn planned_sample(app: &Shipped) -> String {
+    let (status, plan) = try_plan(app, data::city_tasks()).await;
+    assert_eq!(status, 201, "{plan}");
+    let sample = app
+        .create("cdc", json!({ "programme": P, "case_type": "monitoring-sample", "org_unit": "county", "parent": plan["id"], "data": data::monitoring_sample() }))
+        .await;
+    sample["id"].as_str().unwrap().to_owned()
+}
+
+/// 逐项记录采样信息，不得漏项: a sampling record with any item missing is refused and
+/// the missing item named; the complete record is accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sampling_record_with_a_missing_item_is_refused() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let id = planned_sample(&app).await;
+    for item in ["batch_no", "sampled_at", "business_name", "samplers"] {
+        let mut record = data::sampling_record();
+        record.as_object_mut().unwrap().remove(item);
+        let (status, body) = app
+            .try_act(
+                "cdc",
+                &id,
+                "record-collection",
+                json!({ "sampling_record": record }),
+                None,
+            )
+            .await;
+        assert_eq!(status, 422, "{item}: {body}");
+        let named = body["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["field"].as_str().unwrap_or("").contains(item));
+        assert!(named, "the refusal names {item}: {body}");
+    }
+    let collected = app
+        .act(
+            "cdc",
+            &id,
+            "record-collection",
+            json!({ "sampling_record": data::sampling_record() }),
+            None,
+        )
+        .await;
+    assert_eq!(collected["state"], "collected");
+    app.stop().await;
+}
+
+/// 发现隐患→核实→报告上级疾控并告知卫生健康委→通报监管部门→扩大问题食品品种或品牌的样品
+/// 数量: each row of the enlarged-sampling plan becomes a follow-up sample, never twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hazard_found_is_verified_reported_upward_and_sampling_enlarged() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let id = planned_sample(&app).await;
+    app.act(
+        "cdc",
+        &id,
+        "record-collection",
+        json!({ "sampling_record": data::sampling_record() }),
+        None,
+    )
+    .await;
+    app.act(
+        "cdc",
+        &id,
+        "send-to-lab",
+        json!({ "sent_to_lab_on": "2026-05-12", "lab": "清河县疾控中心理化检验科" }),
+        None,
+    )
+    .await;
+    let result = json!({
+        "result_received_on": "2026-05-26",
+        "result_items": [{ "item": "亚硝酸盐", "value": 48.0, "unit": "mg/kg", "reference": "≤30" }],
+        "hazard_found": true,
+        "hazard_description": "腊肉亚硝酸盐残留量超过限量",
+    });
+    app.act("cdc", &id, "record-result", result, None).await;
+    let (status, _) = app
+        .try_act("cdc", &id, "close-no-hazard", json!({}), None)
+        .await;
+    assert_eq!(status, 422, "a hazard cannot be closed as none");
+    app.act("cdc", &id, "flag-hazard", json!({}), None).await;
+    let reported = app
+        .act(
+            "cdc",
+            &id,
+            "report-hazard",
+            json!({ "verified_on": "2026-05-27" }),
+            None,
+        )
+        .await;
+    assert_eq!(reported["state"], "hazard-reported");
+    assert!(reported["data"]["reported_at"].is_string());
+    assert!(
+        app.notifications("health")
+            .await
+            .iter()
+            .any(|n| n["case_id"] == id.as_str())
+    );
+    app.act(
+        "health",
+        &id,
+        "notify-regulator",
+        json!({ "regulator_notified_on": "2026-05-28" }),
+        None,
+    )
+    .await;
+    let rows = json!([
+        { "food_name": "腊肉", "brand": "湘味坊", "sampling_point": "石门镇超市", "count": 3 },
+        { "food_name": "腊肠", "brand": "湘味坊", "sampling_point": "桃源镇农贸市场", "count": 2 },
+    ]);
+    app.act(
+        "cdc",
+        &id,
+        "expand-sampling",
+        json!({ "expansion_plan": rows }),
+        None,
+    )
+    .await;
+    let more = json!([{ "food_name": "腊鱼", "brand": "湘味坊", "sampling_point": "县城农贸市场", "count": 2 }]);
+    app.act(
+        "cdc",
+        &id,
+        "expand-sampling",
+        json!({ "expansion_plan": more }),
+        None,
+    )
+    .await;
+    let follow_ups = app.children("cdc", &id, "follow-up-sample").await;
+    let mut foods: Vec<_> = follow_ups
+        .iter()
+        .map(|c| c["data"]["food_name"].as_str().unwrap().to_owned())
+        .collect();
+    foods.sort();
+    assert_eq!(foods, ["腊肉", "腊肠", "腊鱼"], "one per row, none twice");
+    assert!(follow_ups.iter().all(|c| c["data"]["brand"] == "湘味坊"));
+    assert!(
+        follow_ups
+            .iter()
+            .all(|c| c["data"]["hazard_description"] == "腊肉亚硝酸盐残留量超过限量")
+    );
+    app.stop().await;
+}
+
+async fn disease_case(app: &Shipped, report: Value) -> (u16, Value) {
+    app.try_create("hospital", json!({ "programme": P, "case_type": "disease-case", "org_unit": "hospital", "data": report }))
+        .await
+}
+
+/// 临床症状、饮食暴露史和诊断结论: a sentinel hospital's report lacking any of them is
+/// refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disease_case_report_needs_symptoms_exposure_history_and_diagnosis() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    for item in ["symptoms", "exposure_history", "diagnosis"] {
+        let mut report = data::disease_report("hospital");
+        report.as_object_mut().unwrap().remove(item);
+        let (status, body) = disease_case(&app, report).await;
+        assert_eq!(status, 422, "{item}: {body}");
+    }
+    let (status, body) = disease_case(&app, data::disease_report("hospital")).await;
+    assert_eq!(status, 201, "{body}");
+    app.stop().await;
+}
+
+/// The patient's identity, contact and exposure: the CDC, the health commission and the
+/// reporting clinician read them; the ID number is the CDC's and the clinician's only;
+/// another reporter at the same hospital sees them masked; every read is logged.
+async fn patient_identity_read_by_the_cdc_and_the_reporting_clinician_only(kind: Db) {
+    let app = Shipped::spawn(kind).await;
+    let (status, case) = disease_case(&app, data::disease_report("hospital")).await;
+    assert_eq!(status, 201, "{case}");
+    let id = case["id"].as_str().unwrap();
+    let seen = |who: &'static str| {
+        let app = &app;
+        async move { app.case(who, id).await["data"].clone() }
+    };
+    let cdc = seen("cdc").await;
+    assert_eq!(
+        (cdc["patient_name"].as_str(), cdc["id_number"].as_str()),
+        (Some("赵桂兰"), Some("430123197605143526"))
+    );
+    let health = seen("health").await;
+    assert_eq!(
+        (
+            health["patient_name"].as_str(),
+            health["id_number"].as_str()
+        ),
+        (Some("赵桂兰"), Some("***"))
+    );
+    let reporter = seen("hospital").await;
+    assert_eq!(reporter["id_number"], "430123197605143526");
+    let other = seen("hospital2").await;
+    for field in [
+        "patient_name",
+        "id_number",
+        "phone",
+        "address",
+        "exposure_history",
+    ] {
+        assert_eq!(other[field], "***", "{field} for another reporter");
+    }
+    assert_eq!(
+        other["diagnosis"], cdc["diagnosis"],
+        "the clinical facts are not masked"
+    );
+    let log = anjuan::store::access::list(&app.state.db, Some(id), 50)
+        .await
+        .unwrap();
+    let readers: Vec<_> = log.iter().map(|l| l.user_id.as_str()).collect();
+    for who in ["cdc", "health", "hospital"] {
+        assert!(readers.contains(&who), "{who} in {readers:?}");
+    }
+    assert!(!readers.contains(&"hospital2"));
+    app.stop().await;
+}
+crate::on_both!(patient_identity_read_by_the_cdc_and_the_reporting_clinician_only);
+
+/// 分子分型和聚类分析 → 疑似聚集性病例; a case linked to a food business is closed only
+/// once the regulator has been told.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn suspected_cluster_flagged_and_food_linked_case_closed_only_after_the_regulator_is_told() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let (status, case) = disease_case(&app, data::disease_report("hospital")).await;
+    assert_eq!(status, 201, "{case}");
+    let id = case["id"].as_str().unwrap();
+    app.act("cdc", id, "accept-report", json!({}), None).await;
+    let review = json!({ "pathogen": "椰毒假单胞菌", "food_business_related": true });
+    app.act("cdc", id, "complete-review", review, None).await;
+    let (status, _) = app
+        .try_act("cdc", id, "flag-cluster", json!({}), None)
+        .await;
+    assert_eq!(status, 422, "no cluster without typing");
+    let typing = json!({ "isolate_id": "QH2026-BK-031", "typing_method": "wgs", "typing_pattern": "ST-1104", "cluster_id": "QH-2026-11-C02" });
+    app.act("cdc", id, "record-typing", typing, None).await;
+    let flagged = app.act("cdc", id, "flag-cluster", json!({}), None).await;
+    assert_eq!(
+        (
+            flagged["state"].as_str(),
+            flagged["data"]["cluster_suspected"].as_bool()
+        ),
+        (Some("cluster-suspected"), Some(true))
+    );
+    assert!(
+        app.notifications("health")
+            .await
+            .iter()
+            .any(|n| n["case_id"] == id)
+    );
+    let (status, body) = app.try_act("cdc", id, "close", json!({}), None).await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["guard_false".to_owned()]),
+        "{body}"
+    );
+    app.act(
+        "health",
+        id,
+        "report-food-link",
+        json!({ "regulator_notified_on": "2026-11-29" }),
+        None,
+    )
+    .await;
+    let closed = app.act("cdc", id, "close", json!({}), None).await;
+    assert_eq!(closed["state"], "closed");
+    app.stop().await;
+}
+
+/// 启动和完成调查后及时进行网络填报: an investigation starts only with the online report
+/// of its start, and completes only with the completion report and an attribution.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outbreak_investigation_is_reported_online_at_start_and_at_completion() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let today = app.state.calendar().local_date(Utc::now());
+    let day = |n: i64| (today - Duration::days(n)).to_string();
+    let report = json!({
+        "event_name": "桃源村家宴聚集性腹泻事件", "reported_at": (Utc::now() - Duration::days(3)).to_rfc3339(),
+        "place": "桃源镇桃源村", "setting": "rural-banquet", "cases_count": 12, "hospitalised": 3, "deaths": 0,
+        "commissioned_by_health_admin": true,
+    });
+    let case = app
+        .create("cdc", json!({ "programme": P, "case_type": "outbreak", "org_unit": "county", "data": report }))
+        .await;
+    let id = case["id"].as_str().unwrap();
+    let (status, body) = app
+        .try_act("cdc", id, "start-investigation", json!({}), None)
+        .await;
+    assert_eq!(status, 422, "no online report of the start: {body}");
+    app.act(
+        "cdc",
+        id,
+        "start-investigation",
+        json!({ "online_start_reported_on": day(3) }),
+        None,
+    )
+    .await;
+    let attribution = json!({ "food": "凉拌木耳", "pathogen": "椰毒假单胞菌（米酵菌酸）", "contributing_factors": ["improper-storage"], "confidence": "confirmed" });
+    let (status, body) = app
+        .try_act(
+            "cdc",
+            id,
+            "complete-investigation",
+            json!({ "attribution": attribution.clone(), "food_business_related": false }),
+            None,
+        )
+        .await;
+    assert_eq!(status, 422, "no online report of the completion: {body}");
+    let done = json!({ "attribution": attribution, "food_business_related": false, "online_completion_reported_on": day(0) });
+    let complete = app
+        .act("cdc", id, "complete-investigation", done, None)
+        .await;
+    assert_eq!(complete["state"], "investigation-complete");
+    app.stop().await;
+}

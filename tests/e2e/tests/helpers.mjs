@@ -1,0 +1,128 @@
+// Shared by the browser tests: one Chromium per test file, sign-in, screenshots, and
+// filling in a plugin form the way a careful caseworker would.
+import { chromium } from "playwright-core";
+import path from "node:path";
+
+export const BASE = process.env.ANJUAN_URL ?? "http://127.0.0.1:8080";
+const SHOTS = process.env.E2E_SCREENSHOTS;
+
+/** Debian's Chromium, headless. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+}
+
+/** A fresh browser context (its own cookies) with a page, laptop-sized by default. */
+export async function newPage(browser, viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: "zh-CN", acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  return page;
+}
+
+/** Sign in through the login form; ends on the inbox. */
+export async function login(page, username, password = "demo") {
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel(/用户名|User name/).fill(username);
+  await page.getByLabel(/密码|Password/).fill(password);
+  await Promise.all([page.waitForURL(/\/inbox/), page.getByRole("button", { name: /^(登录|Sign in)$/ }).click()]);
+}
+
+export async function logout(page) {
+  await Promise.all([page.waitForURL(/\/login/), page.getByRole("button", { name: /^(退出|Sign out)$/ }).click()]);
+}
+
+/** Save a full-page screenshot as screenshots/<name>.png. */
+export async function shot(page, name) {
+  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The case ids linked from a case list page. */
+export async function caseLinks(page) {
+  return page.$$eval("table.cases tbody a[href^='/cases/']", (as) => as.map((a) => a.getAttribute("href")));
+}
+
+/** The case list filtered by a query string, as rows of { href, number, state }. */
+export async function listCases(page, query) {
+  await page.goto(`${BASE}/cases?${query}`);
+  return page.$$eval("table.cases tbody tr", (trs) =>
+    trs.map((tr) => {
+      const a = tr.querySelector("a[href^='/cases/']");
+      const cells = tr.querySelectorAll("td");
+      return { href: a.getAttribute("href"), number: a.textContent.trim(), state: cells[3]?.textContent.trim() ?? "" };
+    }),
+  );
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Fill every visible, empty field of the action form on the page with a plausible
+ * value: the first option of a select (for results, the first is the good outcome),
+ * "yes" for yes/no questions unless `no` names them, today for dates, now for times;
+ * `values` (by field id) win, also over what the case already holds.
+ * Returns the names it filled.
+ */
+export async function fillForm(page, { no = [], values = {} } = {}) {
+  const filled = [];
+  for (let round = 0; round < 4; round++) {
+    const fields = await page.$$eval("form.case-form .field:not([hidden])", (els) =>
+      els
+        .filter((el) => !el.closest("[hidden]"))
+        .map((el) => {
+          const kind = [...el.classList].find((c) => c.startsWith("kind-"))?.slice(5);
+          const input = el.querySelector("input:not([type=hidden]), select, textarea");
+          return input ? { kind, name: input.name, id: input.id, type: input.type, value: input.value } : null;
+        })
+        .filter((f) => f && f.name && f.kind && f.kind !== "group"),
+    );
+    let changed = false;
+    for (const f of fields) {
+      const key = f.name.split(".").pop();
+      const sel = `[name="${f.name}"]`;
+      if (f.kind === "boolean") {
+        const checked = await page.$(`${sel}:checked`);
+        const want = key in values ? String(values[key]) : no.includes(key) ? "false" : "true";
+        if (checked && (!(key in values) || (await checked.getAttribute("value")) === want)) continue;
+        await page.check(`${sel}[value="${want}"]`);
+      } else if (f.kind === "multi-select") {
+        if (await page.$(`${sel}:checked`)) continue;
+        await page.check(`${sel} >> nth=0`);
+      } else if (f.value !== "") {
+        continue;
+      } else if (key in values) {
+        if (f.type === "select-one") await page.selectOption(sel, String(values[key]));
+        else await page.fill(sel, String(values[key]));
+      } else if (f.type === "select-one") {
+        const options = await page.$$eval(`${sel} option`, (os) => os.map((o) => o.value).filter(Boolean));
+        if (!options.length) continue;
+        await page.selectOption(sel, options[0]);
+      } else if (f.type === "date") {
+        await page.fill(sel, today());
+      } else if (f.type === "datetime-local") {
+        await page.fill(sel, new Date().toISOString().slice(0, 16));
+      } else if (f.type === "number") {
+        await page.fill(sel, "1");
+      } else if (f.kind === "file") {
+        await page.fill(sel, "FJ-2026-0001");
+      } else {
+        await page.fill(sel, f.kind === "long-text" ? "已按要求办理，材料已归档。" : "测试记录");
+      }
+      filled.push(f.name);
+      changed = true;
+    }
+    if (!changed) break;
+  }
+  return filled;
+}
+
+/** Submit the action form; resolves with the HTTP status of the answer. */
+export async function submitAction(page) {
+  const [response] = await Promise.all([
+    page.waitForNavigation(),
+    page.locator("form.case-form .actions button.primary").click(),
+  ]);
+  return response?.status() ?? 0;
+}
