@@ -16,12 +16,12 @@ pub mod worker;
 
 use std::collections::BTreeSet;
 
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::auth::Caller;
 use crate::engine::Actor;
 use crate::error::{Error, Result};
-use crate::store::entities::{grants, org_units, users};
+use crate::store::entities::org_units;
 
 /// The engine's view of a caller at an org unit.
 pub fn actor(caller: &Caller, programme: &str, org_path: &str) -> Actor {
@@ -52,37 +52,11 @@ pub async fn holders(
     roles: &[String],
     org_path: &str,
 ) -> Result<Vec<String>> {
-    let rows = grants::Entity::find()
-        .filter(grants::Column::Role.is_in(roles.iter().map(String::as_str)))
-        .filter(grants::Column::Programme.is_in([programme, "*"]))
-        .all(db)
-        .await?;
-    let units: BTreeSet<String> = rows.iter().map(|g| g.org_unit_id.clone()).collect();
-    let paths: Vec<org_units::Model> = org_units::Entity::find()
-        .filter(org_units::Column::Id.is_in(units))
-        .all(db)
-        .await?;
-    let reaching: BTreeSet<&str> = paths
-        .iter()
-        .filter(|u| org_path.starts_with(&u.path))
-        .map(|u| u.id.as_str())
-        .collect();
-    let mut out: Vec<String> = rows
-        .into_iter()
-        .filter(|g| reaching.contains(g.org_unit_id.as_str()))
-        .map(|g| g.user_id)
-        .collect();
-    out.sort();
-    out.dedup();
-    let active: BTreeSet<String> = users::Entity::find()
-        .filter(users::Column::Id.is_in(out.clone()))
-        .filter(users::Column::Active.eq(true))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| u.id)
-        .collect();
-    Ok(out.into_iter().filter(|u| active.contains(u)).collect())
+    let mut out = BTreeSet::new();
+    for role in roles {
+        out.extend(crate::store::identity::holders(db, programme, role, org_path).await?);
+    }
+    Ok(out.into_iter().collect())
 }
 
 /// Refusals as an error: a missing role is 403, anything else 422.
