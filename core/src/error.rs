@@ -55,6 +55,15 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The route does not take this method (405).
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    /// The body is larger than the server accepts (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// The body is not in a format this route reads (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// The request's data breaks rules (422).
     #[error("the request breaks {} rule(s)", .0.len())]
     Invalid(Vec<Violation>),

@@ -250,6 +250,77 @@ async fn versions_and_idempotency(kind: Db) {
 }
 on_both!(versions_and_idempotency);
 
+async fn malformed_requests_get_problems(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let case = app.open_sample(json!({})).await;
+    let id = case["id"].as_str().unwrap();
+    let action = format!("/api/v1/cases/{id}/actions/start");
+    let problem = |r: reqwest::Response| async move {
+        let status = r.status().as_u16();
+        let kind = r.headers()["content-type"].to_str().unwrap().to_owned();
+        assert_eq!(kind, "application/problem+json", "status {status}");
+        (status, r.json::<Value>().await.unwrap())
+    };
+    let broken = app
+        .post(&action, "inspector")
+        .header("content-type", "application/json")
+        .body("{\"expected_version\": ")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(broken).await;
+    assert_eq!(status, 400);
+    assert!(
+        body["detail"].as_str().unwrap().contains("line 1"),
+        "{body}"
+    );
+    let wrong_shape = app
+        .post(&action, "inspector")
+        .json(&json!({"expected_version": "one"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(wrong_shape).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["field"], "/expected_version");
+    let not_json = app
+        .post(&action, "inspector")
+        .header("content-type", "text/plain")
+        .body("start")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(not_json).await.0, 415);
+    let bad_query = app
+        .get("/api/v1/cases?page=minus", "inspector")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(bad_query).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["field"], "page", "{body}");
+    let nowhere = app
+        .get("/api/v1/nowhere", "inspector")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(nowhere).await.0, 404);
+    let wrong_method = app.get(&action, "inspector").send().await.unwrap();
+    assert!(wrong_method.headers().contains_key("allow"));
+    assert_eq!(problem(wrong_method).await.0, 405);
+    let events: Value = app
+        .get(&format!("/api/v1/cases/{id}/events"), "inspector")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(events.as_array().unwrap().len(), 1, "nothing was applied");
+    app.stop().await;
+}
+on_both!(malformed_requests_get_problems);
+
 async fn sensitive_fields(kind: Db) {
     let app = TestApp::spawn(kind).await;
     let case = app

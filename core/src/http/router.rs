@@ -5,13 +5,14 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::HeaderName;
+use axum::http::{HeaderName, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 use super::api;
+use crate::error::Error;
 use crate::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -26,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::admin::router())
         .merge(api::system::router())
         .merge(super::ui::router(&state))
+        .layer(middleware::from_fn(api_problems))
         .layer(middleware::from_fn_with_state(state.clone(), measure))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -37,6 +39,37 @@ pub fn router(state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024))
         .with_state(state)
+}
+
+/// Under `/api/`, a path no route knows (404) or a method a route does not take
+/// (405) answers problem+json like every other API error, not an empty body.
+async fn api_problems(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let method = req.method().clone();
+    let response = next.run(req).await;
+    if !path.starts_with("/api/") || is_problem(&response) {
+        return response;
+    }
+    match response.status() {
+        StatusCode::NOT_FOUND => Error::NotFound(format!("route {path}")).into_response(),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allow = response.headers().get(header::ALLOW).cloned();
+            let mut problem =
+                Error::MethodNotAllowed(format!("{path} does not take {method}")).into_response();
+            if let Some(allow) = allow {
+                problem.headers_mut().insert(header::ALLOW, allow);
+            }
+            problem
+        }
+        _ => response,
+    }
+}
+
+fn is_problem(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes() == b"application/problem+json")
 }
 
 async fn measure(State(state): State<AppState>, req: Request, next: Next) -> Response {

@@ -1,9 +1,10 @@
 //! `/api/v1/cases`: open, read, list, act on cases; their events and forms.
 
-use axum::extract::{Path, Query, State};
+use crate::http::extract::{Json, Path, Query};
+use axum::Router;
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

@@ -1,8 +1,9 @@
 //! `/api/v1/programmes`: the loaded definitions and their versions.
 
-use axum::extract::{Path, State};
+use crate::http::extract::{Json, Path};
+use axum::Router;
+use axum::extract::State;
 use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::{OpenApi, ToSchema};

@@ -3,11 +3,12 @@
 //! A browser that signs in here sends the returned `csrf_token` back in the
 //! `X-CSRF-Token` header on every API write; machines use API tokens instead.
 
+use crate::http::extract::Json;
+use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};

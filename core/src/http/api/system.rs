@@ -1,10 +1,11 @@
 //! `/healthz`, `/metrics` and `/api/openapi.json`.
 
+use crate::http::extract::Json;
+use axum::Router;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::{Json, Router};
 use utoipa::OpenApi;
 
 use crate::error::Result;

@@ -1,8 +1,9 @@
 //! The caller's inbox, notifications, and working-day arithmetic.
 
-use axum::extract::{Query, State};
+use crate::http::extract::{Json, Query};
+use axum::Router;
+use axum::extract::State;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};

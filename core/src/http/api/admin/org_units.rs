@@ -1,10 +1,11 @@
 //! `/api/v1/admin/org-units` (create, rename, move) and `/api/v1/org-units` (the
 //! tree, for anyone signed in: forms pick units from it).
 
-use axum::extract::{Path, State};
+use crate::http::extract::{Json, Path};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use axum::{Json, Router};
 use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use utoipa::{OpenApi, ToSchema};

@@ -1,10 +1,11 @@
 //! `/api/v1/tokens`: API tokens. Anyone signed in manages their own; administrators
 //! manage anyone's.
 
-use axum::extract::{Path, Query, State};
+use crate::http::extract::{Json, Path, Query};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
-use axum::{Json, Router};
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 

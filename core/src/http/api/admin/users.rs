@@ -1,9 +1,10 @@
 //! `/api/v1/admin/users` and `/api/v1/admin/grants`: users and the roles they hold.
 
-use axum::extract::{Path, State};
+use crate::http::extract::{Json, Path};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
-use axum::{Json, Router};
 use serde::Deserialize;
 use utoipa::{OpenApi, ToSchema};
 
