@@ -4,9 +4,10 @@
 //! setting left unset there is taken from the TOML file, then from the default.
 
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
+use ipnet::IpNet;
 use serde::Deserialize;
 
 /// `anjuan serve` flags; each has an environment variable and a TOML key of the same name.
@@ -49,6 +50,13 @@ pub struct ServeArgs {
     /// Hours a session lasts without use [default: 12].
     #[arg(long, env = "ANJUAN_SESSION_HOURS")]
     pub session_hours: Option<i64>,
+    /// Largest file a user may upload, in MiB [default: 20].
+    #[arg(long, env = "ANJUAN_MAX_UPLOAD_MIB")]
+    pub max_upload_mib: Option<u64>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (addresses or
+    /// ranges, comma-separated, e.g. `127.0.0.1,10.0.0.0/8`) [default: none].
+    #[arg(long, env = "ANJUAN_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 /// The same settings, as read from the TOML file.
@@ -66,6 +74,8 @@ struct FileConfig {
     worker_interval: Option<u64>,
     secure_cookies: Option<bool>,
     session_hours: Option<i64>,
+    max_upload_mib: Option<u64>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// The settings the server runs with.
@@ -93,6 +103,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Session lifetime in hours.
     pub session_hours: i64,
+    /// Largest upload accepted, in bytes.
+    pub max_upload_bytes: u64,
+    /// Proxies trusted to name the client in `X-Forwarded-For`.
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 impl fmt::Debug for Config {
@@ -106,6 +120,7 @@ impl fmt::Debug for Config {
             .field("database_url", &redact(&self.database_url))
             .field("timezone", &self.timezone)
             .field("demo", &self.demo)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish_non_exhaustive()
     }
 }
@@ -162,7 +177,19 @@ impl ServeArgs {
             .clone()
             .or(file.database_url)
             .unwrap_or_else(|| sqlite_url(&data.join("anjuan.db")));
+        let trusted_proxies = if self.trusted_proxies.is_empty() {
+            let listed = file.trusted_proxies.unwrap_or_default();
+            let parsed: Result<Vec<IpNet>, String> =
+                listed.iter().map(|p| parse_proxy(p)).collect();
+            parsed.map_err(|message| ConfigError::Parse {
+                path: self.config.clone().unwrap_or_default(),
+                message: format!("trusted_proxies: {message}"),
+            })?
+        } else {
+            self.trusted_proxies.clone()
+        };
         Ok(Config {
+            trusted_proxies,
             bind: self
                 .bind
                 .or(file.bind)
@@ -199,9 +226,24 @@ impl ServeArgs {
                 .or(file.session_hours)
                 .unwrap_or(12)
                 .max(1),
+            max_upload_bytes: self
+                .max_upload_mib
+                .or(file.max_upload_mib)
+                .unwrap_or(20)
+                .max(1)
+                * 1024
+                * 1024,
             data,
         })
     }
+}
+
+/// A proxy address (`10.0.0.1`) or range (`10.0.0.0/8`).
+pub fn parse_proxy(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("`{text}` is neither an IP address nor a range like 10.0.0.0/8"))
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -240,6 +282,38 @@ mod tests {
         assert_eq!(c.workflows, PathBuf::from("flag-wf"));
         assert_eq!(c.data, PathBuf::from("data"));
         assert!(c.database_url.starts_with("sqlite://data/anjuan.db"));
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_flags_or_the_file() {
+        let dir = std::env::temp_dir().join(format!("anjuan-config-proxy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("anjuan.toml");
+        std::fs::write(&file, "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]\n").expect("write");
+        let from_file = ServeArgs {
+            config: Some(file.clone()),
+            ..ServeArgs::default()
+        }
+        .resolve()
+        .expect("valid");
+        assert_eq!(from_file.trusted_proxies.len(), 2);
+        assert!(from_file.trusted_proxies[1].contains(&"::1".parse::<IpAddr>().expect("ip")));
+        let flag = ServeArgs {
+            config: Some(file.clone()),
+            trusted_proxies: vec![parse_proxy("192.0.2.1").expect("an address")],
+            ..ServeArgs::default()
+        }
+        .resolve()
+        .expect("valid");
+        assert_eq!(flag.trusted_proxies.len(), 1, "the flag wins");
+        std::fs::write(&file, "trusted_proxies = [\"proxy.local\"]\n").expect("write");
+        let err = ServeArgs {
+            config: Some(file),
+            ..ServeArgs::default()
+        }
+        .resolve()
+        .expect_err("not an address");
+        assert!(err.to_string().contains("proxy.local"), "{err}");
     }
 
     #[test]

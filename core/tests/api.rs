@@ -246,6 +246,16 @@ async fn versions_and_idempotency(kind: Db) {
         notes[0]["message_en"], "Disposal started",
         "the notify effect reached the lead"
     );
+    let keys = || anjuan::store::entities::idempotency_keys::Entity::find().all(&app.state.db);
+    assert_eq!(keys().await.unwrap().len(), 1);
+    let swept = anjuan::service::worker::sweep(&app.state, Utc::now() + Duration::hours(25))
+        .await
+        .unwrap();
+    assert!(swept.purged >= 1, "{swept:?}");
+    assert!(
+        keys().await.unwrap().is_empty(),
+        "a day later the key is forgotten"
+    );
     app.stop().await;
 }
 on_both!(versions_and_idempotency);

@@ -10,8 +10,9 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{Method, header};
+use axum::http::{HeaderMap, Method, header};
 use chrono::Utc;
+use ipnet::IpNet;
 
 use super::{Caller, Via, session, token};
 use crate::error::{Error, Result};
@@ -144,21 +145,56 @@ pub async fn optional(parts: &Parts, state: &AppState) -> Result<Option<Caller>>
     }
 }
 
-/// The client's address, when the server was started with connect info
-/// (`into_make_service_with_connect_info::<SocketAddr>()`); for the login rate limit.
+/// The client's address, for the login rate limit: the connection's peer
+/// (the server is started with `into_make_service_with_connect_info::<SocketAddr>()`),
+/// or, when that peer is a trusted reverse proxy (`--trusted-proxies`), the address
+/// the proxies recorded in `X-Forwarded-For`.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<ClientAddr, Self::Rejection> {
-        let addr = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<ClientAddr, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(a)| a.ip());
-        Ok(ClientAddr(addr))
+        Ok(ClientAddr(peer.map(|peer| {
+            client_addr(peer, &parts.headers, &state.config.trusted_proxies)
+        })))
     }
+}
+
+/// Who sent the request. Each trusted proxy appends the address it received the
+/// request from to `X-Forwarded-For`, so the list is read from the right: the
+/// first address that is not a trusted proxy is the client. Anything to the left
+/// of it was written by the client itself and proves nothing.
+pub fn client_addr(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    let hops = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect::<Vec<_>>();
+    for hop in hops.iter().rev() {
+        let Ok(ip) = hop.trim().parse::<IpAddr>() else {
+            break;
+        };
+        client = ip;
+        if !is_trusted(&ip) {
+            break;
+        }
+    }
+    client
 }
 
 #[cfg(test)]
@@ -237,5 +273,31 @@ mod tests {
         assert!(require_admin(&c).is_ok());
         c.is_admin = false;
         assert!(matches!(require_admin(&c), Err(Error::Forbidden(_))));
+    }
+
+    #[test]
+    fn only_a_trusted_proxy_may_name_the_client() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "6.6.6.6, 203.0.113.9, 10.0.0.2".parse().unwrap(),
+        );
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let outsider: IpAddr = "198.51.100.4".parse().unwrap();
+        assert_eq!(
+            client_addr(proxy, &headers, &trusted),
+            "203.0.113.9".parse::<IpAddr>().unwrap(),
+            "the first untrusted hop from the right, not what the client wrote"
+        );
+        assert_eq!(client_addr(outsider, &headers, &trusted), outsider);
+        assert_eq!(
+            client_addr(proxy, &headers, &[]),
+            proxy,
+            "no proxies trusted"
+        );
+        assert_eq!(client_addr(proxy, &HeaderMap::new(), &trusted), proxy);
+        headers.insert("x-forwarded-for", "garbage".parse().unwrap());
+        assert_eq!(client_addr(proxy, &headers, &trusted), proxy);
     }
 }

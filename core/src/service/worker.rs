@@ -1,5 +1,6 @@
 //! The worker inside every server: deadlines that pass are marked overdue and
-//! escalated; schedules that fall due create their cases.
+//! escalated; schedules that fall due create their cases; ended sessions and
+//! idempotency keys past their time are deleted.
 //!
 //! Exactly once, even with several servers on one database: a passed deadline is
 //! first claimed with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL), then marked
@@ -44,6 +45,8 @@ pub struct Sweep {
     pub escalated: usize,
     /// Scheduled cases created.
     pub scheduled: usize,
+    /// Ended sessions and old idempotency keys deleted.
+    pub purged: u64,
 }
 
 /// Sweep every `interval` until `shutdown` resolves.
@@ -95,6 +98,8 @@ pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<Sweep> {
         }
     }
     report.scheduled = schedules(state, now).await?;
+    report.purged = store::identity::purge_expired_sessions(&state.db, now).await?
+        + store::idempotency::purge(&state.db, now).await?;
     Ok(report)
 }
 

@@ -1,12 +1,16 @@
 //! `Idempotency-Key`: the first answer to a request is kept, and a retry with the
-//! same key gets it again instead of applying the action twice.
+//! same key gets it again instead of applying the action twice. A key is honoured
+//! for [`KEEP_HOURS`]; the worker forgets older ones.
 
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 
 use super::entities::idempotency_keys as keys;
 use crate::error::{Error, Result};
+
+/// Hours a key and its answer are kept.
+pub const KEEP_HOURS: i64 = 24;
 
 /// A fingerprint of the request a key was used for.
 pub fn fingerprint(parts: &[&str]) -> String {
@@ -58,4 +62,13 @@ pub async fn store(
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// Forget keys used more than [`KEEP_HOURS`] before `now`; returns how many.
+pub async fn purge(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
+    let done = keys::Entity::delete_many()
+        .filter(keys::Column::CreatedAt.lt(now - Duration::hours(KEEP_HOURS)))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
 }

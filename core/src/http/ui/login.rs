@@ -5,13 +5,9 @@
 //! /logout` ends it. `GET /lang/{code}` stores the chosen language in a cookie and
 //! goes back to the page the user was on.
 
-use std::net::{IpAddr, SocketAddr};
-
 use axum::Router;
-use axum::extract::connect_info::ConnectInfo;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
@@ -20,6 +16,7 @@ use super::page::{
     FormBody, LANG_COOKIE, Nav, Page, UiError, Visitor, render, safe_next, see_other, with_cookies,
 };
 use super::render::Lang;
+use crate::auth::extract::ClientAddr;
 use crate::auth::{Via, session};
 use crate::error::Error;
 use crate::state::AppState;
@@ -30,22 +27,6 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login_get).post(login_post))
         .route("/logout", post(logout_post))
         .route("/lang/{code}", get(lang_get))
-}
-
-/// The client's address, when the server knows it (for the login rate limit).
-pub struct Client(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for Client {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Client, Self::Rejection> {
-        Ok(Client(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
-    }
 }
 
 /// Where to go after signing in.
@@ -106,7 +87,7 @@ fn show(
 async fn login_post(
     State(state): State<AppState>,
     visitor: Visitor,
-    Client(client): Client,
+    ClientAddr(client): ClientAddr,
     body: FormBody,
 ) -> Result<Response, UiError> {
     let username = body.get("username").unwrap_or_default().trim().to_owned();
