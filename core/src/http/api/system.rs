@@ -13,7 +13,7 @@ use crate::state::AppState;
 
 /// OpenAPI of these routes.
 #[derive(OpenApi)]
-#[openapi(paths(healthz_get, metrics_get))]
+#[openapi(paths(healthz_get, metrics_get, openapi_get))]
 pub struct Docs;
 
 /// System routes.
@@ -61,6 +61,8 @@ async fn metrics_get(State(state): State<AppState>) -> Result<impl IntoResponse>
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body))
 }
 
+/// This document: the OpenAPI 3.1 description of every route.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "system", responses((status = 200, body = Object, description = "OpenAPI 3.1")))]
 async fn openapi_get() -> Json<utoipa::openapi::OpenApi> {
     Json(super::openapi())
 }
