@@ -65,14 +65,7 @@ async fn every_route_answers(kind: Db) {
         let r = app.get(&path, "inspector").send().await.unwrap();
         assert_eq!(r.status(), 200, "{path}: {}", r.text().await.unwrap());
     }
-    let list: Value = app
-        .get("/api/v1/cases?q=腊", "inspector")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/cases?q=腊", "inspector").await;
     assert_eq!(list["total"], 1, "Chinese free-text search finds the case");
     let wd: Value = app
         .get(
@@ -213,13 +206,8 @@ async fn versions_and_idempotency(kind: Db) {
     let again: Value = again.json().await.unwrap();
     assert_eq!(again["version"], 2);
     let events: Value = app
-        .get(&format!("/api/v1/cases/{id}/events"), "inspector")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/cases/{id}/events"), "inspector")
+        .await;
     assert_eq!(
         events.as_array().unwrap().len(),
         2,
@@ -234,14 +222,7 @@ async fn versions_and_idempotency(kind: Db) {
     assert_eq!(stale.status(), 409);
     let problem: Value = stale.json().await.unwrap();
     assert_eq!(problem["current_version"], 2);
-    let notes: Value = app
-        .get("/api/v1/notifications", "lead")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let notes: Value = app.get_json("/api/v1/notifications", "lead").await;
     assert_eq!(
         notes[0]["message_en"], "Disposal started",
         "the notify effect reached the lead"
@@ -319,13 +300,8 @@ async fn malformed_requests_get_problems(kind: Db) {
     assert!(wrong_method.headers().contains_key("allow"));
     assert_eq!(problem(wrong_method).await.0, 405);
     let events: Value = app
-        .get(&format!("/api/v1/cases/{id}/events"), "inspector")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/cases/{id}/events"), "inspector")
+        .await;
     assert_eq!(events.as_array().unwrap().len(), 1, "nothing was applied");
     app.stop().await;
 }
@@ -363,13 +339,8 @@ async fn sensitive_fields(kind: Db) {
     );
     assert_eq!(seen_by("lead").await, "13800000000", "holds a reader role");
     let events: Value = app
-        .get(&format!("/api/v1/cases/{id}/events"), "inspector")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/cases/{id}/events"), "inspector")
+        .await;
     assert!(
         !events.to_string().contains("13800000000"),
         "events mask it too"
@@ -458,40 +429,21 @@ async fn deadlines_fire_after_a_restart(kind: Db) {
         (0, 0),
         "each timer fires once"
     );
-    let v: Value = app
-        .get(&format!("/api/v1/cases/{id}"), "lead")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v: Value = app.get_json(&format!("/api/v1/cases/{id}"), "lead").await;
     assert_eq!(v["overdue"], true);
     assert_eq!(
         v["data"]["escalated"], true,
         "the automatic transition ran through the engine"
     );
     let events: Value = app
-        .get(&format!("/api/v1/cases/{id}/events"), "lead")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        .get_json(&format!("/api/v1/cases/{id}/events"), "lead")
+        .await;
     let last = events.as_array().unwrap().last().unwrap();
     assert_eq!(
         (last["action"].as_str(), last["actor"].as_str()),
         (Some("escalate"), Some("system"))
     );
-    let notes: Value = app
-        .get("/api/v1/notifications", "lead")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let notes: Value = app.get_json("/api/v1/notifications", "lead").await;
     assert!(
         notes
             .as_array()

@@ -136,6 +136,13 @@ impl TestApp {
             .bearer_auth(token(who))
     }
 
+    /// GET `path` as `who`, expecting 200; returns the JSON body.
+    pub async fn get_json(&self, path: &str, who: &str) -> serde_json::Value {
+        let r = self.get(path, who).send().await.unwrap();
+        assert_eq!(r.status(), 200, "GET {path}: {}", r.text().await.unwrap());
+        r.json().await.unwrap()
+    }
+
     /// Open a demo sample case as the inspector; returns its JSON.
     pub async fn open_sample(&self, data: serde_json::Value) -> serde_json::Value {
         let r = self
