@@ -16,6 +16,7 @@ pub mod auth;
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod crosscheck;
 pub mod demo;
 pub mod demo_cases;
 pub mod engine;

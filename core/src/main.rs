@@ -27,6 +27,11 @@ enum Command {
         /// A workflows folder (`<dir>/<programme>/workflow.yaml`) or one file.
         #[arg(default_value = "workflows")]
         path: PathBuf,
+        /// Also check each workflow against its plugin in this folder (`<id>.wasm` and
+        /// `<id>.toml`): the forms and checks it names exist, and every form field is
+        /// declared with the same type and options.
+        #[arg(long)]
+        plugins: Option<PathBuf>,
     },
     /// Check every case's hash-chained events; names the first broken link.
     Audit {
@@ -77,7 +82,7 @@ impl DbArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Validate { path } => validate(&path),
+        Command::Validate { path, plugins } => validate(&path, plugins.as_deref()),
         Command::Plugin(cmd) => match anjuan_plugin_host::cli::run(cmd, &mut std::io::stdout()) {
             Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
             Err(e) => {
@@ -192,18 +197,30 @@ fn init_tracing() {
     };
 }
 
-fn validate(path: &Path) -> ExitCode {
-    let (defs, errors) = workflow::load_dir(path);
+fn validate(path: &Path, plugins: Option<&Path>) -> ExitCode {
+    let (mut defs, mut errors) = workflow::load_dir(path);
+    if let Some(dir) = plugins {
+        match anjuan::crosscheck::check_dir(&defs, dir) {
+            Ok(found) => errors.extend(found),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     for e in &errors {
         eprintln!("{e}");
     }
-    let s = Summary::of(&defs);
-    let files = defs.len()
-        + errors
+    let failing: std::collections::BTreeSet<&Path> =
+        errors.iter().map(|e| e.file.as_path()).collect();
+    let files = failing.len()
+        + defs
             .iter()
-            .map(|e| &e.file)
-            .collect::<std::collections::BTreeSet<_>>()
-            .len();
+            .filter(|d| !failing.contains(d.path.as_path()))
+            .count();
+    let failed = failing.len();
+    defs.retain(|d| !failing.contains(d.path.as_path()));
+    let s = Summary::of(&defs);
     if errors.is_empty() && !defs.is_empty() {
         println!(
             "ok: {} programmes, {} case types, {} states, {} transitions",
@@ -218,10 +235,9 @@ fn validate(path: &Path) -> ExitCode {
             );
         }
         eprintln!(
-            "{} mistake{} in {} of {files} file{}; valid: {} programmes, {} case types, {} states, {} transitions",
+            "{} mistake{} in {failed} of {files} file{}; valid: {} programmes, {} case types, {} states, {} transitions",
             errors.len(),
             if errors.len() == 1 { "" } else { "s" },
-            files - defs.len(),
             if files == 1 { "" } else { "s" },
             s.programmes,
             s.case_types,

@@ -1,0 +1,293 @@
+//! Whether each programme's workflow and its plugin fit together.
+//!
+//! A workflow names its plugin, and the forms and checks of that plugin its actions
+//! use; each form fills fields the workflow declares. Either file can change without
+//! the other: a renamed check or a form field of another type would only show when a
+//! caseworker first takes that action. `anjuan validate --plugins DIR` and the server
+//! at start-up run this check with the real plugins and report every mismatch at the
+//! place in the workflow file that names it.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use anjuan_plugin_host::{Envelope, PluginHost};
+use anjuan_plugin_sdk::{Field as FormField, FieldKind};
+use indexmap::IndexMap;
+
+use crate::workflow::Definition;
+use crate::workflow::diagnostic::Diagnostic;
+use crate::workflow::model::{CaseType, Field, FieldType, Name};
+
+/// Every mismatch between the definitions and the plugins loaded in `host`.
+pub fn check(defs: &[Definition], host: &PluginHost) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for def in defs {
+        check_programme(def, host, &mut out);
+    }
+    out
+}
+
+fn check_programme(def: &Definition, host: &PluginHost, out: &mut Vec<Diagnostic>) {
+    let file = def.path.as_path();
+    let programme = &def.programme;
+    let Some(plugin) = &programme.plugin else {
+        for (ct_name, ct) in &programme.case_types {
+            for (name, _) in uses(ct) {
+                out.push(Diagnostic::at(
+                    file,
+                    name.span(),
+                    format!(
+                        "case type `{}` uses `{}` but the programme names no `plugin`",
+                        **ct_name, **name
+                    ),
+                ));
+            }
+        }
+        return;
+    };
+    let description = match host.describe(plugin) {
+        Ok(d) => d,
+        Err(e) => {
+            let loaded: Vec<String> = host.plugins().into_iter().map(|p| p.id).collect();
+            out.push(Diagnostic::at(
+                file,
+                plugin.span(),
+                format!(
+                    "plugin `{}` is not loaded ({e}); loaded: {}",
+                    **plugin,
+                    if loaded.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        loaded.join(", ")
+                    }
+                ),
+            ));
+            return;
+        }
+    };
+    let forms: BTreeSet<&str> = description.forms.iter().map(|f| f.id.as_str()).collect();
+    let checks: BTreeSet<&str> = description.checks.iter().map(|c| c.id.as_str()).collect();
+    for (ct_name, ct) in &programme.case_types {
+        for (name, kind) in uses(ct) {
+            let known = match kind {
+                Use::Form => &forms,
+                Use::Check => &checks,
+            };
+            if !known.contains(name.as_str()) {
+                out.push(Diagnostic::at(
+                    file,
+                    name.span(),
+                    format!(
+                        "plugin `{}` has no {} `{}`{}",
+                        **plugin,
+                        kind.noun(),
+                        **name,
+                        suggest(name, known)
+                    ),
+                ));
+                continue;
+            }
+            if kind == Use::Form {
+                let env = Envelope::for_test(programme.programme.as_str(), ct_name.as_str());
+                match host.form(plugin, name, &env) {
+                    Ok(form) => {
+                        for field in &form.fields {
+                            fits(file, name, "", field, &ct.fields, out);
+                        }
+                    }
+                    Err(e) => out.push(Diagnostic::at(
+                        file,
+                        name.span(),
+                        format!("form `{}` cannot be read from the plugin: {e}", **name),
+                    )),
+                }
+            }
+        }
+    }
+    for pointer in &description.derived_fields {
+        let first = pointer
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or("");
+        let declared = programme
+            .case_types
+            .values()
+            .any(|ct| ct.fields.keys().any(|k| k.as_str() == first));
+        if !declared {
+            out.push(Diagnostic::at(
+                file,
+                plugin.span(),
+                format!(
+                    "plugin `{}` derives `{pointer}`, which no case type declares in `fields`",
+                    **plugin
+                ),
+            ));
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Form,
+    Check,
+}
+
+impl Use {
+    fn noun(self) -> &'static str {
+        match self {
+            Use::Form => "form",
+            Use::Check => "check",
+        }
+    }
+}
+
+/// The forms and checks a case type names, each once, in the order written.
+fn uses(ct: &CaseType) -> Vec<(&Name, Use)> {
+    let mut all = Vec::new();
+    if let Some(create) = &ct.create {
+        all.extend(create.form.iter().map(|f| (f, Use::Form)));
+        all.extend(create.checks.iter().map(|c| (c, Use::Check)));
+    }
+    for t in &ct.transitions {
+        all.extend(t.form.iter().map(|f| (f, Use::Form)));
+        all.extend(t.checks.iter().map(|c| (c, Use::Check)));
+    }
+    let mut seen = BTreeSet::new();
+    all.retain(|(name, kind)| seen.insert((name.as_str().to_owned(), *kind as u8)));
+    all
+}
+
+/// The workflow's type for a form field's kind.
+fn declared_type(kind: &FieldKind) -> FieldType {
+    match kind {
+        FieldKind::Text { .. } | FieldKind::LongText { .. } => FieldType::Text,
+        FieldKind::Number { .. } => FieldType::Number,
+        FieldKind::Integer { .. } => FieldType::Integer,
+        FieldKind::Date { .. } => FieldType::Date,
+        FieldKind::Datetime => FieldType::Datetime,
+        FieldKind::Boolean => FieldType::Boolean,
+        FieldKind::Select { .. } => FieldType::Select,
+        FieldKind::MultiSelect { .. } => FieldType::MultiSelect,
+        FieldKind::OrgUnit => FieldType::OrgUnit,
+        FieldKind::User { .. } => FieldType::User,
+        FieldKind::File { .. } => FieldType::File,
+        FieldKind::Group { .. } => FieldType::List,
+        FieldKind::Object { .. } => FieldType::Object,
+    }
+}
+
+/// A form field (at `prefix`) is declared among `fields`, with the same type; its
+/// options are among the declared ones; its members fit the declared members.
+fn fits(
+    file: &Path,
+    form: &Name,
+    prefix: &str,
+    field: &FormField,
+    fields: &IndexMap<Name, Field>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let path = format!("{prefix}{}", field.id);
+    let Some((_, declared)) = fields.iter().find(|(k, _)| k.as_str() == field.id) else {
+        out.push(Diagnostic::at(
+            file,
+            form.span(),
+            format!(
+                "form `{}` fills `{path}`, which the case type does not declare in `fields`",
+                **form
+            ),
+        ));
+        return;
+    };
+    let ty = declared_type(&field.kind);
+    if *declared.kind != ty {
+        out.push(Diagnostic::at(
+            file,
+            declared.kind.span(),
+            format!(
+                "`{path}` is declared `{}` but form `{}` fills it as `{}`",
+                type_name(*declared.kind),
+                **form,
+                type_name(ty)
+            ),
+        ));
+        return;
+    }
+    match &field.kind {
+        FieldKind::Select { options } | FieldKind::MultiSelect { options, .. } => {
+            let allowed: BTreeSet<&str> = declared.options.iter().map(|o| o.as_str()).collect();
+            let extra: Vec<&str> = options
+                .iter()
+                .map(|o| o.value.as_str())
+                .filter(|v| !allowed.contains(v))
+                .collect();
+            if !extra.is_empty() {
+                out.push(Diagnostic::at(
+                    file,
+                    declared.kind.span(),
+                    format!(
+                        "form `{}` offers {} for `{path}`, which its declared `options` do not allow",
+                        **form,
+                        extra
+                            .iter()
+                            .map(|v| format!("`{v}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+        FieldKind::Group {
+            fields: members, ..
+        }
+        | FieldKind::Object { fields: members } => {
+            for member in members {
+                fits(
+                    file,
+                    form,
+                    &format!("{path}."),
+                    member,
+                    &declared.fields,
+                    out,
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+fn type_name(t: FieldType) -> String {
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn suggest(word: &str, known: &BTreeSet<&str>) -> String {
+    crate::workflow::diagnostic::did_you_mean(word, known.iter().copied())
+}
+
+/// Load the plugins in `dir` (nothing else: no database, a Monday–Friday calendar)
+/// and check `defs` against them.
+pub fn check_dir(defs: &[Definition], dir: &Path) -> anyhow::Result<Vec<Diagnostic>> {
+    anyhow::ensure!(dir.is_dir(), "{} is not a folder of plugins", dir.display());
+    let host = PluginHost::new(
+        anjuan_plugin_host::HostConfig {
+            cache_dir: None,
+            ..anjuan_plugin_host::HostConfig::default()
+        },
+        std::sync::Arc::new(anjuan_plugin_host::MemoryServices::new()),
+    )?;
+    let report = host.load_dir(dir);
+    let mut out = Vec::new();
+    for error in &report.failed {
+        out.push(Diagnostic::at_line(
+            dir,
+            0,
+            0,
+            format!("plugin not loaded: {error}"),
+        ));
+    }
+    out.extend(check(defs, &host));
+    Ok(out)
+}
