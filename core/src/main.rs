@@ -151,11 +151,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(?config, "starting");
     let calendar = anjuan::server::load_calendar(&config)?;
     let db = anjuan::store::connect(&config.database_url).await?;
-    let services = Arc::new(anjuan::plugins::ServerServices {
+    let services = Arc::new(anjuan::plugins::ServerServices::new(
         calendar,
         db,
-        runtime: tokio::runtime::Handle::current(),
-    });
+        tokio::runtime::Handle::current(),
+    ));
     let plugins = anjuan::plugins::HostPlugins::start(
         &config.plugins,
         config.data.join("plugin-cache"),

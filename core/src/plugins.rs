@@ -2,7 +2,7 @@
 //! server's [`Plugins`], on `anjuan-plugin-host`; and the host's view of the server
 //! ([`HostServices`]): working days from the calendar, declared counts from the store.
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use anjuan_plugin_host::{
     CountRequest, Envelope, HostConfig, HostServices, PluginError, PluginHost,
@@ -16,13 +16,16 @@ use crate::engine::{
     CheckRequest, CheckResult, Finding, PluginChecks, PluginFailure, Provenance, Severity,
 };
 use crate::error::Violation;
-use crate::state::Plugins;
+use crate::state::{DeriveRequest, Plugins};
 use crate::store::entities::cases;
 use crate::workflow::model::I18n;
 
 /// The plugin host, loaded from a folder.
 pub struct HostPlugins {
     host: PluginHost,
+    /// What the plugins reach through their host functions; kept to hand it a
+    /// reloaded calendar.
+    services: Arc<ServerServices>,
 }
 
 impl HostPlugins {
@@ -30,13 +33,13 @@ impl HostPlugins {
     pub fn start(
         dir: &std::path::Path,
         cache: std::path::PathBuf,
-        services: Arc<dyn HostServices>,
+        services: Arc<ServerServices>,
     ) -> anyhow::Result<HostPlugins> {
         let config = HostConfig {
             cache_dir: Some(cache),
             ..HostConfig::default()
         };
-        let host = PluginHost::new(config, services)?;
+        let host = PluginHost::new(config, services.clone())?;
         let report = host.load_dir(dir);
         for p in host.plugins() {
             tracing::info!(plugin = %p.id, version = %p.version, sha256 = %p.sha256, "plugin loaded");
@@ -45,8 +48,20 @@ impl HostPlugins {
             tracing::warn!(dir = %dir.display(), "plugin folder missing: checks of programmes with plugins will fail");
         }
         tracing::debug!(?report, "plugin load");
-        Ok(HostPlugins { host })
+        Ok(HostPlugins { host, services })
     }
+}
+
+/// `plugin@version` as failures name it.
+fn plugin_name(e: &PluginError) -> String {
+    format!(
+        "{}{}",
+        e.plugin,
+        e.version
+            .as_deref()
+            .map(|v| format!("@{v}"))
+            .unwrap_or_default()
+    )
 }
 
 fn envelope(r: &CheckRequest<'_>) -> Envelope {
@@ -69,14 +84,7 @@ fn envelope(r: &CheckRequest<'_>) -> Envelope {
 
 fn failure(r: &CheckRequest<'_>, e: &PluginError) -> PluginFailure {
     PluginFailure {
-        plugin: format!(
-            "{}{}",
-            e.plugin,
-            e.version
-                .as_deref()
-                .map(|v| format!("@{v}"))
-                .unwrap_or_default()
-        ),
+        plugin: plugin_name(e),
         check: r.check.to_owned(),
         reason: e.to_string(),
         blocking: e.blocks(),
@@ -116,6 +124,45 @@ impl PluginChecks for HostPlugins {
 }
 
 impl Plugins for HostPlugins {
+    fn derived_fields(&self, plugin: &str) -> Vec<String> {
+        // A plugin that is not loaded derives nothing now; its checks fail on their own.
+        self.host
+            .describe(plugin)
+            .map(|d| d.derived_fields)
+            .unwrap_or_default()
+    }
+
+    fn derive(&self, r: &DeriveRequest<'_>) -> Result<Value, PluginFailure> {
+        let env = Envelope {
+            case_id: r.case_id.to_owned(),
+            programme: r.programme.to_owned(),
+            case_type: r.case_type.to_owned(),
+            case_number: r.case_number.to_owned(),
+            parent_id: r.parent_id.map(str::to_owned),
+            state: r.state.to_owned(),
+            action: Some(r.action.to_owned()),
+            actor_id: r.actor.id.clone(),
+            actor_roles: r.actor.roles.iter().cloned().collect(),
+            org_unit: r.org_unit.to_owned(),
+            now: r.now.to_rfc3339(),
+            locale: "zh-CN".to_owned(),
+        };
+        self.host
+            .derive(r.plugin, &env, r.data)
+            .map(|report| report.fields)
+            .map_err(|e| PluginFailure {
+                plugin: plugin_name(&e),
+                check: "derive".to_owned(),
+                reason: e.to_string(),
+                // Derived fields are stored: without them the case would be wrong.
+                blocking: true,
+            })
+    }
+
+    fn set_calendar(&self, calendar: Arc<Calendar>) {
+        self.services.set_calendar(calendar);
+    }
+
     fn form(&self, plugin: &str, form: &str, locale: &str) -> Result<Option<Value>, String> {
         let env = Envelope {
             case_id: String::new(),
@@ -174,6 +221,13 @@ impl Plugins for HostPlugins {
             .collect()
     }
 
+    fn crosscheck(
+        &self,
+        defs: &[&crate::workflow::Definition],
+    ) -> Vec<crate::workflow::Diagnostic> {
+        crate::crosscheck::check(defs.iter().copied(), &self.host)
+    }
+
     fn reload(&self) -> Result<(), String> {
         let report = self.host.reload();
         tracing::info!(?report, "plugins reloaded");
@@ -183,21 +237,54 @@ impl Plugins for HostPlugins {
 
 /// What plugins may ask of the server: working days and the counts they declared.
 pub struct ServerServices {
-    /// The calendar at start (a calendar reload reaches plugins at the next restart).
-    pub calendar: Calendar,
+    /// The working-day calendar; swapped whole when an administrator reloads it.
+    calendar: RwLock<Arc<Calendar>>,
     /// The database, for counts.
-    pub db: DatabaseConnection,
+    db: DatabaseConnection,
     /// The runtime, to run a count from inside a (blocking) plugin call.
-    pub runtime: tokio::runtime::Handle,
+    runtime: tokio::runtime::Handle,
+}
+
+impl ServerServices {
+    /// Services over `calendar` (until [`ServerServices::set_calendar`]) and `db`; counts
+    /// run on `runtime`.
+    pub fn new(
+        calendar: Calendar,
+        db: DatabaseConnection,
+        runtime: tokio::runtime::Handle,
+    ) -> ServerServices {
+        ServerServices {
+            calendar: RwLock::new(Arc::new(calendar)),
+            db,
+            runtime,
+        }
+    }
+
+    /// The calendar plugin calls use now.
+    pub fn calendar(&self) -> Arc<Calendar> {
+        match self.calendar.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Use `calendar` from the next plugin call on; a call already running keeps the
+    /// one it started with.
+    pub fn set_calendar(&self, calendar: Arc<Calendar>) {
+        match self.calendar.write() {
+            Ok(mut slot) => *slot = calendar,
+            Err(poisoned) => *poisoned.into_inner() = calendar,
+        }
+    }
 }
 
 impl HostServices for ServerServices {
     fn add_working_days(&self, date: NaiveDate, days: u32) -> Result<NaiveDate, String> {
-        Ok(self.calendar.add_working_days(date, days))
+        Ok(self.calendar().add_working_days(date, days))
     }
 
     fn working_days_between(&self, start: NaiveDate, end: NaiveDate) -> Result<i64, String> {
-        Ok(self.calendar.working_days_between(start, end))
+        Ok(self.calendar().working_days_between(start, end))
     }
 
     fn count(&self, r: &CountRequest<'_>) -> Result<u64, String> {
@@ -243,6 +330,18 @@ impl PluginChecks for NoPlugins {
 }
 
 impl Plugins for NoPlugins {
+    fn derived_fields(&self, _: &str) -> Vec<String> {
+        Vec::new()
+    }
+    fn derive(&self, r: &DeriveRequest<'_>) -> Result<Value, PluginFailure> {
+        Err(PluginFailure {
+            plugin: r.plugin.to_owned(),
+            check: "derive".to_owned(),
+            reason: "no plugins are loaded".into(),
+            blocking: true,
+        })
+    }
+    fn set_calendar(&self, _: Arc<Calendar>) {}
     fn form(&self, _: &str, _: &str, _: &str) -> Result<Option<Value>, String> {
         Ok(None)
     }

@@ -16,11 +16,13 @@ use crate::{store, workflow};
 /// Build the shared state: database (migrated), calendar, programmes, plugins.
 pub async fn state(config: Config, plugins: Arc<dyn Plugins>) -> Result<AppState> {
     let db = store::connect(&config.database_url).await?;
-    let calendar = load_calendar(&config)?;
+    // The plugins' working-day functions use the server's calendar from the start.
+    let calendar = Arc::new(load_calendar(&config)?);
+    plugins.set_calendar(calendar.clone());
     let state = AppState::new(Inner {
         db,
         programmes: RwLock::new(Arc::default()),
-        calendar: RwLock::new(Arc::new(calendar)),
+        calendar: RwLock::new(calendar),
         plugins,
         limiter: LoginLimiter::default(),
         metrics: Metrics::default(),
@@ -53,6 +55,16 @@ pub async fn reload_programmes(state: &AppState) -> Result<()> {
         .filter_map(|e| e.file.parent()?.file_name()?.to_str().map(str::to_owned))
         .filter(|id| previous.current(id).is_some() && !defs.iter().any(|d| d.id() == id))
         .collect();
+    let plugins = state.plugins.clone();
+    let (defs, mismatches) = tokio::task::spawn_blocking(move || {
+        let found = plugins.crosscheck(&defs.iter().collect::<Vec<_>>());
+        (defs, found)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("checking workflows against plugins: {e}")))?;
+    for e in &mismatches {
+        tracing::warn!(%e, "workflow and plugin do not fit");
+    }
     let programmes = store::definitions::sync(&state.db, defs, errors, keep).await?;
     state.set_programmes(programmes);
     Ok(())

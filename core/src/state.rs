@@ -6,12 +6,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Deref;
 use std::sync::{Arc, RwLock};
 
+use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::limiter::LoginLimiter;
 use crate::calendar::Calendar;
 use crate::config::Config;
-use crate::engine::PluginChecks;
+use crate::engine::{Actor, PluginChecks, PluginFailure};
 use crate::metrics::Metrics;
 use crate::workflow::{Definition, Diagnostic};
 
@@ -89,8 +90,47 @@ impl Programmes {
     }
 }
 
+/// What a plugin's `derive` is asked: the case data as an accepted action or a new case
+/// leaves it, and who the call is for.
+#[derive(Debug, Clone, Copy)]
+pub struct DeriveRequest<'a> {
+    /// Programme id.
+    pub programme: &'a str,
+    /// Plugin id declared by the programme.
+    pub plugin: &'a str,
+    /// Case type.
+    pub case_type: &'a str,
+    /// Case id; empty while the case is being opened.
+    pub case_id: &'a str,
+    /// Human case number; empty while the case is being opened.
+    pub case_number: &'a str,
+    /// The state the case is in after the action (its initial state when opened).
+    pub state: &'a str,
+    /// The parent case's id, if any.
+    pub parent_id: Option<&'a str>,
+    /// The action (`create` when opening).
+    pub action: &'a str,
+    /// Who acts.
+    pub actor: &'a Actor,
+    /// The owning org unit.
+    pub org_unit: &'a str,
+    /// The case data after the action.
+    pub data: &'a serde_json::Value,
+    /// Now.
+    pub now: DateTime<Utc>,
+}
+
 /// The plugin side of the server: checks for the engine, forms for the UI and API.
 pub trait Plugins: PluginChecks + Send + Sync {
+    /// The fields a plugin computes, as JSON Pointers into the case data; empty when it
+    /// derives nothing (or is not loaded).
+    fn derived_fields(&self, plugin: &str) -> Vec<String>;
+    /// Ask the plugin for its derived fields: a JSON object keyed like the case data. A
+    /// plugin that traps, runs out of time or answers nonsense fails, and the case must
+    /// stay as it was.
+    fn derive(&self, request: &DeriveRequest<'_>) -> Result<serde_json::Value, PluginFailure>;
+    /// The working-day calendar the plugins' host functions use from now on.
+    fn set_calendar(&self, calendar: Arc<Calendar>);
     /// A plugin's form definition (JSON) for a form id, or `None` when it has none.
     fn form(
         &self,
@@ -110,6 +150,12 @@ pub trait Plugins: PluginChecks + Send + Sync {
     fn list(&self) -> Vec<serde_json::Value>;
     /// Load the plugin folder again.
     fn reload(&self) -> Result<(), String>;
+    /// Where `defs` and their plugins do not fit together (forms, checks, field
+    /// types; see [`crate::crosscheck`]); nothing when no plugins are loaded.
+    fn crosscheck(&self, defs: &[&Definition]) -> Vec<Diagnostic> {
+        let _ = defs;
+        Vec::new()
+    }
 }
 
 /// Shared state, cheap to clone.
@@ -173,11 +219,14 @@ impl AppState {
         }
     }
 
-    /// Replace the calendar.
+    /// Replace the calendar, for deadlines and for the plugins' working-day functions
+    /// alike (an administrator's reload needs no restart).
     pub fn set_calendar(&self, c: Calendar) {
+        let c = Arc::new(c);
         match self.calendar.write() {
-            Ok(mut slot) => *slot = Arc::new(c),
-            Err(poisoned) => *poisoned.into_inner() = Arc::new(c),
+            Ok(mut slot) => *slot = c.clone(),
+            Err(poisoned) => *poisoned.into_inner() = c.clone(),
         }
+        self.plugins.set_calendar(c);
     }
 }

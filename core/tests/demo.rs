@@ -169,6 +169,32 @@ const OVERDUE: &[(&str, &str, &str)] = &[
 ];
 
 async fn demo_county_has_live_cases_in_every_programme_and_state(kind: Db) {
+    seeded_county_is_complete(kind, None).await;
+}
+on_both!(demo_county_has_live_cases_in_every_programme_and_state);
+
+/// The seed's stories do not depend on the time of day: seeded at 00:30 and at 01:30
+/// (yesterday, local time), when "an hour or two ago" is the day before, the county
+/// is as complete as at any other hour.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_county_seeded_just_after_midnight_is_as_complete() {
+    for (h, m) in [(0, 30), (1, 30)] {
+        let tz = anjuan::calendar::DEFAULT_TIMEZONE;
+        let yesterday =
+            chrono::Utc::now().with_timezone(&tz).date_naive() - chrono::Duration::days(1);
+        let local = yesterday.and_hms_opt(h, m, 0).unwrap();
+        let at = local
+            .and_local_timezone(tz)
+            .single()
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        seeded_county_is_complete(Db::Sqlite, Some(at)).await;
+    }
+}
+
+/// Seed the demo county on a fresh database of `kind`, now or `at`, and check every
+/// programme has its cases in every state, some overdue; seeding again adds nothing.
+async fn seeded_county_is_complete(kind: Db, at: Option<chrono::DateTime<chrono::Utc>>) {
     // A skipped story is a warning: shown when the test fails.
     let _ = tracing_subscriber::fmt()
         .with_test_writer()
@@ -176,7 +202,11 @@ async fn demo_county_has_live_cases_in_every_programme_and_state(kind: Db) {
         .try_init();
     let (state, _) = shipped_state(kind).await;
     anjuan::demo::seed_identity(&state.db).await.unwrap();
-    let seeded = anjuan::demo_cases::seed_cases(&state).await.unwrap();
+    let seeded = match at {
+        Some(at) => anjuan::demo_cases::seed_cases_as_of(&state, at).await,
+        None => anjuan::demo_cases::seed_cases(&state).await,
+    }
+    .unwrap();
     assert!(seeded >= 40, "a few dozen cases, not {seeded}");
     let rows = cases::Entity::find().all(&state.db).await.unwrap();
     assert_eq!(rows.len(), seeded);
@@ -219,4 +249,3 @@ async fn demo_county_has_live_cases_in_every_programme_and_state(kind: Db) {
         seeded
     );
 }
-on_both!(demo_county_has_live_cases_in_every_programme_and_state);

@@ -171,7 +171,10 @@ async fn noticed(seed: &Seed<'_>, plan: &str, n: usize, d: &Disposal) -> Result<
         "inspector",
         received,
         &batch,
-        step("open-disposal", json!({})),
+        step(
+            "open-disposal",
+            json!({ "notice_no": format!("安市监食检不合〔{}〕{}号", seed.year(0), credit), "business_role": d.role }),
+        ),
     )
     .await?;
     let cases = seed.children(&batch, "nonconforming-sample").await?;

@@ -119,20 +119,23 @@ async fn sample(seed: &Seed<'_>, plan: &str, n: usize, reached: usize) -> Result
     let times = seed.times(start, reached.min(if clean { 4 } else { 8 }));
     let steps = sample_steps(seed, food, point, start, &times, clean);
     seed.walk_at(&id, &times, steps).await?;
-    // Enlarged sampling: one follow-up sampled, one with its result in.
+    // Enlarged sampling: one follow-up sampled, one with its result in, each after the
+    // step of the sample that opened it (which may have been only hours ago).
     let follow_ups = seed.children(&id, "follow-up-sample").await?;
     for (i, f) in follow_ups.iter().enumerate().take(2) {
+        let opened = crate::store::cases::get(&seed.state.db, f)
+            .await?
+            .map_or(start, |c| c.created_at);
+        let times = seed.times(opened, 2);
+        let (Some(&collected_at), Some(&result_at)) = (times.first(), times.get(1)) else {
+            continue;
+        };
         let collected = json!({ "collected_count": 2 + i });
-        seed.act(
-            "cdc",
-            seed.at(3 - i64::try_from(i).unwrap_or(0), 0),
-            f,
-            step("record-collection", collected),
-        )
-        .await?;
+        seed.act("cdc", collected_at, f, step("record-collection", collected))
+            .await?;
         if i == 1 {
             let result = json!({ "hazard_confirmed": true, "result_note": "扩大采样2份中1份亚硝酸盐超过参考值" });
-            seed.act("cdc", seed.at(1, 0), f, step("record-result", result))
+            seed.act("cdc", result_at, f, step("record-result", result))
                 .await?;
         }
     }

@@ -239,16 +239,15 @@ async fn batch(seed: &Seed<'_>, plan: &str, b: &Batch) -> Result<()> {
             .await?;
     }
     let last = match b.stage {
-        Stage::Conforming => "close-conforming",
-        Stage::Disposal => "open-disposal",
+        Stage::Conforming => step("close-conforming", json!({})),
+        // The notice (不合格结果通知书) arrives; its number goes with the disposal case.
+        Stage::Disposal => step(
+            "open-disposal",
+            json!({ "notice_no": format!("安市监食检不合〔{}〕{}号", seed.year(0), b.credit) }),
+        ),
         _ => return Ok(()),
     };
-    seed.act(
-        "inspector",
-        seed.at(b.days_ago - 6, 0),
-        &id,
-        step(last, json!({})),
-    )
-    .await?;
+    seed.act("inspector", seed.at(b.days_ago - 6, 0), &id, last)
+        .await?;
     Ok(())
 }

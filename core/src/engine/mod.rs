@@ -30,6 +30,7 @@ use crate::calendar::Span;
 use crate::workflow::model::I18n;
 
 pub use actions::{AvailableAction, available_actions};
+pub use data::check_input;
 pub use deadlines::{Remaining, breach, title as deadline_title};
 pub use decide::{NewCase, create, decide};
 
@@ -336,11 +337,11 @@ pub struct CheckResult {
 
 /// A plugin that could not answer (trapped, ran out of time or memory, …).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("plugin `{plugin}` failed in check `{check}`: {reason}")]
+#[error("plugin `{plugin}` failed in `{check}`: {reason}")]
 pub struct PluginFailure {
     /// Plugin id.
     pub plugin: String,
-    /// Check id.
+    /// Check id (`derive` when computing derived fields).
     pub check: String,
     /// What went wrong.
     pub reason: String,

@@ -1,4 +1,12 @@
 //! Opening cases, taking actions, reading and listing cases.
+//!
+//! # Layout
+//! - this file: open a case, take an action, the checks around them;
+//! - `derived`: the plugin's derived fields, written into the case data;
+//! - `forms`: the generic constraints of the plugin form an opening or an action fills.
+
+mod derived;
+mod forms;
 
 use std::sync::Arc;
 
@@ -15,6 +23,8 @@ use crate::engine::{self, ActionRequest, Actor, CaseSnapshot, Decision, NewCase,
 use crate::error::{Error, Result, bad_request};
 use crate::state::{AppState, Version};
 use crate::store::{self, entities::cases};
+use derived::{DeriveAt, derive};
+use forms::{validate_form, validate_new};
 
 /// A request to open a case.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -87,6 +97,7 @@ pub async fn create_as_of(
     let org = org_unit(&state.db, &unit_id).await?;
     check_parent(&version, &req.case_type, parent.as_ref())?;
     let who = actor(caller, &req.programme, &org.path);
+    validate_new(state, &version, &req.case_type, &who, &req.data)?;
     let parent_data = parent.as_ref().map(|p| parse(&p.data));
     let outcome = {
         let (version, calendar, plugins) =
@@ -106,7 +117,16 @@ pub async fn create_as_of(
         })
         .await?
     };
-    let outcome = accepted(state, &req.programme, outcome)?;
+    let mut outcome = accepted(state, &req.programme, outcome)?;
+    let at = DeriveAt {
+        case_type: &req.case_type,
+        case: None,
+        parent_id: req.parent.as_deref(),
+        org_unit: &org.id,
+        actor: &who,
+        now,
+    };
+    derive(state, &version, &at, &mut outcome).await?;
     let txn = state.db.begin().await?;
     let row = commit::new_case(
         &txn,
@@ -121,6 +141,16 @@ pub async fn create_as_of(
             now,
             tz: state.config.timezone,
         },
+    )
+    .await?;
+    super::files::attach_for_new(
+        &txn,
+        state,
+        &version,
+        &req.case_type,
+        &req.data,
+        &caller.id,
+        &row.id,
     )
     .await?;
     txn.commit().await?;
@@ -185,9 +215,28 @@ pub async fn act_as_of(
     validate_form(state, &version, &case, action, &input.data)?;
     let who = actor(caller, &case.programme, &case.org_path);
     let outcome = decide(state, &version, &case, action, &input, &who, now).await?;
-    let outcome = accepted(state, &case.programme, outcome)?;
+    let mut outcome = accepted(state, &case.programme, outcome)?;
+    let at = DeriveAt {
+        case_type: &case.case_type,
+        case: Some(&case),
+        parent_id: case.parent_id.as_deref(),
+        org_unit: &case.org_unit_id,
+        actor: &who,
+        now,
+    };
+    derive(state, &version, &at, &mut outcome).await?;
     let children = spawn_children(state, &version, &case, &outcome, now).await?;
     let txn = state.db.begin().await?;
+    super::files::attach_for_action(
+        &txn,
+        state,
+        &version,
+        &case,
+        action,
+        &input.data,
+        &caller.id,
+    )
+    .await?;
     let row = commit::action(
         &txn,
         &version,
@@ -213,43 +262,6 @@ pub async fn act_as_of(
     }
     txn.commit().await?;
     Ok(view)
-}
-
-/// The generic constraints of the action's plugin form (required, types, ranges,
-/// patterns, options), on the case data as the action would leave it.
-fn validate_form(
-    state: &AppState,
-    version: &Version,
-    case: &cases::Model,
-    action: &str,
-    input: &Value,
-) -> Result<()> {
-    let def = &version.def;
-    let Some(plugin) = def.programme.plugin.as_ref() else {
-        return Ok(());
-    };
-    let form = def
-        .programme
-        .case_type(&case.case_type)
-        .and_then(|ct| {
-            ct.transitions_for(action)
-                .find(|t| t.from.iter().any(|f| f.as_str() == case.state))
-        })
-        .and_then(|t| t.form.clone());
-    let Some(form) = form else { return Ok(()) };
-    let mut merged = parse(&case.data);
-    if let (Some(m), Some(i)) = (merged.as_object_mut(), input.as_object()) {
-        m.extend(i.clone());
-    }
-    let violations = state
-        .plugins
-        .validate(plugin, &form, &merged)
-        .map_err(Error::Internal)?;
-    if violations.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Invalid(violations))
-    }
 }
 
 async fn decide(
@@ -293,7 +305,8 @@ async fn spawn_children(
     if outcome.children.is_empty() {
         return Ok(Vec::new());
     }
-    let (version, calendar, plugins) = (version.clone(), state.calendar(), state.plugins.clone());
+    let (def_version, calendar, plugins) =
+        (version.clone(), state.calendar(), state.plugins.clone());
     let children = outcome.children.clone();
     let parent_data = outcome.data.clone();
     let parent_id = parent.id.clone();
@@ -310,13 +323,13 @@ async fn spawn_children(
                     actor: &system,
                     now,
                 };
-                engine::create(&version.def, &calendar, &new, plugins.as_ref())
+                engine::create(&def_version.def, &calendar, &new, plugins.as_ref())
                     .map(|d| (c.case_type.clone(), d))
             })
             .collect::<Result<Vec<_>, _>>()
     })
     .await?;
-    decided
+    let mut children = decided
         .into_iter()
         .map(|(ct, d)| match d {
             Decision::Accepted(o) => Ok((ct, *o)),
@@ -328,7 +341,20 @@ async fn spawn_children(
         .map_err(|e| {
             tracing::warn!(case = %parent.id, error = %e, "a spawned child case was refused");
             e
-        })
+        })?;
+    let system = Actor::system();
+    for (case_type, outcome) in &mut children {
+        let at = DeriveAt {
+            case_type,
+            case: None,
+            parent_id: Some(&parent.id),
+            org_unit: &parent.org_unit_id,
+            actor: &system,
+            now,
+        };
+        derive(state, version, &at, outcome).await?;
+    }
+    Ok(children)
 }
 
 async fn write_children(
@@ -422,8 +448,11 @@ pub fn case_version(state: &AppState, case: &cases::Model) -> Result<Arc<Version
 fn check_parent(version: &Version, case_type: &str, parent: Option<&cases::Model>) -> Result<()> {
     let ct = version.def.programme.case_type(case_type);
     let wanted = ct.and_then(|c| c.parent.as_ref()).map(|p| p.as_str());
+    let required = ct.is_some_and(|c| c.requires_parent());
     match (wanted, parent) {
         (None, None) => Ok(()),
+        // The workflow lets this type stand alone (`parent_required: false`).
+        (Some(_), None) if !required => Ok(()),
         (Some(w), Some(p)) if p.case_type == w && p.programme == version.def.id() => Ok(()),
         (Some(w), _) => Err(bad_request(
             "parent",
@@ -455,7 +484,7 @@ pub fn parse(text: &str) -> Value {
 }
 
 /// Run engine work (which may call wasm plugins) off the async workers.
-async fn blocking<T: Send + 'static>(
+pub(super) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, engine::EngineError> + Send + 'static,
 ) -> Result<T> {
     match tokio::task::spawn_blocking(f).await {

@@ -58,6 +58,10 @@ pub struct CaseType {
     /// The case type whose cases own cases of this type (a building owns its hazards).
     #[serde(default)]
     pub parent: Option<Name>,
+    /// Whether a case opened by hand must name its parent (the default). `false` where
+    /// some cases stand alone: a notice from provincial sampling has no local batch.
+    #[serde(default)]
+    pub parent_required: Option<Spanned<bool>>,
     /// Pattern of the human case number, e.g. `CJ-{year}-{seq:6}`.
     pub number: Name,
     /// A one-line summary of a case built from its fields, e.g. `{product} · {business}`.
@@ -435,6 +439,11 @@ impl Programme {
 }
 
 impl CaseType {
+    /// Whether a case of this type cannot be opened without its parent case.
+    pub fn requires_parent(&self) -> bool {
+        self.parent.is_some() && self.parent_required.as_ref().is_none_or(|r| **r)
+    }
+
     /// Every deadline of this case type: case-level ones, then each state's, with
     /// the state that owns it.
     pub fn all_deadlines(&self) -> impl Iterator<Item = (Option<&str>, &Deadline)> {

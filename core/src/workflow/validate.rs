@@ -217,6 +217,15 @@ impl<'a> Validator<'a> {
     }
 
     fn parent(&mut self, name: &Name, ct: &CaseType) -> Option<&'a IndexMap<Name, Field>> {
+        if let (None, Some(required)) = (&ct.parent, &ct.parent_required) {
+            self.err(
+                required.span(),
+                format!(
+                    "`parent_required` is set but case type `{}` has no `parent`",
+                    name.as_str()
+                ),
+            );
+        }
         let parent = ct.parent.as_ref()?;
         let Some(pt) = self.p.case_types.get(parent.as_str()) else {
             let hint = did_you_mean(parent, self.p.case_types.keys().map(|k| k.as_str()));

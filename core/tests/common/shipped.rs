@@ -80,11 +80,11 @@ pub async fn shipped_state(kind: Db) -> (AppState, String) {
         ..ServeArgs::default()
     };
     let config = args.resolve().unwrap();
-    let services = Arc::new(anjuan::plugins::ServerServices {
-        calendar: anjuan::server::load_calendar(&config).unwrap(),
-        db: anjuan::store::connect(&config.database_url).await.unwrap(),
-        runtime: tokio::runtime::Handle::current(),
-    });
+    let services = Arc::new(anjuan::plugins::ServerServices::new(
+        anjuan::server::load_calendar(&config).unwrap(),
+        anjuan::store::connect(&config.database_url).await.unwrap(),
+        tokio::runtime::Handle::current(),
+    ));
     let cache = repo().join("target/tmp/shipped-plugin-cache");
     let host = anjuan::plugins::HostPlugins::start(plugins, cache, services).unwrap();
     let state = anjuan::server::state(config, Arc::new(host)).await.unwrap();
@@ -194,8 +194,20 @@ impl Shipped {
     }
 
     /// Try to open a case over HTTP.
-    pub async fn try_create(&self, who: &str, body: Value) -> (u16, Value) {
+    pub async fn try_create(&self, who: &str, mut body: Value) -> (u16, Value) {
+        self.upload_stand_ins(who, &mut body["data"]).await;
         self.post("/api/v1/cases", who, &body).await
+    }
+
+    /// Each `files/<name>` text in `data` becomes the id of a small file of that name
+    /// that `who` uploaded, as a caseworker uploads a paper before naming it in a form.
+    pub async fn upload_stand_ins(&self, who: &str, data: &mut Value) {
+        if data.is_object() {
+            let caller = self.caller(who).await;
+            anjuan::service::files::stand_ins(&self.state, &caller, data)
+                .await
+                .unwrap();
+        }
     }
 
     /// Open a case over HTTP; it must be accepted.
@@ -214,6 +226,8 @@ impl Shipped {
         data: Value,
         comment: Option<&str>,
     ) -> (u16, Value) {
+        let mut data = data;
+        self.upload_stand_ins(who, &mut data).await;
         let body = json!({ "data": data, "comment": comment });
         self.post(&format!("/api/v1/cases/{id}/actions/{action}"), who, &body)
             .await
@@ -278,7 +292,8 @@ impl Shipped {
 
     /// Open a case through the service as if at `at`; `parent` for a child case.
     pub async fn create_at(&self, who: &str, at: DateTime<Utc>, req: Value) -> Value {
-        let req: CreateCase = serde_json::from_value(req).unwrap();
+        let mut req: CreateCase = serde_json::from_value(req).unwrap();
+        self.upload_stand_ins(who, &mut req.data).await;
         let what = format!("{who} opens {} at {at}", req.case_type);
         let view =
             anjuan::service::cases::create_as_of(&self.state, &self.caller(who).await, req, at)
@@ -297,6 +312,8 @@ impl Shipped {
         data: Value,
         comment: Option<&str>,
     ) -> Result<Value, anjuan::error::Error> {
+        let mut data = data;
+        self.upload_stand_ins(who, &mut data).await;
         let input = ActionInput {
             data,
             comment: comment.map(str::to_owned),

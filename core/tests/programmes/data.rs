@@ -95,6 +95,11 @@ pub fn notice(received_at: &str, high_risk: bool) -> Value {
     })
 }
 
+/// The notice for a local batch arrives (`open-disposal` on the batch).
+pub fn notice_arrived() -> Value {
+    json!({ "notice_no": "湘市监食检不合〔2026〕123号", "business_role": "distributor" })
+}
+
 /// 启动核查处置.
 pub fn start_disposal() -> Value {
     json!({ "inspector": "inspector", "controlled_quantity": 120, "dossier_note": "已约谈企业负责人" })

@@ -64,8 +64,14 @@ pub async fn notice_at(app: &Shipped, received: &str, high_risk: bool) -> String
         upload,
     )
     .await;
-    app.act_at("inspector", at(received), batch, "open-disposal", json!({}))
-        .await;
+    app.act_at(
+        "inspector",
+        at(received),
+        batch,
+        "open-disposal",
+        data::notice_arrived(),
+    )
+    .await;
     let cases = app
         .children("inspector", batch, "nonconforming-sample")
         .await;
@@ -82,7 +88,6 @@ pub fn overdue_note_for(notes: &[Value], case: &str) -> bool {
 /// Notices from provincial or national sampling have no local batch: the workflow lets
 /// the inspector open the disposal case by hand, with no parent case.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "the service requires a parent for a case type that declares one"]
 async fn provincial_notice_without_a_local_batch_is_opened_by_hand() {
     let app = Shipped::spawn(Db::Sqlite).await;
     let notice = data::notice(&Utc::now().to_rfc3339(), false);
@@ -93,6 +98,47 @@ async fn provincial_notice_without_a_local_batch_is_opened_by_hand() {
     assert_eq!(
         deadline(&case, "complete-within-90-days")["status"],
         "running"
+    );
+    app.stop().await;
+}
+
+/// A case opened by hand is held to its form like any action: a notice whose credit
+/// code is not a unified social credit code, or that lacks its notice number, is refused
+/// with each field named, and nothing is opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notice_opened_by_hand_is_held_to_its_form() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let mut notice = data::notice(&Utc::now().to_rfc3339(), false);
+    notice["business_credit_code"] = json!("12345");
+    notice.as_object_mut().unwrap().remove("notice_no");
+    let (status, body) = app
+        .try_create("inspector", json!({ "programme": P, "case_type": "nonconforming-sample", "org_unit": "town-a", "data": notice }))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let found: Vec<(String, String)> = body["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["field"].as_str().unwrap().to_owned(),
+                v["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for (field, code) in [
+        ("/business_credit_code", "pattern"),
+        ("/notice_no", "required"),
+    ] {
+        assert!(
+            found.iter().any(|(f, c)| f == field && c == code),
+            "{field} {code}: {body}"
+        );
+    }
+    assert!(
+        app.list("inspector", "case_type=nonconforming-sample")
+            .await
+            .is_empty()
     );
     app.stop().await;
 }

@@ -17,8 +17,14 @@ pub async fn to_penalty(app: &Shipped) -> String {
         data::nonconforming_result(&Utc::now().to_rfc3339()),
     )
     .await;
-    app.act("inspector", &batch, "open-disposal", json!({}), None)
-        .await;
+    app.act(
+        "inspector",
+        &batch,
+        "open-disposal",
+        data::notice_arrived(),
+        None,
+    )
+    .await;
     let id = app
         .children("inspector", &batch, "nonconforming-sample")
         .await[0]["id"]

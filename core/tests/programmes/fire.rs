@@ -1,6 +1,12 @@
 //! 高层建筑消防安全专项整治 (fire-safety-rectification, part 1): scope, the two lists,
 //! hazards as child cases, stage deadlines.
 
+use std::sync::{Arc, RwLock};
+
+use anjuan::engine::{CheckRequest, CheckResult, PluginChecks, PluginFailure};
+use anjuan::error::Error;
+use anjuan::service::cases::{self, ActionInput, CreateCase};
+use anjuan::state::{AppState, DeriveRequest, Inner, Plugins};
 use serde_json::{Value, json};
 
 use super::data::{building, hazard, two_lists};
@@ -87,16 +93,130 @@ async fn building_out_of_scope_cannot_open_a_rectification_case_and_says_why() {
 
 /// The plugin derives whether a building is in scope, and why, when it is recorded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "the server does not call plugin derive() yet"]
 async fn building_scope_is_derived_when_the_building_is_recorded() {
     let app = Shipped::spawn(Db::Sqlite).await;
-    let id = new_building(&app, building("住院大楼", "public", 16, 62.5)).await;
+    let mut record = building("住院大楼", "public", 16, 62.5);
+    // The scope is the plugin's to say: a value sent for it is replaced.
+    record["in_scope"] = json!(false);
+    let id = new_building(&app, record).await;
     let b = app.case("hinspector", &id).await;
     assert_eq!(b["data"]["in_scope"], true, "{}", b["data"]);
     assert!(
         b["data"]["scope_reason"]
             .as_str()
             .is_some_and(|r| !r.is_empty())
+    );
+    // Recorded again lower than 24 m, the building falls out of scope, in the same action.
+    let lower = app
+        .act(
+            "facility",
+            &id,
+            "update-building",
+            json!({ "floors": 7, "height_m": 23.5 }),
+            None,
+        )
+        .await;
+    assert_eq!(lower["data"]["in_scope"], false, "{}", lower["data"]);
+    assert!(
+        lower["data"]["scope_reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("24"))
+    );
+    app.stop().await;
+}
+
+/// The shipped plugins, except that every `derive` fails as a trapping plugin would.
+struct FailsToDerive(Arc<dyn Plugins>);
+
+impl PluginChecks for FailsToDerive {
+    fn check(&self, r: &CheckRequest<'_>) -> Result<CheckResult, PluginFailure> {
+        self.0.check(r)
+    }
+}
+
+impl Plugins for FailsToDerive {
+    fn derived_fields(&self, plugin: &str) -> Vec<String> {
+        self.0.derived_fields(plugin)
+    }
+    fn derive(&self, r: &DeriveRequest<'_>) -> Result<Value, PluginFailure> {
+        Err(PluginFailure {
+            plugin: format!("{}@0.1.0", r.plugin),
+            check: "derive".into(),
+            reason: "trap: wasm `unreachable` instruction executed".into(),
+            blocking: true,
+        })
+    }
+    fn set_calendar(&self, c: Arc<anjuan::calendar::Calendar>) {
+        self.0.set_calendar(c)
+    }
+    fn form(&self, p: &str, f: &str, l: &str) -> Result<Option<Value>, String> {
+        self.0.form(p, f, l)
+    }
+    fn validate(
+        &self,
+        p: &str,
+        f: &str,
+        d: &Value,
+    ) -> Result<Vec<anjuan::error::Violation>, String> {
+        self.0.validate(p, f, d)
+    }
+    fn list(&self) -> Vec<Value> {
+        self.0.list()
+    }
+    fn reload(&self) -> Result<(), String> {
+        self.0.reload()
+    }
+}
+
+/// A plugin that fails while deriving refuses the action with an error naming it, like a
+/// failing check: the building is neither opened nor changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plugin_failing_to_derive_leaves_the_case_unchanged() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let id = new_building(&app, building("住院大楼", "public", 16, 62.5)).await;
+    let before = app.case("facility", &id).await;
+    let s = &app.state;
+    let broken = AppState::new(Inner {
+        config: s.config.clone(),
+        db: s.db.clone(),
+        programmes: RwLock::new(s.programmes()),
+        calendar: RwLock::new(s.calendar()),
+        plugins: Arc::new(FailsToDerive(s.plugins.clone())),
+        limiter: Default::default(),
+        metrics: Default::default(),
+        node: "test".into(),
+    });
+    let facility = app.caller("facility").await;
+    let input = ActionInput {
+        data: json!({ "floors": 7, "height_m": 23.5 }),
+        ..ActionInput::default()
+    };
+    let err = cases::act(&broken, &facility, &id, "update-building", input, None)
+        .await
+        .expect_err("the derivation failed");
+    assert!(
+        matches!(&err, Error::Plugin(p) if p.check == "derive" && p.plugin.starts_with(P)),
+        "{err:?}"
+    );
+    let after = app.case("facility", &id).await;
+    assert_eq!(after["version"], before["version"]);
+    assert_eq!(after["data"], before["data"]);
+    let count = app.list("facility", "case_type=building").await.len();
+    let open = CreateCase {
+        programme: P.into(),
+        case_type: "building".into(),
+        org_unit: Some("clinic".into()),
+        data: building("门诊楼", "public", 12, 48.0),
+        parent: None,
+        assignee: None,
+    };
+    let err = cases::create(&broken, &facility, open)
+        .await
+        .expect_err("the derivation failed");
+    assert!(matches!(err, Error::Plugin(_)), "{err:?}");
+    assert_eq!(
+        app.list("facility", "case_type=building").await.len(),
+        count
     );
     app.stop().await;
 }

@@ -227,3 +227,58 @@ async fn quarterly_on_site_supervision_and_outbreak_training_of_at_least_two_wor
     );
     app.stop().await;
 }
+
+/// A reloaded working-day calendar reaches the plugins at once: the training check counts
+/// working days through the host, so when a reload makes Saturday 14 November a make-up
+/// working day (调休上班), a training on Friday 13 and Saturday 14 November lasts two
+/// working days and passes, where before the reload it lasted one and was refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reloaded_calendar_reaches_the_plugins_without_a_restart() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    app.sweep(at("2026-09-01T08:00:00+08:00")).await;
+    app.sweep(at("2026-11-01T08:00:00+08:00")).await;
+    let tasks = scheduled(&app, "cdc", P, "quality-task").await;
+    let training = tasks
+        .iter()
+        .find(|t| {
+            t["data"]["task_kind"] == "outbreak-training"
+                && t["data"]["complete_by"] == "2026-11-30"
+        })
+        .expect("the outbreak training task");
+    let id = training["id"].as_str().unwrap();
+    let when = at("2026-11-20T10:00:00+08:00");
+    let friday_and_saturday = json!({ "training_first_day": "2026-11-13", "training_last_day": "2026-11-14", "participants": 24, "record_file": "files/培训签到表.pdf" });
+    let refused = app
+        .try_act_at(
+            "cdc",
+            when,
+            id,
+            "complete",
+            friday_and_saturday.clone(),
+            None,
+        )
+        .await;
+    let why = format!("{:?}", refused.expect_err("one working day is not enough"));
+    assert!(why.contains("training-too-short"), "{why}");
+
+    let dir = std::env::temp_dir().join(format!("anjuan-calendar-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let shipped =
+        std::fs::read_to_string(crate::common::repo().join("calendar/2026.toml")).unwrap();
+    let with_make_up_day = shipped.replace(
+        r#"work = ["2026-09-20", "2026-10-10"]"#,
+        r#"work = ["2026-09-20", "2026-10-10", "2026-11-14"]"#,
+    );
+    assert_ne!(shipped, with_make_up_day, "the national-day entry moved");
+    std::fs::write(dir.join("2026.toml"), with_make_up_day).unwrap();
+    let tz = app.state.calendar().timezone();
+    let reloaded = anjuan::calendar::Calendar::load(Some(&dir), tz).unwrap();
+    // What the administrator's reload (POST /api/v1/programmes/reload) calls.
+    app.state.set_calendar(reloaded);
+
+    let done = app
+        .act_at("cdc", when, id, "complete", friday_and_saturday)
+        .await;
+    assert_eq!(done["state"], "done");
+    app.stop().await;
+}

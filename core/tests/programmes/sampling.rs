@@ -67,7 +67,8 @@ async fn at_most_six_batches_from_one_business_in_a_plan(kind: Db) {
 }
 crate::on_both!(at_most_six_batches_from_one_business_in_a_plan);
 
-/// 抽样单不得漏项: a sampled batch whose record lacks an item is refused, naming it.
+/// 抽样单不得漏项: a sampled batch whose record lacks an item is refused, naming it (the
+/// sampling-record form requires every item, before the completeness check runs).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sampled_batch_record_with_a_missing_item_is_refused() {
     let app = Shipped::spawn(Db::Sqlite).await;
@@ -79,7 +80,7 @@ async fn sampled_batch_record_with_a_missing_item_is_refused() {
     let v = &body["violations"][0];
     assert_eq!(
         (v["field"].as_str(), v["code"].as_str()),
-        (Some("/business_address"), Some("missing-item")),
+        (Some("/business_address"), Some("required")),
         "{body}"
     );
     app.stop().await;
@@ -193,8 +194,22 @@ async fn nonconforming_result_opens_one_disposal_case_per_sample() {
         (422, vec!["guard_false".to_owned()]),
         "{body}"
     );
+    let (status, body) = app
+        .try_act("inspector", &batch, "open-disposal", json!({}), None)
+        .await;
+    assert_eq!(status, 422, "the notice's number is required: {body}");
+    assert!(
+        body["violations"].to_string().contains("/notice_no"),
+        "{body}"
+    );
     let opened = app
-        .act("inspector", &batch, "open-disposal", json!({}), None)
+        .act(
+            "inspector",
+            &batch,
+            "open-disposal",
+            data::notice_arrived(),
+            None,
+        )
         .await;
     assert_eq!(opened["state"], "disposal-opened");
     let cases = app
@@ -204,6 +219,8 @@ async fn nonconforming_result_opens_one_disposal_case_per_sample() {
     let case = &cases[0];
     assert_eq!(case["state"], "received");
     assert_eq!(case["data"]["sample_no"], opened["number"]);
+    assert_eq!(case["data"]["notice_no"], "湘市监食检不合〔2026〕123号");
+    assert_eq!(case["data"]["business_role"], "distributor");
     assert_eq!(case["data"]["report_no"], "QHJC-2026-11-0417");
     assert_eq!(
         case["data"]["failed_items"][0]["item"],
@@ -227,7 +244,13 @@ async fn nonconforming_result_opens_one_disposal_case_per_sample() {
     }))
     .await;
     let (status, body) = app
-        .try_act("inspector", &conforming, "open-disposal", json!({}), None)
+        .try_act(
+            "inspector",
+            &conforming,
+            "open-disposal",
+            data::notice_arrived(),
+            None,
+        )
         .await;
     assert_eq!(
         (status, codes(&body)),
@@ -367,5 +390,84 @@ async fn laboratories_inspected_in_april_and_june_and_staff_registered_by_25_mar
         .collect();
     inspections.sort();
     assert_eq!(inspections, ["2026-04-30", "2026-06-30"]);
+    app.stop().await;
+}
+
+/// 月度任务（4月食品100批次、食用农产品40批次 …）: each batch counts in the month it was
+/// sampled and on its line (food, or edible agricultural products), which the plugin
+/// derives from its sampling date and category; when sampling finishes, every month
+/// short of its quota is pointed out by month, on the plan's event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn monthly_quotas_count_each_batch_in_the_month_it_was_sampled() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let plan = plan(&app, 2026).await;
+    let batches = [
+        ("2026-04-10", "city-special", 11),
+        ("2026-04-30", "catering-food", 12),
+        ("2026-05-01", "agricultural", 13),
+    ];
+    let mut ids = Vec::new();
+    for (day, category, business) in batches {
+        let mut record = data::batch("腊肉", business);
+        record["sampled_on"] = json!(day);
+        record["category"] = json!(category);
+        // Derived fields are the plugin's: a value sent for one is replaced.
+        record["sampled_month"] = json!("2026-12");
+        let (status, body) = try_batch(&app, Some(&plan), record).await;
+        expect(201, status, &body, day);
+        ids.push(body["id"].as_str().unwrap().to_owned());
+    }
+    let first = app.case("sampler", &ids[0]).await;
+    assert_eq!(
+        first["data"]["sampled_month"], "2026-04",
+        "{}",
+        first["data"]
+    );
+    assert_eq!(first["data"]["quota_line"], "food");
+    let third = app.case("sampler", &ids[2]).await;
+    assert_eq!(third["data"]["sampled_month"], "2026-05");
+    assert_eq!(third["data"]["quota_line"], "agricultural");
+
+    let finished = app
+        .act("lead", &plan, "finish-sampling", json!({}), None)
+        .await;
+    assert_eq!(finished["state"], "summarising");
+    let (status, events) = app
+        .get(&format!("/api/v1/cases/{plan}/events"), "lead")
+        .await;
+    assert_eq!(status, 200, "{events}");
+    let event = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "finish-sampling")
+        .unwrap();
+    let warnings = event["payload"]["warnings"].as_array().unwrap();
+    let short = |field: &str| {
+        warnings
+            .iter()
+            .find(|w| w["field"] == field && w["code"] == "quota-short")
+            .unwrap_or_else(|| panic!("no warning at {field}: {warnings:?}"))
+            .clone()
+    };
+    // April: two food batches of 100, none of the 40 agricultural; May: one of 35.
+    assert!(
+        short("/monthly_quotas/0/food_batches")["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("2026-04 food: 2 of 100")
+    );
+    assert!(
+        short("/monthly_quotas/0/agri_batches")["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("0 of 40")
+    );
+    assert!(
+        short("/monthly_quotas/1/agri_batches")["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("2026-05 agricultural: 1 of 35")
+    );
     app.stop().await;
 }

@@ -2,14 +2,15 @@
 //! each check receives only the fields its `plugin.toml` entry `reads`, from the case
 //! data as the action would leave it (stored data with the action's input over it).
 //!
-//! Opening a case runs its checks but not its form, and a case the workflow spawns (a
-//! disposal case from a reported batch) runs them too, refusing the parent's action
-//! when it fails: so the checks of `create` state every item the rest of the programme
-//! relies on, and never demand of a spawned case what its parent cannot give it.
+//! Opening a case by hand runs its form's generic constraints and its checks; a case
+//! the workflow spawns (a disposal case from a reported batch) has no form but runs its
+//! checks, refusing the parent's action when they fail: so the checks of `create` state
+//! every item the rest of the programme relies on, and never demand of a spawned case
+//! what its parent cannot give it.
 //!
 //! # Layout
 //! - `plan`: `plan-quotas-consistent`, `plan-quotas-met` (a count query per batch
-//!   category), `self-evaluation-complete`;
+//!   category), `plan-monthly-quotas-met` (two per month), `self-evaluation-complete`;
 //! - `batch`: `sampling-record-complete`, `max-batches-per-business`,
 //!   `samplers-at-least-two`, `recheck-done-for-nonconforming`, `report-upload-complete`;
 //! - `disposal`: each step of a non-conforming sample, from the notice to production
@@ -27,13 +28,14 @@ pub(crate) mod testing;
 use anjuan_plugin_sdk::{CallError, Context, DataExt, Finding, Value};
 
 pub use batch::{MAX_BATCHES_PER_BUSINESS, batches_query};
-pub use plan::category_query;
+pub use plan::{category_query, month_query};
 
 /// Runs check `id`.
 pub fn run(ctx: &Context<'_>, id: &str, input: &Value) -> Result<Vec<Finding>, CallError> {
     Ok(match id {
         "plan-quotas-consistent" => plan::plan_quotas_consistent(input),
         "plan-quotas-met" => plan::plan_quotas_met(ctx, input)?,
+        "plan-monthly-quotas-met" => plan::plan_monthly_quotas_met(ctx, input)?,
         "self-evaluation-complete" => plan::self_evaluation_complete(input),
         "sampling-record-complete" => batch::sampling_record_complete(ctx, input),
         "max-batches-per-business" => batch::max_batches_per_business(ctx, input)?,

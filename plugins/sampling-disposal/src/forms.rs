@@ -35,6 +35,7 @@ pub fn form(id: &str) -> Option<FormDef> {
         "sample-receipt" => batch::sample_receipt(),
         "test-result" => batch::test_result(),
         "report-upload" => batch::report_upload(),
+        "open-disposal" => disposal::open_disposal(),
         "nonconforming-notice" => disposal::nonconforming_notice(),
         "start-disposal" => disposal::start_disposal(),
         "product-control" => disposal::product_control(),

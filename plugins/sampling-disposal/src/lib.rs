@@ -8,19 +8,21 @@
 //! # Layout
 //! - `forms`: one per form the workflow names, by case type (plan, batch, disposal,
 //!   county work); the members of its object fields in `forms::objects`.
-//! - `checks`: by the same nouns; `max-batches-per-business` and `plan-quotas-met` use
-//!   the count queries `plugin.toml` declares.
+//! - `checks`: by the same nouns; `max-batches-per-business`, `plan-quotas-met` and
+//!   `plan-monthly-quotas-met` use the count queries `plugin.toml` declares.
+//! - `derived`: a batch's month and quota line, which the server stores in the batch.
 //! - `vocab`: the workflow's option lists with zh/en labels.
 //! - `days`: the county's calendar day from the envelope's `now`.
 
 mod checks;
 mod days;
+pub mod derived;
 pub mod forms;
 pub mod vocab;
 
 use anjuan_plugin_sdk::{CallError, Context, Description, Finding, FormDef, Item, Plugin, Value};
 
-pub use checks::{MAX_BATCHES_PER_BUSINESS, batches_query, category_query};
+pub use checks::{MAX_BATCHES_PER_BUSINESS, batches_query, category_query, month_query};
 
 /// The plugin.
 pub struct SamplingDisposal;
@@ -40,6 +42,11 @@ pub const FORMS: &[(&str, &str, &str)] = &[
         "Submit the self-evaluation",
     ),
     ("sampling-record", "抽样单", "Sampling record"),
+    (
+        "open-disposal",
+        "收到不合格结果通知书",
+        "Non-conforming result notice received",
+    ),
     ("sample-receipt", "收样", "Receive the sample"),
     ("test-result", "录入检验结论", "Record the result"),
     (
@@ -100,6 +107,11 @@ pub const CHECKS: &[(&str, &str, &str)] = &[
         "Plan quotas consistent",
     ),
     ("plan-quotas-met", "按类别完成抽检任务", "Plan quotas met"),
+    (
+        "plan-monthly-quotas-met",
+        "按月完成抽检任务",
+        "Monthly quotas met",
+    ),
     (
         "self-evaluation-complete",
         "效果自评六项齐全",
@@ -199,7 +211,10 @@ impl Plugin for SamplingDisposal {
             title_en: "Food sampling and disposal of non-conforming food".into(),
             forms: items(FORMS),
             checks: items(CHECKS),
-            derived_fields: vec![],
+            derived_fields: derived::DERIVED_FIELDS
+                .iter()
+                .map(|p| p.to_string())
+                .collect(),
         }
     }
 
@@ -209,6 +224,10 @@ impl Plugin for SamplingDisposal {
 
     fn check(ctx: &Context<'_>, check_id: &str, input: &Value) -> Result<Vec<Finding>, CallError> {
         checks::run(ctx, check_id, input)
+    }
+
+    fn derive(_ctx: &Context<'_>, data: &Value) -> Result<Value, CallError> {
+        Ok(derived::derive(data))
     }
 }
 

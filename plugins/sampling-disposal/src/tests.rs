@@ -1,6 +1,8 @@
-//! The plugin against its manifest and its workflow: the host refuses a plugin whose
-//! manifest and description disagree, and a workflow naming a form or check the plugin
-//! lacks fails at its first use (an unknown check blocks the action); catch both here.
+//! The plugin against its manifest: every described form exists and is sound, the
+//! manifest lists exactly the described checks and count queries, every check runs,
+//! unknown ids are refused. Whether the workflow and the plugin fit together (forms,
+//! checks, field types and options) is checked by `anjuan validate --plugins` (and
+//! `core/tests/crosscheck.rs`).
 
 use super::*;
 use anjuan_plugin_sdk::{Envelope, FakeHost, json};
@@ -8,47 +10,13 @@ use anjuan_plugin_sdk::{Envelope, FakeHost, json};
 const MANIFEST: &str = include_str!("../plugin.toml");
 const WORKFLOW: &str = include_str!("../../../workflows/sampling-disposal/workflow.yaml");
 
-/// Form and check ids the workflow names (`form: x`, `checks: [a, b]`).
-fn named_in_workflow(key: &str) -> Vec<String> {
-    let prefix = format!("{key}: ");
-    let mut out: Vec<String> = WORKFLOW
-        .lines()
-        .filter_map(|l| l.trim_start().strip_prefix(&prefix))
-        .flat_map(|v| {
-            v.trim_matches(|c| c == '[' || c == ']')
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .collect::<Vec<_>>()
-        })
-        .filter(|s| !s.is_empty())
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn sorted(list: &[(&str, &str, &str)]) -> Vec<String> {
-    let mut v: Vec<String> = list.iter().map(|(id, ..)| id.to_string()).collect();
-    v.sort();
-    v
-}
-
 #[test]
-fn the_plugin_provides_exactly_what_the_workflow_names() {
-    assert_eq!(sorted(FORMS), named_in_workflow("form"));
-    assert_eq!(sorted(CHECKS), named_in_workflow("checks"));
-    assert_eq!((FORMS.len(), CHECKS.len()), (23, 19));
-}
-
-#[test]
-fn every_described_check_has_a_manifest_entry() {
-    let checks = SamplingDisposal::describe().checks;
-    for c in &checks {
-        assert!(MANIFEST.contains(&format!("[checks.{}]", c.id)), "{}", c.id);
-    }
-    assert_eq!(MANIFEST.matches("[checks.").count(), checks.len());
-    assert!(MANIFEST.contains("id = \"sampling-disposal\""));
-    assert!(MANIFEST.contains(&format!("version = \"{}\"", env!("CARGO_PKG_VERSION"))));
+fn the_plugin_agrees_with_its_manifest() {
+    anjuan_plugin_sdk::testkit::assert_sound::<SamplingDisposal>(
+        MANIFEST,
+        env!("CARGO_PKG_VERSION"),
+    );
+    assert_eq!((FORMS.len(), CHECKS.len()), (24, 20));
 }
 
 /// Every check the plugin describes runs (on empty data it may find gaps, never fail
@@ -58,7 +26,8 @@ fn every_described_check_runs_and_unknown_ids_are_refused() {
     let env = Envelope::for_test("sampling-disposal", "sampling-plan").with_state("in-progress");
     let host = FakeHost::new()
         .count_answer(batches_query(), 0)
-        .count_answer(category_query(), 0);
+        .count_answer(category_query(), 0)
+        .count_answer(month_query(), 0);
     let ctx = Context::new(&env, &host);
     for (id, ..) in CHECKS {
         let run = SamplingDisposal::check(&ctx, id, &json!({}));
@@ -86,6 +55,10 @@ fn count_queries_are_declared() {
             category_query(),
             "params = { plan = \"@parent\", category = \"/category\" }",
         ),
+        (
+            month_query(),
+            "params = { plan = \"@parent\", month = \"/sampled_month\", line = \"/quota_line\" }",
+        ),
     ] {
         let at = MANIFEST
             .find(&format!("[counts.{query}]"))
@@ -94,5 +67,18 @@ fn count_queries_are_declared() {
         let entry = &entry[..entry[1..].find("\n[").map_or(entry.len(), |n| n + 1)];
         assert!(entry.contains("case_type = \"sampled-batch\""), "{entry}");
         assert!(entry.contains(params), "{entry}");
+    }
+}
+
+/// The derived fields are described, declared with what they read, and fields of the
+/// batch in the workflow (the server stores only what a case type declares).
+#[test]
+fn derived_fields_are_described_and_declared() {
+    let described = SamplingDisposal::describe().derived_fields;
+    assert_eq!(described, ["/sampled_month", "/quota_line"]);
+    assert!(MANIFEST.contains("[derive]\nreads = [\"/sampled_on\", \"/category\"]"));
+    for pointer in &described {
+        let field = format!("      {}:", pointer.trim_start_matches('/'));
+        assert!(WORKFLOW.contains(&field), "{pointer} is not declared");
     }
 }

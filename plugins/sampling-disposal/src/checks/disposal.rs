@@ -10,7 +10,8 @@ use anjuan_plugin_sdk::{Context, DataExt, Finding, Value};
 /// (number and date), when it arrived and what failed. A notice from provincial or
 /// national sampling, opened by hand with no local batch, is known by its notice number
 /// alone, so it needs one; a case spawned from a local batch is known by the batch's
-/// sample number, and its notice number is recorded when disposal starts. A notice
+/// sample number and carries the notice number the batch's `open-disposal` form
+/// requires (a batch opened before that form existed may lack it). A notice
 /// dated before its report is pointed out (a warning: a spawned case must not refuse
 /// the batch's `open-disposal` over the lab's dates).
 pub fn notice_record_complete(ctx: &Context<'_>, input: &Value) -> Vec<Finding> {

@@ -16,6 +16,15 @@ pub fn category_query() -> &'static str {
     "batches-in-plan-by-category"
 }
 
+/// The count query declared in plugin.toml for `plan-monthly-quotas-met`: batches of a
+/// plan by the month they were sampled in and their quota line (both derived).
+pub fn month_query() -> &'static str {
+    "batches-in-plan-by-month"
+}
+
+/// Months counted in one call: two count queries each, within the host's 16.
+pub const MAX_MONTHS_COUNTED: usize = 8;
+
 /// The batch categories counted against each plan category (salt is a city special
 /// task, 市州专项抽检280批次（含食盐15批次）).
 const COUNTED_AS: &[(&str, &[&str])] = &[
@@ -223,9 +232,8 @@ fn month_rows(input: &Value, months: &[Value]) -> Vec<Finding> {
 
 /// `plan-quotas-met` (warns only): at the end of sampling, the batches sampled under the
 /// plan against each category's quota and the salt within the city special tasks,
-/// counted by the declared query (one call per batch category). A month cannot be
-/// counted: a batch records the day it was sampled, and a count query matches values
-/// exactly, so the monthly split is left to the task rounds' self-evaluations.
+/// counted by the declared query (one call per batch category). The months are
+/// `plan-monthly-quotas-met`'s.
 pub fn plan_quotas_met(ctx: &Context<'_>, input: &Value) -> Result<Vec<Finding>, CallError> {
     let plan = ctx.envelope().case_id.as_str();
     if plan.is_empty() {
@@ -264,6 +272,58 @@ pub fn plan_quotas_met(ctx: &Context<'_>, input: &Value) -> Result<Vec<Finding>,
                 salt,
                 &format!("/category_quotas/{i}/salt_batches"),
                 ("食盐", "Salt"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// `plan-monthly-quotas-met` (warns only): at the end of sampling, each month's food and
+/// agricultural batches against the month's quotas (4月–10月: 100+40 … 50+25), counted by
+/// the month and quota line the server stores in each batch (see `derived`). Two count
+/// queries a month; a plan of more than eight months has the rest pointed out as not
+/// counted rather than the check stopped by the host's limit.
+pub fn plan_monthly_quotas_met(
+    ctx: &Context<'_>,
+    input: &Value,
+) -> Result<Vec<Finding>, CallError> {
+    let plan = ctx.envelope().case_id.as_str();
+    if plan.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = input
+        .array_at("/monthly_quotas")
+        .cloned()
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let mut counted = 0;
+    for (i, row) in rows.iter().enumerate() {
+        let Some(month) = row.str_at("/month").filter(|m| month_start(m).is_some()) else {
+            continue;
+        };
+        if counted == MAX_MONTHS_COUNTED {
+            out.push(Finding::warning(
+                &format!("/monthly_quotas/{i}/month"),
+                "month-not-counted",
+                &format!("月度任务超过{MAX_MONTHS_COUNTED}个月，{month}及以后的月份未统计"),
+                &format!("More than {MAX_MONTHS_COUNTED} monthly quotas: {month} and later were not counted"),
+            ));
+            break;
+        }
+        counted += 1;
+        for (pointer, line, zh, en) in [
+            ("food_batches", "food", "食品", "food"),
+            ("agri_batches", "agricultural", "食用农产品", "agricultural"),
+        ] {
+            let done = ctx.count(
+                month_query(),
+                &json!({ "plan": plan, "month": month, "line": line }),
+            )?;
+            out.extend(short(
+                row.i64_at(&format!("/{pointer}")),
+                done,
+                &format!("/monthly_quotas/{i}/{pointer}"),
+                (&format!("{month} {zh}"), &format!("{month} {en}")),
             ));
         }
     }

@@ -2,9 +2,10 @@
 //! publication of the result.
 //!
 //! A case spawned from a local batch carries the batch's product, business, report and
-//! failed items but neither the notice number nor the business's role in the supply
-//! chain; `start-disposal` offers both, and `cause-investigation` requires the role,
-//! which decides whether production may resume after re-inspection.
+//! failed items, and the notice number and business role recorded on the batch when
+//! the notice arrived (`open-disposal`, which requires the number); `start-disposal`
+//! offers both again, and `cause-investigation` requires the role, which decides whether
+//! production may resume after re-inspection.
 
 use super::{CREDIT_CODE_PATTERN, choices, failed_items, note, objects};
 use crate::vocab::{
@@ -46,6 +47,25 @@ fn controlled_quantity() -> Field {
             "查封、下架、召回等控制的产品数量；已全部售出的填0并在案卷说明中写明。",
             "How much product is under control; 0 if all of it was sold, explained in the dossier note.",
         )
+}
+
+/// 收到不合格结果通知书: what the inspector records on a reported batch when its notice
+/// arrives; the disposal case opened from the batch starts with both.
+pub fn open_disposal() -> FormDef {
+    FormDef::new(
+        "open-disposal",
+        "收到不合格结果通知书",
+        "Non-conforming result notice received",
+    )
+    .help(
+        "登记通知书编号后即转入核查处置，一样品一案卷。",
+        "Record the notice's number; the disposal case opens with it, one case per sample.",
+    )
+    .field(notice_no().required())
+    .field(business_role().help(
+        "被抽样单位在供应链中的角色；未明确的，启动核查时补录。",
+        "The business's place in the supply chain; record it when disposal starts if it is not known yet.",
+    ))
 }
 
 /// 不合格结果通知书: a notice from provincial or national sampling, opened by hand.

@@ -1,12 +1,10 @@
 use super::*;
 use crate::FORMS;
-use anjuan_plugin_sdk::form::{lint, validate};
+use anjuan_plugin_sdk::form::lint;
+use anjuan_plugin_sdk::testkit::{self, ObjectForm};
 use anjuan_plugin_sdk::{Field, FieldKind, Value, json};
 
-mod declared;
 mod samples;
-
-use declared::declarations;
 
 #[test]
 fn every_described_form_is_defined_and_sound() {
@@ -23,79 +21,8 @@ fn every_described_form_is_defined_and_sound() {
     assert!(form("no-such-form").is_none());
 }
 
-/// The workflow's type name for a form field's kind.
-fn workflow_type(kind: &FieldKind) -> &'static str {
-    match kind {
-        FieldKind::Text { .. } | FieldKind::LongText { .. } => "text",
-        FieldKind::Number { .. } => "number",
-        FieldKind::Integer { .. } => "integer",
-        FieldKind::Date { .. } => "date",
-        FieldKind::Datetime => "datetime",
-        FieldKind::Boolean => "boolean",
-        FieldKind::Select { .. } => "select",
-        FieldKind::MultiSelect { .. } => "multi_select",
-        FieldKind::OrgUnit => "org_unit",
-        FieldKind::User { .. } => "user",
-        FieldKind::File { .. } => "file",
-        FieldKind::Group { .. } => "list",
-        FieldKind::Object { .. } => "object",
-    }
-}
-
-/// A field agrees with one of the workflow's declarations of its id: same type, same
-/// options, same members; and so do its members.
-fn agrees(form: &str, f: &Field) {
-    let options: Vec<String> = match &f.kind {
-        FieldKind::Select { options } | FieldKind::MultiSelect { options, .. } => {
-            options.iter().map(|o| o.value.clone()).collect()
-        }
-        _ => Vec::new(),
-    };
-    let members: Vec<&Field> = match &f.kind {
-        FieldKind::Group { fields, .. } | FieldKind::Object { fields } => fields.iter().collect(),
-        _ => Vec::new(),
-    };
-    let member_ids: Vec<String> = members.iter().map(|m| m.id.clone()).collect();
-    let ty = workflow_type(&f.kind);
-    let decls = declarations(&f.id);
-    assert!(
-        !decls.is_empty(),
-        "form {form}: `{}` is not declared in the workflow",
-        f.id
-    );
-    let found = decls
-        .iter()
-        .any(|d| d.ty == ty && d.options == options && d.members == member_ids);
-    assert!(
-        found,
-        "form {form}: `{}` ({ty}, options {options:?}, members {member_ids:?}) matches none of {decls:?}",
-        f.id
-    );
-    assert!(
-        !f.label.zh.is_empty() && !f.label.en.is_empty(),
-        "{form}/{}",
-        f.id
-    );
-    for m in members {
-        agrees(form, m);
-    }
-}
-
-#[test]
-fn form_fields_are_the_workflows_fields_with_its_types_and_options() {
-    for (id, ..) in FORMS {
-        for f in &form(id).unwrap_or_else(|| panic!("{id}")).fields {
-            agrees(id, f);
-        }
-    }
-}
-
 fn findings(form_id: &str, input: &Value) -> Vec<(String, String)> {
-    let f = form(form_id).unwrap_or_else(|| panic!("{form_id}"));
-    validate(&f, input)
-        .into_iter()
-        .map(|x| (x.field, x.code))
-        .collect()
+    testkit::findings(&form(form_id).unwrap(), input)
 }
 
 /// Whether top-level field `f` is shown for `data`.
@@ -138,57 +65,32 @@ fn each_form_validates_a_complete_sample_and_refuses_a_missing_required_field() 
     }
 }
 
-/// A form that fills an object field, with a complete input for the whole form and a
-/// required member of the object to leave out.
-struct ObjectForm {
-    form: &'static str,
-    object: &'static str,
-    members: Vec<Field>,
-    leave_out: &'static str,
-}
-
 /// The workflow's object fields are filled by proper `object` fields, built from
 /// [`objects`]: a complete input passes the server's validation, and one without a
 /// required member is refused at that member's pointer.
 #[test]
 fn forms_fill_the_workflows_object_fields() {
-    let objects = [
-        ObjectForm {
-            form: "police-transfer",
-            object: "police_transfer",
-            members: objects::police_transfer(),
-            leave_out: "police_unit",
-        },
-        ObjectForm {
-            form: "self-evaluation",
-            object: "evaluation",
-            members: objects::evaluation(),
-            leave_out: "form_file",
-        },
-    ];
-    for o in objects {
-        let input = samples::of(o.form);
-        let f = form(o.form).unwrap_or_else(|| panic!("{}", o.form));
-        let field = f.fields.iter().find(|x| x.id == o.object);
-        let kind = field.map(|x| (&x.kind, x.required));
-        assert_eq!(
-            kind,
-            Some((&FieldKind::Object { fields: o.members }, true)),
-            "{}: `{}` is a required object of the shared members",
-            o.form,
-            o.object
-        );
-        let mut gap = input.clone();
-        if let Some(m) = gap[o.object].as_object_mut() {
-            m.remove(o.leave_out);
-        }
-        let at = format!("/{}/{}", o.object, o.leave_out);
-        assert_eq!(
-            findings(o.form, &gap),
-            vec![(at, "required".into())],
-            "{}",
-            o.form
-        );
+    for (id, object, members, leave_out) in [
+        (
+            "police-transfer",
+            "police_transfer",
+            objects::police_transfer(),
+            "police_unit",
+        ),
+        (
+            "self-evaluation",
+            "evaluation",
+            objects::evaluation(),
+            "form_file",
+        ),
+    ] {
+        testkit::assert_object_form(&ObjectForm {
+            form: form(id).unwrap(),
+            object,
+            members,
+            input: samples::of(id),
+            leave_out,
+        });
     }
 }
 

@@ -16,7 +16,8 @@ fn notice() -> Value {
     })
 }
 
-/// What `open-disposal` spawns from a reported batch: no notice number, no role.
+/// What `open-disposal` spawns from a reported batch at its leanest: no notice number
+/// (a batch opened before the form required it), no role (the form leaves it optional).
 fn spawned() -> Value {
     let mut n = notice();
     if let Some(o) = n.as_object_mut() {

@@ -244,3 +244,89 @@ fn a_round_evaluated_short_of_its_quota_is_pointed_out() {
     assert_eq!(at(&f), vec![("/evaluation/batches_done", "short-of-quota")]);
     assert_eq!(f[0].severity, Severity::Warning);
 }
+
+/// A plan envelope and a host answering `counted(month, line)` batches for this plan.
+fn monthly(
+    counted: impl Fn(&str, &str) -> u64 + 'static,
+    data: &Value,
+) -> (Vec<Finding>, FakeHost) {
+    let env = Envelope::for_test("sampling-disposal", "sampling-plan")
+        .with_state("in-progress")
+        .with_action("finish-sampling");
+    let host = FakeHost::new().count_with(month_query(), move |p| {
+        assert_eq!(p["plan"], "0190f5d2-0000-7000-8000-000000000001");
+        counted(
+            p["month"].as_str().unwrap_or_default(),
+            p["line"].as_str().unwrap_or_default(),
+        )
+    });
+    let f = check_with("plan-monthly-quotas-met", &env, &host, data);
+    (f, host)
+}
+
+#[test]
+fn each_month_is_counted_on_its_food_and_agricultural_lines() {
+    let quota = |month: &str, line: &str| {
+        let p = plan();
+        let row = p["monthly_quotas"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["month"] == month).cloned())
+            .unwrap_or_default();
+        let key = if line == "food" {
+            "food_batches"
+        } else {
+            "agri_batches"
+        };
+        row[key].as_u64().unwrap_or(0)
+    };
+    let (f, host) = monthly(quota, &plan());
+    assert_eq!(f, vec![]);
+    assert_eq!(
+        host.count_calls().len(),
+        14,
+        "two counts for each of 7 months"
+    );
+}
+
+#[test]
+fn a_month_short_of_its_quota_is_warned_about_by_month() {
+    let (f, _) = monthly(
+        |month, line| match (month, line) {
+            ("2026-04", "food") => 97,
+            ("2026-04", "agricultural") => 40,
+            ("2026-09", "agricultural") => 20,
+            (_, "food") => 100,
+            _ => 40,
+        },
+        &plan(),
+    );
+    assert_eq!(
+        at(&f),
+        vec![
+            ("/monthly_quotas/0/food_batches", "quota-short"),
+            ("/monthly_quotas/5/agri_batches", "quota-short"),
+        ]
+    );
+    assert!(f.iter().all(|x| x.severity == Severity::Warning));
+    assert!(
+        f[0].message_en.contains("2026-04 food: 97 of 100"),
+        "{}",
+        f[0].message_en
+    );
+    assert!(f[1].message_zh.contains("2026-09"), "{}", f[1].message_zh);
+}
+
+#[test]
+fn months_beyond_what_one_call_may_count_are_pointed_out() {
+    let mut p = plan();
+    let rows: Vec<Value> = (1..=12)
+        .map(|m| json!({ "month": format!("2026-{m:02}"), "food_batches": 1, "agri_batches": 1 }))
+        .collect();
+    p["monthly_quotas"] = json!(rows);
+    let (f, host) = monthly(|_, _| 1, &p);
+    assert_eq!(
+        at(&f),
+        vec![("/monthly_quotas/8/month", "month-not-counted")]
+    );
+    assert_eq!(host.count_calls().len(), 16);
+}

@@ -85,6 +85,10 @@ pub fn all() -> Vec<(&'static str, Value)> {
             }),
         ),
         (
+            "open-disposal",
+            json!({ "notice_no": "湘市监食检不合〔2026〕118号", "business_role": "producer" }),
+        ),
+        (
             "nonconforming-notice",
             json!({
                 "sample_no": "GC26430000001230417", "product": "散装白酒（高粱酒）", "business_name": "清河县桃源酒坊",
