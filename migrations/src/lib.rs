@@ -6,6 +6,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_create_schema;
+mod m20261129_120000_create_files;
 
 /// Runs anjuan's migrations in order.
 pub struct Migrator;
@@ -13,6 +14,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_create_schema::Migration)]
+        vec![
+            Box::new(m20261129_000001_create_schema::Migration),
+            Box::new(m20261129_120000_create_files::Migration),
+        ]
     }
 }

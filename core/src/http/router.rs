@@ -21,6 +21,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::cases::router())
+        .merge(api::files::router())
         .merge(api::programmes::router())
         .merge(api::tasks::router())
         .merge(api::session::router())

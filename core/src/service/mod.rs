@@ -6,11 +6,13 @@
 //! - [`cases`]: open a case, take an action, read and list cases.
 //! - `commit`: writing an accepted outcome (case row, event, deadlines, children,
 //!   notifications) inside a transaction.
+//! - [`files`]: uploads for `file` fields, who may read them, attaching them to cases.
 //! - [`views`]: the case as the API returns it, masked for the caller.
 //! - [`worker`]: deadlines that pass and schedules that fall due.
 
 pub mod cases;
 mod commit;
+pub mod files;
 pub mod views;
 pub mod worker;
 

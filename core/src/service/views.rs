@@ -239,3 +239,50 @@ pub fn reference(state: &AppState, c: cases::Model) -> CaseRef {
         closed: c.closed,
     }
 }
+
+/// Where `caller` may act: for each role they hold, the states of each case type with
+/// an action for that role (in every loaded version of the programme, since running
+/// cases may be on an older one), at the unit where they hold it.
+pub fn inbox_slots(state: &AppState, caller: &Caller) -> Vec<store::inbox::Slot> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let programmes = state.programmes();
+    let mut slots: BTreeMap<(String, String, String), BTreeSet<String>> = BTreeMap::new();
+    for g in &caller.grants {
+        for (id, _) in programmes.iter() {
+            if g.programme != "*" && g.programme != *id {
+                continue;
+            }
+            for version in programmes.versions(id) {
+                for (ct_id, ct) in &version.def.programme.case_types {
+                    let states = ct
+                        .transitions
+                        .iter()
+                        .filter(|t| t.roles.iter().any(|r| r.as_str() == g.role))
+                        .flat_map(|t| t.from.iter().map(|f| f.to_string()));
+                    slots
+                        .entry((id.clone(), g.org_path.clone(), ct_id.to_string()))
+                        .or_default()
+                        .extend(states);
+                }
+            }
+        }
+    }
+    slots
+        .into_iter()
+        .filter(|(_, states)| !states.is_empty())
+        .map(
+            |((programme, org_path, case_type), states)| store::inbox::Slot {
+                programme,
+                org_path,
+                case_type,
+                states: states.into_iter().collect(),
+            },
+        )
+        .collect()
+}
+
+/// How many open cases wait for `caller`, and how many of them are overdue (one count
+/// query; guards are not evaluated, so a case whose action a guard hides still counts).
+pub async fn inbox_counts(state: &AppState, caller: &Caller) -> Result<store::inbox::Counts> {
+    store::inbox::counts(&state.db, &inbox_slots(state, caller)).await
+}

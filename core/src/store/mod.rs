@@ -8,6 +8,8 @@
 //! - [`definitions`]: stored versions of workflow files.
 //! - [`cases`], [`events`], [`deadlines`]: a case, its hash-chained events and its deadline ledger.
 //! - [`identity`]: users, org units, role grants, sessions, API tokens.
+//! - [`files`]: uploaded files and the case each is attached to.
+//! - [`inbox`]: the open cases where a user can act, listed or counted.
 //! - [`notifications`], [`access`], [`idempotency`]: the rest.
 
 pub mod access;
@@ -16,8 +18,10 @@ pub mod deadlines;
 pub mod definitions;
 pub mod entities;
 pub mod events;
+pub mod files;
 pub mod idempotency;
 pub mod identity;
+pub mod inbox;
 pub mod notifications;
 
 use std::time::Duration;

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use super::entities::notifications;
@@ -51,6 +51,15 @@ pub async fn list(
     Ok(q.order_by_desc(notifications::Column::Id)
         .limit(limit)
         .all(db)
+        .await?)
+}
+
+/// How many notifications a user has not read (one count query, for the navigation).
+pub async fn unread_count(db: &impl ConnectionTrait, user: &str) -> Result<u64> {
+    Ok(notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(user))
+        .filter(notifications::Column::ReadAt.is_null())
+        .count(db)
         .await?)
 }
 

@@ -74,7 +74,9 @@ export async function fillForm(page, { no = [], values = {} } = {}) {
         .map((el) => {
           const kind = [...el.classList].find((c) => c.startsWith("kind-"))?.slice(5);
           const input = el.querySelector("input:not([type=hidden]), select, textarea");
-          return input ? { kind, name: input.name, id: input.id, type: input.type, value: input.value } : null;
+          // A file field that already holds an upload shows it instead of a value.
+          const value = el.querySelector(".file-current") ? "kept" : input?.value;
+          return input ? { kind, name: input.name, id: input.id, type: input.type, value } : null;
         })
         .filter((f) => f && f.name && f.kind && f.kind !== "group"),
     );
@@ -93,7 +95,8 @@ export async function fillForm(page, { no = [], values = {} } = {}) {
       } else if (f.value !== "") {
         continue;
       } else if (key in values) {
-        if (f.type === "select-one") await page.selectOption(sel, String(values[key]));
+        if (f.kind === "file") await page.setInputFiles(sel, testFile(String(values[key])));
+        else if (f.type === "select-one") await page.selectOption(sel, String(values[key]));
         else await page.fill(sel, String(values[key]));
       } else if (f.type === "select-one") {
         const options = await page.$$eval(`${sel} option`, (os) => os.map((o) => o.value).filter(Boolean));
@@ -106,7 +109,7 @@ export async function fillForm(page, { no = [], values = {} } = {}) {
       } else if (f.type === "number") {
         await page.fill(sel, "1");
       } else if (f.kind === "file") {
-        await page.fill(sel, "FJ-2026-0001");
+        await page.setInputFiles(sel, testFile("材料.pdf"));
       } else {
         await page.fill(sel, f.kind === "long-text" ? "已按要求办理，材料已归档。" : "测试记录");
       }
@@ -116,6 +119,11 @@ export async function fillForm(page, { no = [], values = {} } = {}) {
     if (!changed) break;
   }
   return filled;
+}
+
+/** A small file to put in a file input, named `name`. */
+export function testFile(name) {
+  return { name, mimeType: "application/pdf", buffer: Buffer.from(`%PDF-1.4 ${name}`) };
 }
 
 /** Submit the action form; resolves with the HTTP status of the answer. */

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod cases;
+pub mod files;
 pub mod programmes;
 pub mod session;
 pub mod system;
@@ -14,6 +15,7 @@ use utoipa::OpenApi;
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = cases::Docs::openapi();
     for other in [
+        files::Docs::openapi(),
         programmes::Docs::openapi(),
         tasks::Docs::openapi(),
         system::Docs::openapi(),

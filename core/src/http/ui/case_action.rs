@@ -5,7 +5,7 @@
 //! the next submit applies to the new version.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
@@ -23,10 +23,14 @@ use crate::service::views::{self, CaseView};
 use crate::state::{AppState, Version};
 
 /// Action routes.
+/// A form with a file field reads its own body (see [`FormBody`]), counting against
+/// the upload limit, so the server-wide body limit does not apply here.
 pub fn router() -> Router<AppState> {
     Router::new().route(
         "/cases/{id}/actions/{action}",
-        get(case_action_get).post(case_action_post),
+        get(case_action_get)
+            .post(case_action_post)
+            .layer(DefaultBodyLimit::disable()),
     )
 }
 
@@ -49,6 +53,8 @@ pub struct ActionPage {
     pub to: String,
     /// The form, when the action has one.
     pub form: Option<FormView>,
+    /// The form has a file field: post it as `multipart/form-data`.
+    pub multipart: bool,
     /// Why the form could not be shown.
     pub form_missing: bool,
     /// Comment.
@@ -184,10 +190,14 @@ async fn build(
         add_row: d.add_row,
         programme: &l.view.programme,
     };
-    let form = def
+    let mut form = def
         .as_ref()
         .map(|def| forms::view(def, d.values, &field_errors, &cx));
+    if let Some(form) = &mut form {
+        name_files(state, form).await?;
+    }
     Ok(ActionPage {
+        multipart: def.as_ref().is_some_and(|d| forms::has_file(&d.fields)),
         error_links: form.as_ref().map(forms::error_links).unwrap_or_default(),
         case_id: l.view.id.clone(),
         number: l.view.number.clone(),
@@ -299,6 +309,22 @@ async fn case_action_post(
     }
 }
 
+/// Show the name and size of the stored file each file field of `form` holds.
+pub(super) async fn name_files(state: &AppState, form: &mut FormView) -> Result<(), UiError> {
+    let ids = forms::file_values(form);
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let found = crate::store::files::metas(&state.db, &ids).await?;
+    forms::name_files(form, &|id| {
+        found
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| (m.name.clone(), forms::size_text(m.size)))
+    });
+    Ok(())
+}
+
 /// The fields the user submitted that differ from what the case held when they read it.
 fn shown_input(shown: &Value, before: &Value) -> Value {
     let mut out = Map::new();
@@ -332,12 +358,16 @@ async fn render(
     let mut ctx = build(state, page, l, action, d).await?;
     if let Some((yours, current)) = conflict {
         let labels = values::labels(state, &l.version, &l.ct, page.lang).await;
+        let files =
+            crate::store::files::names_of_cases(&state.db, std::slice::from_ref(&l.view.id))
+                .await?;
         let fmt = Fmt {
             lang: page.lang,
             ui: &page.ui,
             dir: &l.dir,
             labels: &labels,
             tz: state.config.timezone,
+            files: &files,
         };
         ctx.conflict = Some(Conflict {
             yours,

@@ -107,8 +107,25 @@ pub struct DetailPage {
     pub actions: Vec<Link>,
     /// Child cases the user may open.
     pub new_children: Vec<Link>,
+    /// Files attached to the case, oldest first.
+    pub attachments: Vec<Attachment>,
     /// A confirmation after an action.
     pub done: String,
+}
+
+/// A file attached to the case, as a download link.
+#[derive(Debug, Serialize)]
+pub struct Attachment {
+    /// Download link.
+    pub href: String,
+    /// Original file name.
+    pub name: String,
+    /// Size in words.
+    pub size: String,
+    /// Media type.
+    pub media_type: String,
+    /// Uploaded at (local time).
+    pub uploaded: String,
 }
 
 /// Query of the case page.
@@ -168,6 +185,7 @@ pub fn find_action_title(ct: &CaseType, action: &str, lang: Lang) -> Option<Stri
 async fn load(state: &AppState, page: &Page, id: &str) -> Result<(DetailPage, CaseType), UiError> {
     let row = cases::readable(state, &page.caller, id).await?;
     let version = cases::case_version(state, &row)?;
+    let raw = cases::parse(&row.data);
     let view = views::case(state, &page.caller, row, "ui").await?;
     let ct = version
         .def
@@ -181,12 +199,18 @@ async fn load(state: &AppState, page: &Page, id: &str) -> Result<(DetailPage, Ca
     let labels = values::labels(state, &version, &ct, page.lang).await;
     let tz = state.config.timezone;
     let lang = page.lang;
+    let files = attached(state, &view, &raw).await?;
+    let file_names = files
+        .iter()
+        .map(|f| (f.id.clone(), f.name.clone()))
+        .collect();
     let fmt = Fmt {
         lang,
         ui: &page.ui,
         dir: &dir,
         labels: &labels,
         tz,
+        files: &file_names,
     };
     let parent = match &view.parent {
         Some(p) => store::cases::get(&state.db, p)
@@ -231,6 +255,7 @@ async fn load(state: &AppState, page: &Page, id: &str) -> Result<(DetailPage, Ca
         })
         .collect();
     let new_children = creatable_children(&version.def.programme, &view, page, lang);
+    let data = values::data_rows(&ct, &view.data, &fmt);
     let ctx = DetailPage {
         case: Header {
             programme: lang.pick(&version.def.programme.title),
@@ -258,14 +283,44 @@ async fn load(state: &AppState, page: &Page, id: &str) -> Result<(DetailPage, Ca
             number: view.number.clone(),
         },
         deadlines: deadline_rows(&view, page, tz),
-        data: values::data_rows(&ct, &view.data, &fmt),
+        data,
         events,
         children,
         actions,
         new_children,
+        attachments: files
+            .into_iter()
+            .map(|f| Attachment {
+                href: format!("/api/v1/files/{}", f.id),
+                size: super::forms::size_text(f.size),
+                uploaded: local_time(f.created_at, tz),
+                name: f.name,
+                media_type: f.media_type,
+            })
+            .collect(),
         done: String::new(),
     };
     Ok((ctx, ct))
+}
+
+/// The files attached to the case that this reader may download: those the case's
+/// data names in a field shown to them, and those it no longer names (replaced by a
+/// later upload, kept with the dossier).
+async fn attached(
+    state: &AppState,
+    view: &CaseView,
+    raw: &serde_json::Value,
+) -> Result<Vec<store::files::FileMeta>, UiError> {
+    let all = store::files::of_case(&state.db, &view.id).await?;
+    let raw_text = raw.to_string();
+    let shown_text = view.data.to_string();
+    Ok(all
+        .into_iter()
+        .filter(|f| {
+            let quoted = format!("\"{}\"", f.id);
+            !raw_text.contains(&quoted) || shown_text.contains(&quoted)
+        })
+        .collect())
 }
 
 fn creatable_children(

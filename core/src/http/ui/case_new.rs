@@ -3,7 +3,7 @@
 //! family's visits) are opened from the parent's page and inherit its unit.
 
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
@@ -19,8 +19,14 @@ use crate::service::cases::{self, CreateCase};
 use crate::state::AppState;
 
 /// New-case routes.
+/// The form may carry files: it reads its own body (see [`FormBody`]).
 pub fn router() -> Router<AppState> {
-    Router::new().route("/cases/new", get(case_new_get).post(case_new_post))
+    Router::new().route(
+        "/cases/new",
+        get(case_new_get)
+            .post(case_new_post)
+            .layer(DefaultBodyLimit::disable()),
+    )
 }
 
 /// Which case to open.
@@ -65,6 +71,8 @@ pub struct NewPage {
     pub unit_errors: Vec<String>,
     /// The case type's form.
     pub form: Option<FormView>,
+    /// The form has a file field: post it as `multipart/form-data`.
+    pub multipart: bool,
     /// Errors about the whole case.
     pub errors: Vec<String>,
     /// Any error at all (the summary above the form).
@@ -184,6 +192,7 @@ async fn render(
         units: Vec::new(),
         unit_errors: Vec::new(),
         form: None,
+        multipart: false,
         errors: Vec::new(),
         has_errors: !errors.is_empty(),
         error_links: Vec::new(),
@@ -230,6 +239,10 @@ async fn render(
             ctx.form = def
                 .as_ref()
                 .map(|d| forms::view(d, data, &field_errors, &cx));
+            if let Some(form) = &mut ctx.form {
+                super::case_action::name_files(state, form).await?;
+            }
+            ctx.multipart = def.as_ref().is_some_and(|d| forms::has_file(&d.fields));
             ctx.error_links = ctx
                 .form
                 .as_ref()

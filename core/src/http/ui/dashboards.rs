@@ -326,12 +326,14 @@ async fn hazard_chart(
     }
     let labels = values::labels(state, version, ct, page.lang).await;
     let dir = Directory::default();
+    let no_files = Default::default();
     let fmt = values::Fmt {
         lang: page.lang,
         ui: &page.ui,
         dir: &dir,
         labels: &labels,
         tz: state.config.timezone,
+        files: &no_files,
     };
     let field = ct.fields.get("category");
     let bars = by

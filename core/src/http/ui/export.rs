@@ -53,13 +53,6 @@ pub async fn table(state: &AppState, page: &Page, params: &ListParams) -> Result
         Some((v, t)) => values::labels(state, v, t, lang).await,
         None => values::Labels::default(),
     };
-    let fmt = Fmt {
-        lang,
-        ui: &page.ui,
-        dir: &dir,
-        labels: &labels,
-        tz: state.config.timezone,
-    };
     let mut header: Vec<String> = [
         "col-number",
         "col-programme",
@@ -88,6 +81,16 @@ pub async fn table(state: &AppState, page: &Page, params: &ListParams) -> Result
     loop {
         let (batch, total) = store::cases::list(&state.db, &f).await?;
         let done = batch.is_empty();
+        let ids: Vec<String> = batch.iter().map(|c| c.id.clone()).collect();
+        let files = store::files::names_of_cases(&state.db, &ids).await?;
+        let fmt = Fmt {
+            lang,
+            ui: &page.ui,
+            dir: &dir,
+            labels: &labels,
+            tz: state.config.timezone,
+            files: &files,
+        };
         for c in batch {
             let base = super::cases::row(state, &dir, lang, c.clone());
             let mut r = vec![

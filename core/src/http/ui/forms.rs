@@ -95,6 +95,13 @@ pub struct FieldView {
     pub members: Vec<FieldView>,
     /// Row limits of a group or multi-select, in words.
     pub items_text: String,
+    /// For files: the `accept` attribute (media types and endings the field takes).
+    pub accept: String,
+    /// For files: the name of the file the field holds now (empty when none, or when
+    /// the value is not a stored file).
+    pub file_name: String,
+    /// For files: its size in words.
+    pub file_size: String,
 }
 
 /// One row of a repeating group.
@@ -171,6 +178,65 @@ pub fn error_links(form: &FormView) -> Vec<(String, String)> {
     out
 }
 
+/// Whether a form has a file field anywhere (then it posts as `multipart/form-data`).
+pub fn has_file(fields: &[Field]) -> bool {
+    fields.iter().any(|f| match &f.kind {
+        FieldKind::File { .. } => true,
+        FieldKind::Group { fields, .. } | FieldKind::Object { fields } => has_file(fields),
+        _ => false,
+    })
+}
+
+/// The values of every file field of a drawn form (the ids of the files they hold).
+pub fn file_values(form: &FormView) -> Vec<String> {
+    fn walk(fields: &[FieldView], out: &mut Vec<String>) {
+        for f in fields {
+            if f.kind == "file" && !f.value.is_empty() {
+                out.push(f.value.clone());
+            }
+            walk(&f.members, out);
+            for r in &f.rows {
+                walk(&r.fields, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&form.fields, &mut out);
+    out
+}
+
+/// Name the files a drawn form's file fields hold: `describe(id)` gives the name and
+/// the size in words of a stored file.
+pub fn name_files(form: &mut FormView, describe: &dyn Fn(&str) -> Option<(String, String)>) {
+    fn walk(fields: &mut [FieldView], describe: &dyn Fn(&str) -> Option<(String, String)>) {
+        for f in fields {
+            if f.kind == "file"
+                && let Some((name, size)) = describe(&f.value)
+            {
+                f.file_name = name;
+                f.file_size = size;
+            }
+            walk(&mut f.members, describe);
+            for r in &mut f.rows {
+                walk(&mut r.fields, describe);
+            }
+        }
+    }
+    walk(&mut form.fields, describe);
+}
+
+/// A size in bytes as people read it: `820 B`, `14.2 KiB`, `3.1 MiB`.
+pub fn size_text(bytes: i64) -> String {
+    let b = bytes.max(0) as f64;
+    if b < 1024.0 {
+        format!("{bytes} B")
+    } else if b < 1024.0 * 1024.0 {
+        format!("{:.1} KiB", b / 1024.0)
+    } else {
+        format!("{:.1} MiB", b / (1024.0 * 1024.0))
+    }
+}
+
 /// `/a/1/b` → `f.a.1.b`; a name without the leading slash is taken as one.
 pub fn pointer_to_name(pointer: &str) -> String {
     let p = pointer.strip_prefix('/').unwrap_or(pointer);
@@ -235,6 +301,9 @@ fn field_view(
         rows: Vec::new(),
         members: Vec::new(),
         items_text: String::new(),
+        accept: String::new(),
+        file_name: String::new(),
+        file_size: String::new(),
         name,
     };
     if let Some(c) = &f.visible_when {
@@ -316,7 +385,8 @@ fn fill_kind(
                 .user_choices(&v.value, role.as_deref().map(|r| (cx.programme, r)))
         }
         FieldKind::OrgUnit => v.options = all_units(cx, &v.value),
-        FieldKind::File { .. } | FieldKind::Boolean => {}
+        FieldKind::File { accept } => v.accept = accept.join(","),
+        FieldKind::Boolean => {}
         FieldKind::Object { fields } => {
             let empty = Map::new();
             let obj = raw.as_object().unwrap_or(&empty);

@@ -1,10 +1,10 @@
 //! What every page handler extracts and returns: the signed-in [`Page`] (caller,
-//! language, templates), a parsed [`FormBody`], the layout's [`Nav`], and
+//! language, templates), a parsed [`FormBody`] (url-encoded, or multipart with
+//! uploaded files), the layout's [`Nav`] with its counts, and
 //! [`UiError`] (see [`super::error`]).
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
@@ -96,10 +96,16 @@ impl FromRequestParts<AppState> for Visitor {
     }
 }
 
-/// A submitted `application/x-www-form-urlencoded` body, every pair in order (a
-/// multi-select sends its name once per choice).
+/// A submitted form, every pair in order (a multi-select sends its name once per
+/// choice). Read from `application/x-www-form-urlencoded`, or from
+/// `multipart/form-data` when the form has a file input: each file chosen is stored
+/// as an upload of the signed-in user, and its input's name then holds the new file's
+/// id (replacing the hidden input that kept an earlier upload).
 #[derive(Debug, Default, Clone)]
 pub struct FormBody(pub Vec<(String, String)>);
+
+/// The largest url-encoded form, and the text parts of a multipart form together.
+const TEXT_LIMIT: usize = 4 * 1024 * 1024;
 
 impl FormBody {
     /// Parse a body.
@@ -137,31 +143,99 @@ impl FormBody {
     }
 }
 
-impl<S: Send + Sync> FromRequest<S> for FormBody {
+impl FromRequest<AppState> for FormBody {
     type Rejection = UiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<FormBody, UiError> {
-        let bytes = Bytes::from_request(req, state)
+    async fn from_request(req: Request, state: &AppState) -> Result<FormBody, UiError> {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
+        if multipart {
+            return multipart_body(req, state).await;
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), TEXT_LIMIT)
             .await
-            .map_err(|e| UiError(crate::error::bad_request("body", e.body_text())))?;
+            .map_err(|e| UiError(crate::error::bad_request("body", e.to_string())))?;
         Ok(FormBody::parse(&bytes))
+    }
+}
+
+/// Read a multipart form: text parts as pairs, files stored (after the form's `_csrf`
+/// part, which the templates put first, proved the post came from our own page).
+async fn multipart_body(req: Request, state: &AppState) -> Result<FormBody, UiError> {
+    use crate::http::api::files::{drain, drain_rest, refused};
+    use crate::service::files::{self, Upload};
+    let (mut parts, body) = req.into_parts();
+    let caller = Caller::from_request_parts(&mut parts, state).await?;
+    let req = Request::from_parts(parts, body);
+    let mut form = axum::extract::Multipart::from_request(req, state)
+        .await
+        .map_err(|e| UiError(crate::error::bad_request("body", e.body_text())))?;
+    let limit = state.config.max_upload_bytes;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut uploaded: Vec<String> = Vec::new();
+    let mut text_left = TEXT_LIMIT;
+    while let Some(mut field) = form.next_field().await.map_err(refused)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let Some(file_name) = field.file_name().map(str::to_owned) else {
+            let text = field.text().await.map_err(refused)?;
+            text_left = text_left
+                .checked_sub(text.len())
+                .ok_or_else(|| crate::error::Error::TooLarge("the form is too long".into()))?;
+            if !uploaded.contains(&name) {
+                pairs.push((name, text));
+            }
+            continue;
+        };
+        let media_type = field.content_type().map(str::to_owned);
+        let mut content = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(refused)? {
+            if (content.len() + chunk.len()) as u64 > limit {
+                let mut budget = limit.saturating_mul(4);
+                drain(&mut field, &mut budget).await;
+                drop(field);
+                drain_rest(&mut form, &mut budget).await;
+                return Err(UiError(files::too_large(state)));
+            }
+            content.extend_from_slice(&chunk);
+        }
+        if file_name.is_empty() && content.is_empty() {
+            continue; // the file input was left empty
+        }
+        check_csrf(&caller, &FormBody(pairs.clone()))?;
+        let upload = Upload {
+            name: file_name,
+            media_type,
+            content,
+        };
+        let meta = files::store(state, &caller, upload).await?;
+        pairs.retain(|(k, _)| *k != name);
+        pairs.push((name.clone(), meta.id));
+        uploaded.push(name);
+    }
+    Ok(FormBody(pairs))
+}
+
+fn check_csrf(caller: &Caller, form: &FormBody) -> Result<(), UiError> {
+    match &caller.via {
+        Via::Session { csrf, .. } => {
+            let sent = form.get("_csrf").unwrap_or_default();
+            if constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
+                Ok(())
+            } else {
+                Err(UiError(Error::Csrf))
+            }
+        }
+        Via::Token | Via::System => Ok(()),
     }
 }
 
 impl Page {
     /// Refuse a form whose `_csrf` field is not this session's token.
     pub fn check_csrf(&self, form: &FormBody) -> Result<(), UiError> {
-        match &self.caller.via {
-            Via::Session { csrf, .. } => {
-                let sent = form.get("_csrf").unwrap_or_default();
-                if constant_time_eq(sent.as_bytes(), csrf.as_bytes()) {
-                    Ok(())
-                } else {
-                    Err(UiError(Error::Csrf))
-                }
-            }
-            Via::Token | Via::System => Ok(()),
-        }
+        check_csrf(&self.caller, form)
     }
 
     /// The session's CSRF token for forms.
@@ -174,10 +248,14 @@ impl Page {
 
     /// The layout's context for this page.
     pub async fn nav(&self, state: &AppState, active: &'static str, title: String) -> Nav {
-        let overdue = overdue_count(state, &self.caller).await.unwrap_or(0);
-        let unread = store::notifications::list(&state.db, &self.caller.id, true, 100)
+        let inbox = crate::service::views::inbox_counts(state, &self.caller)
             .await
-            .map(|n| n.len())
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "inbox count failed");
+                Default::default()
+            });
+        let unread = store::notifications::unread_count(&state.db, &self.caller.id)
+            .await
             .unwrap_or(0);
         Nav {
             lang: self.lang.code(),
@@ -190,7 +268,8 @@ impl Page {
                 is_admin: self.caller.is_admin,
             }),
             csrf: self.csrf(),
-            overdue,
+            inbox: inbox.total,
+            overdue: inbox.overdue,
             unread,
             here: self.here.clone(),
             back: encode(&self.here),
@@ -215,24 +294,6 @@ impl Page {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-async fn overdue_count(state: &AppState, caller: &Caller) -> crate::error::Result<u64> {
-    let filter = store::cases::Filter {
-        overdue: Some(true),
-        open: Some(true),
-        reach: caller.reach(None).map(|_| {
-            caller
-                .grants
-                .iter()
-                .map(|g| (g.programme.clone(), g.org_path.clone()))
-                .collect()
-        }),
-        page: 1,
-        per_page: 1,
-        ..Default::default()
-    };
-    Ok(store::cases::list(&state.db, &filter).await?.1)
 }
 
 /// Render `template` with `{nav, page}`.
@@ -261,10 +322,12 @@ pub struct Nav {
     pub user: Option<NavUser>,
     /// CSRF token for forms.
     pub csrf: String,
-    /// Open overdue cases the user may read.
+    /// Open cases where the user can act (the inbox).
+    pub inbox: u64,
+    /// Overdue among them.
     pub overdue: u64,
-    /// Unread notifications (up to 100).
-    pub unread: usize,
+    /// Unread notifications.
+    pub unread: u64,
     /// This page's path and query.
     pub here: String,
     /// The same, URL-encoded (for `?back=`).
@@ -281,6 +344,7 @@ impl Nav {
             active: "",
             user: None,
             csrf: String::new(),
+            inbox: 0,
             overdue: 0,
             unread: 0,
             here: here.to_owned(),

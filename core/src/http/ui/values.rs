@@ -118,6 +118,8 @@ pub struct Fmt<'a> {
     pub labels: &'a Labels,
     /// Time zone.
     pub tz: chrono_tz::Tz,
+    /// Names of the case's files by id: a `file` field shows its file's name.
+    pub files: &'a HashMap<String, String>,
 }
 
 /// The case's data, declared fields first in their order, then anything else.
@@ -211,6 +213,9 @@ pub fn cell(v: &Value, field: Option<&Field>, path: &str, fmt: &Fmt<'_>) -> Stri
         (_, Value::Bool(b)) => fmt.ui.t(fmt.lang, if *b { "yes" } else { "no" }),
         (Some(FieldType::User), Value::String(s)) => fmt.dir.user(s),
         (Some(FieldType::OrgUnit), Value::String(s)) => fmt.dir.unit(s, fmt.lang),
+        (Some(FieldType::File), Value::String(s)) => {
+            fmt.files.get(s).cloned().unwrap_or_else(|| s.clone())
+        }
         (Some(FieldType::Datetime), Value::String(s)) => chrono::DateTime::parse_from_rfc3339(s)
             .map(|t| super::page::local_time(t.with_timezone(&chrono::Utc), fmt.tz))
             .unwrap_or_else(|_| s.clone()),

@@ -9,6 +9,7 @@ pub mod deadline_ledger;
 pub mod deadlines;
 pub mod definition_versions;
 pub mod events;
+pub mod files;
 pub mod grants;
 pub mod idempotency_keys;
 pub mod notifications;

@@ -185,3 +185,33 @@ fn errors_land_next_to_their_fields_and_values_are_kept() {
     assert!(rows.rows[1].fields[2].hidden);
     assert_eq!(v.general_errors, vec!["/nowhere 必填".to_owned()]);
 }
+
+#[test]
+fn a_file_field_makes_the_form_multipart_and_shows_the_file_it_holds() {
+    let ui = Ui::load(None);
+    let dir = Directory::default();
+    let cx = ViewCtx {
+        lang: Lang::Zh,
+        ui: &ui,
+        dir: &dir,
+        tz: TZ,
+        add_row: None,
+        programme: "p",
+    };
+    let def = sample_form();
+    assert!(has_file(&def.fields));
+    assert!(!has_file(&def.fields[..1]));
+    let mut v = view(&def, &json!({ "doc": "f-1" }), &[], &cx);
+    assert_eq!(file_values(&v), ["f-1"]);
+    name_files(&mut v, &|id| {
+        (id == "f-1").then(|| ("承诺书.pdf".to_owned(), size_text(2048)))
+    });
+    let doc = v.fields.iter().find(|f| f.kind == "file").unwrap();
+    assert_eq!(doc.file_name, "承诺书.pdf");
+    assert_eq!(doc.file_size, "2.0 KiB");
+    // The id comes back from the hidden input (or the new upload) as the value.
+    let data = parse(&def, &body(&[("f.doc", "f-1")]), &json!({}), TZ);
+    assert_eq!(data["doc"], "f-1");
+    assert_eq!(size_text(820), "820 B");
+    assert_eq!(size_text(3 * 1024 * 1024 + 100_000), "3.1 MiB");
+}
