@@ -1,188 +1,180 @@
-//! Administration pages: users with their roles, the org-unit tree, API tokens, the
-//! access log of sensitive reads and the audit-chain status; the programme pages are
-//! in [`super::admin_programmes`]. Changes to users, grants and tokens go through the
-//! admin API and the `anjuan user|grant|org|token` commands; these pages show them.
+//! Administration pages: the index, the access log of sensitive reads, the
+//! audit-chain status, and what the admin forms share. Administrators change users,
+//! grants, org units and API tokens here with plain HTML forms, through the same
+//! store functions the admin API and the `anjuan user|grant|org|token` commands use.
+//!
+//! # Layout
+//! - this file: the index, access log and audit pages; [`Field`], `Refusal` and the
+//!   notice shown after a change ([`DoneQuery`]), shared by the admin forms.
+//! - [`super::admin_users`]: users; [`super::admin_grants`]: the roles they hold.
+//! - [`super::admin_org_units`]: the org-unit tree.
+//! - [`super::admin_tokens`]: API tokens.
+//! - [`super::admin_programmes`]: programmes, versions and validation.
+//!
+//! Every form post checks that the caller is an administrator (the admin API's rule:
+//! administration is not scoped to a unit) and that the form carries the session's
+//! CSRF token, before anything else. A refused form comes back with status 422, the
+//! input kept and each message next to its field; a change that succeeds answers
+//! `303 See Other` to the list or the edited item, with `?done=` naming what was done.
 
 use axum::Router;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use sea_orm::{EntityTrait, QueryOrder};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::admin_programmes::admin_only;
 use super::directory::Directory;
-use super::page::{Page, UiError, local_time};
+use super::page::{FormBody, Page, UiError, encode, local_time};
+use super::render::{Lang, Ui};
+use crate::error::Violation;
 use crate::state::AppState;
 use crate::store;
-use crate::store::entities::{api_tokens, grants};
+
+pub use super::admin_programmes::admin_only;
+
+#[cfg(test)]
+#[path = "tests/admin_samples.rs"]
+pub(crate) mod samples;
+
+#[cfg(test)]
+#[path = "tests/admin_forms.rs"]
+mod tests;
 
 /// Admin routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin", get(admin_get))
-        .route("/admin/users", get(users_get))
-        .route("/admin/org-units", get(org_units_get))
-        .route("/admin/tokens", get(tokens_get))
         .route("/admin/access-log", get(access_log_get))
         .route("/admin/audit", get(audit_get))
+        .merge(super::admin_users::router())
+        .merge(super::admin_org_units::router())
+        .merge(super::admin_tokens::router())
         .merge(super::admin_programmes::router())
+}
+
+/// Refuse a form post unless an administrator sent it from one of our own pages.
+pub(super) fn admin_form(page: &Page, body: &FormBody) -> Result<(), UiError> {
+    admin_only(page)?;
+    page.check_csrf(body)
+}
+
+/// One input of an admin form: what was typed, and what is wrong with it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Field {
+    /// The value shown in the input.
+    pub value: String,
+    /// Why the value was refused (empty when it was not).
+    pub error: String,
+}
+
+impl Field {
+    /// An input holding `value`, with no error.
+    pub fn of(value: impl Into<String>) -> Field {
+        Field {
+            value: value.into(),
+            error: String::new(),
+        }
+    }
+
+    /// An input holding what the form sent as `name` (blank when absent).
+    pub fn from_form(body: &FormBody, name: &str) -> Field {
+        Field::of(body.get(name).unwrap_or_default())
+    }
+}
+
+/// The messages of a refused form in the page's language, handed out to the inputs
+/// they are about; what no input takes is shown above the form.
+pub(super) struct Refusal(Vec<(String, String)>);
+
+impl Refusal {
+    /// Messages of `violations`, keyed by their field pointer without the `/`.
+    pub fn new(lang: Lang, violations: &[Violation]) -> Refusal {
+        Refusal(
+            violations
+                .iter()
+                .map(|v| {
+                    let name = v.field.trim_start_matches('/').to_owned();
+                    (name, lang.pick(&v.message))
+                })
+                .collect(),
+        )
+    }
+
+    /// Give `field` the messages about any of `names`.
+    pub fn mark(&mut self, field: &mut Field, names: &[&str]) {
+        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.0)
+            .into_iter()
+            .partition(|(f, _)| names.contains(&f.as_str()));
+        self.0 = rest;
+        let text: Vec<String> = mine.into_iter().map(|(_, m)| m).collect();
+        if !text.is_empty() {
+            field.error = text.join(" ");
+        }
+    }
+
+    /// Take the messages about any of `names` (for a checkbox or a button).
+    pub fn take(&mut self, names: &[&str]) -> Vec<String> {
+        let mut f = Field::default();
+        self.mark(&mut f, names);
+        if f.error.is_empty() {
+            Vec::new()
+        } else {
+            vec![f.error]
+        }
+    }
+
+    /// The messages no input took.
+    pub fn rest(self) -> Vec<String> {
+        self.0.into_iter().map(|(_, m)| m).collect()
+    }
+}
+
+/// A rule the admin pages check themselves, with its message from the admin strings.
+pub(super) fn refusal(ui: &Ui, field: &str, key: &str) -> Violation {
+    store::identity::violation(field, key, ui.t(Lang::Zh, key), ui.t(Lang::En, key))
+}
+
+/// A refused form's page: 422 Unprocessable Content.
+pub(super) fn unprocessable(mut response: Response) -> Response {
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
+/// What the page just did, after a redirect: `?done=user-created&name=…`.
+#[derive(Debug, Default, Deserialize)]
+pub struct DoneQuery {
+    /// What was done: the end of an `admin-done-…` message key.
+    pub done: Option<String>,
+    /// Whom or what it was done to.
+    pub name: Option<String>,
+}
+
+impl DoneQuery {
+    /// The notice for the top of the page (empty when nothing was done or the key is
+    /// not one of ours).
+    pub fn notice(&self, page: &Page) -> String {
+        let Some(done) = &self.done else {
+            return String::new();
+        };
+        let key = format!("admin-done-{done}");
+        if !page.ui.strings.has(&key) {
+            return String::new();
+        }
+        let name = self.name.clone().unwrap_or_default();
+        page.ui.t_args(page.lang, &key, &[("name", name.into())])
+    }
+}
+
+/// Where to go after a change: `to` with the notice of `done` about `name`.
+pub(super) fn done_url(to: &str, done: &str, name: &str) -> String {
+    format!("{to}?done={done}&name={}", encode(name))
 }
 
 async fn admin_get(State(state): State<AppState>, page: Page) -> Result<Response, UiError> {
     admin_only(&page)?;
     let nav = page.nav(&state, "admin", page.t("admin-title")).await;
     page.render("admin/index", &nav, &serde_json::json!({}))
-}
-
-/// A user with their roles.
-#[derive(Debug, Serialize)]
-pub struct UserRow {
-    /// Login name.
-    pub username: String,
-    /// Name shown.
-    pub display_name: String,
-    /// Administrator.
-    pub is_admin: bool,
-    /// Active.
-    pub active: bool,
-    /// Language.
-    pub locale: String,
-    /// Roles: "role @ unit (programme)".
-    pub grants: Vec<String>,
-}
-
-async fn users_get(State(state): State<AppState>, page: Page) -> Result<Response, UiError> {
-    admin_only(&page)?;
-    let dir = Directory::load(&state.db).await?;
-    let all = grants::Entity::find()
-        .order_by_asc(grants::Column::Id)
-        .all(&state.db)
-        .await?;
-    let programmes = state.programmes();
-    let role_title = |programme: &str, role: &str| {
-        let found = if programme == "*" {
-            programmes
-                .iter()
-                .find_map(|(_, v)| v.def.programme.roles.get(role).cloned())
-        } else {
-            programmes
-                .current(programme)
-                .and_then(|v| v.def.programme.roles.get(role).cloned())
-        };
-        found
-            .map(|t| page.lang.pick(&t))
-            .unwrap_or_else(|| role.to_owned())
-    };
-    let rows: Vec<UserRow> = dir
-        .users
-        .iter()
-        .map(|u| UserRow {
-            username: u.username.clone(),
-            display_name: u.display_name.clone(),
-            is_admin: u.is_admin,
-            active: u.active,
-            locale: u.locale.clone(),
-            grants: all
-                .iter()
-                .filter(|g| g.user_id == u.id)
-                .map(|g| {
-                    let programme = if g.programme == "*" {
-                        page.t("admin-all-programmes")
-                    } else {
-                        programmes
-                            .current(&g.programme)
-                            .map(|v| page.lang.pick(&v.def.programme.title))
-                            .unwrap_or_else(|| g.programme.clone())
-                    };
-                    format!(
-                        "{} @ {} · {}",
-                        role_title(&g.programme, &g.role),
-                        dir.unit(&g.org_unit_id, page.lang),
-                        programme
-                    )
-                })
-                .collect(),
-        })
-        .collect();
-    let nav = page.nav(&state, "admin", page.t("admin-users")).await;
-    page.render("admin/users", &nav, &serde_json::json!({ "users": rows }))
-}
-
-/// An org unit in the tree.
-#[derive(Debug, Serialize)]
-pub struct UnitRow {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Kind (city, county, township, …).
-    pub kind: String,
-    /// Depth in the tree, for indentation.
-    pub depth: usize,
-    /// Path.
-    pub path: String,
-}
-
-async fn org_units_get(State(state): State<AppState>, page: Page) -> Result<Response, UiError> {
-    admin_only(&page)?;
-    let dir = Directory::load(&state.db).await?;
-    let rows: Vec<UnitRow> = dir
-        .units
-        .iter()
-        .map(|u| UnitRow {
-            id: u.id.clone(),
-            name: dir.unit(&u.id, page.lang),
-            kind: u.kind.clone(),
-            depth: u.path.matches('/').count().saturating_sub(2),
-            path: u.path.clone(),
-        })
-        .collect();
-    let nav = page.nav(&state, "admin", page.t("admin-org-units")).await;
-    page.render(
-        "admin/org_units",
-        &nav,
-        &serde_json::json!({ "units": rows }),
-    )
-}
-
-/// An API token (never its secret).
-#[derive(Debug, Serialize)]
-pub struct TokenRow {
-    /// Name.
-    pub name: String,
-    /// Owner.
-    pub user: String,
-    /// Created.
-    pub created: String,
-    /// Last used.
-    pub last_used: String,
-    /// Revoked.
-    pub revoked: bool,
-}
-
-async fn tokens_get(State(state): State<AppState>, page: Page) -> Result<Response, UiError> {
-    admin_only(&page)?;
-    let dir = Directory::load(&state.db).await?;
-    let tz = state.config.timezone;
-    let rows: Vec<TokenRow> = api_tokens::Entity::find()
-        .order_by_desc(api_tokens::Column::CreatedAt)
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|t| TokenRow {
-            name: t.name,
-            user: dir.user(&t.user_id),
-            created: local_time(t.created_at, tz),
-            last_used: t
-                .last_used_at
-                .map(|x| local_time(x, tz))
-                .unwrap_or_default(),
-            revoked: t.revoked,
-        })
-        .collect();
-    let nav = page.nav(&state, "admin", page.t("admin-tokens")).await;
-    page.render("admin/tokens", &nav, &serde_json::json!({ "tokens": rows }))
 }
 
 /// An unmasked read of sensitive fields.

@@ -239,9 +239,14 @@ async fn check_post(
     admin_only(&page)?;
     page.check_csrf(&body)?;
     let dir = state.config.workflows.clone();
-    let (defs, errors) = tokio::task::spawn_blocking(move || workflow::load_dir(&dir))
-        .await
-        .map_err(|e| Error::Internal(format!("check: {e}")))?;
+    let plugins = state.plugins.clone();
+    let (defs, errors) = tokio::task::spawn_blocking(move || {
+        let (defs, mut errors) = workflow::load_dir(&dir);
+        errors.extend(plugins.crosscheck(&defs.iter().collect::<Vec<_>>()));
+        (defs, errors)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("check: {e}")))?;
     let (valid, errors) = report(&state, &page, &defs, &errors).await?;
     let r = Report {
         source: state.config.workflows.display().to_string(),
@@ -303,7 +308,15 @@ async fn validate_post(
     page.check_csrf(&body)?;
     let (text, parsed) = uploaded(&body)?;
     let (defs, errors) = match parsed {
-        Ok(d) => (vec![d], Vec::new()),
+        Ok(d) => {
+            let plugins = state.plugins.clone();
+            tokio::task::spawn_blocking(move || {
+                let found = plugins.crosscheck(&[&d]);
+                (vec![d], found)
+            })
+            .await
+            .map_err(|e| Error::Internal(format!("check: {e}")))?
+        }
         Err(e) => (Vec::new(), e),
     };
     let (valid, errors) = report(&state, &page, &defs, &errors).await?;
@@ -328,15 +341,23 @@ async fn install_post(
     admin_only(&page)?;
     page.check_csrf(&body)?;
     let (text, parsed) = uploaded(&body)?;
-    let def = parsed.map_err(|e| {
-        bad_request(
-            "source",
-            e.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("\n"),
-        )
-    })?;
+    let joined = |e: &[Diagnostic]| {
+        e.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let def = parsed.map_err(|e| bad_request("source", joined(&e)))?;
+    let plugins = state.plugins.clone();
+    let (def, mismatches) = tokio::task::spawn_blocking(move || {
+        let found = plugins.crosscheck(&[&def]);
+        (def, found)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("check: {e}")))?;
+    if !mismatches.is_empty() {
+        return Err(bad_request("source", joined(&mismatches)).into());
+    }
     let folder = state.config.workflows.join(def.id());
     std::fs::create_dir_all(&folder)
         .map_err(|e| Error::Internal(format!("{}: {e}", folder.display())))?;

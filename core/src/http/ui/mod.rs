@@ -20,7 +20,11 @@
 //!   diagrams drawn on the server.
 
 pub mod admin;
+pub mod admin_grants;
+pub mod admin_org_units;
 pub mod admin_programmes;
+pub mod admin_tokens;
+pub mod admin_users;
 pub mod assets;
 pub mod bulk;
 pub mod case_action;

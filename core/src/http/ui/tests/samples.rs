@@ -3,11 +3,11 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::super::admin::{AccessRow, BrokenRow, TokenRow, UnitRow, UserRow};
+use super::super::admin::{AccessRow, BrokenRow};
 use super::super::admin_programmes::{Checked, Diagram, ProgrammeRow, Report};
 use super::super::bulk::{BulkPage, BulkRow, BulkSummary};
 use super::super::case_action::{ActionPage, Conflict};
-use super::super::case_detail::{DeadlineRow, DetailPage, Header, Link};
+use super::super::case_detail::{Attachment, DeadlineRow, DetailPage, Header, Link};
 use super::super::case_new::{NewPage, Openable};
 use super::super::cases::{ListPage, ListParams, Row};
 use super::super::dashboards::{Chart, DashboardPage, Tile};
@@ -31,6 +31,7 @@ pub(super) fn nav(lang: Lang) -> Nav {
         is_admin: true,
     });
     n.csrf = "token".into();
+    n.inbox = 7;
     n.overdue = 3;
     n.unread = 2;
     n.active = "cases";
@@ -143,6 +144,13 @@ pub(super) fn detail() -> DetailPage {
             detail: String::new(),
             muted: false,
         }],
+        attachments: vec![Attachment {
+            href: "/api/v1/files/f-1".into(),
+            name: "承诺书.pdf".into(),
+            size: "14.2 KiB".into(),
+            media_type: "application/pdf".into(),
+            uploaded: "2026-11-02 09:00".into(),
+        }],
         done: "已完成：立案".into(),
     }
 }
@@ -165,12 +173,15 @@ pub(super) fn action_page(ui: &Ui, lang: Lang) -> ActionPage {
             en: "required".into(),
         },
     };
-    let form = forms::view(
+    let mut form = forms::view(
         &forms::tests::sample_form(),
-        &json!({ "serious": true, "rows": [{ "item": "x" }] }),
+        &json!({ "serious": true, "rows": [{ "item": "x" }], "doc": "f-1" }),
         &[v("/name"), v("/rows/0/item"), v("/x")],
         &cx,
     );
+    forms::name_files(&mut form, &|id| {
+        (id == "f-1").then(|| ("承诺书.pdf".to_owned(), forms::size_text(14_540)))
+    });
     ActionPage {
         case_id: "id-1".into(),
         number: "CJ-2026-000001".into(),
@@ -180,6 +191,7 @@ pub(super) fn action_page(ui: &Ui, lang: Lang) -> ActionPage {
         title: "启动核查处置".into(),
         to: "核查启动".into(),
         form: Some(form),
+        multipart: true,
         form_missing: false,
         comment: "意见".into(),
         comment_required: true,
@@ -331,6 +343,7 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
                 units: vec![],
                 unit_errors: vec![],
                 form: None,
+                multipart: false,
                 errors: vec![],
                 has_errors: false,
                 error_links: vec![],
@@ -407,18 +420,6 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
         ),
         ("admin/report", j(report)),
         (
-            "admin/users",
-            json!({ "users": [UserRow { username: "u".into(), display_name: "d".into(), is_admin: true, active: true, locale: "zh-CN".into(), grants: vec!["g".into()] }] }),
-        ),
-        (
-            "admin/org_units",
-            json!({ "units": [UnitRow { id: "i".into(), name: "n".into(), kind: "county".into(), depth: 1, path: "/a/".into() }] }),
-        ),
-        (
-            "admin/tokens",
-            json!({ "tokens": [TokenRow { name: "n".into(), user: "u".into(), created: "c".into(), last_used: String::new(), revoked: true }] }),
-        ),
-        (
             "admin/access_log",
             json!({ "entries": [AccessRow { at: "a".into(), user: "u".into(), case_id: "c".into(), fields: "phone".into(), via: "ui".into() }] }),
         ),
@@ -427,4 +428,7 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
             json!({ "checked": 10, "ok": false, "broken": [BrokenRow { case_id: "c".into(), seq: 2, reason: "r".into() }], "ms": 3 }),
         ),
     ]
+    .into_iter()
+    .chain(super::super::admin::samples::contexts())
+    .collect()
 }
