@@ -19,7 +19,10 @@ use crate::workflow::diagnostic::Diagnostic;
 use crate::workflow::model::{CaseType, Field, FieldType, Name};
 
 /// Every mismatch between the definitions and the plugins loaded in `host`.
-pub fn check(defs: &[Definition], host: &PluginHost) -> Vec<Diagnostic> {
+pub fn check<'a>(
+    defs: impl IntoIterator<Item = &'a Definition>,
+    host: &PluginHost,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for def in defs {
         check_programme(def, host, &mut out);
@@ -288,6 +291,6 @@ pub fn check_dir(defs: &[Definition], dir: &Path) -> anyhow::Result<Vec<Diagnost
             format!("plugin not loaded: {error}"),
         ));
     }
-    out.extend(check(defs, &host));
+    out.extend(check(defs.iter(), &host));
     Ok(out)
 }

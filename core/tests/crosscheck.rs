@@ -39,8 +39,8 @@ fn line_of(text: &str, needle: &str) -> usize {
         + 1
 }
 
-#[test]
-fn mismatches_are_reported_where_the_workflow_names_them() {
+#[tokio::test]
+async fn mismatches_are_reported_where_the_workflow_names_them() {
     let original =
         std::fs::read_to_string(root().join("workflows/special-family-care/workflow.yaml"))
             .unwrap();
@@ -91,5 +91,24 @@ fn mismatches_are_reported_where_the_workflow_names_them() {
         );
     }
     assert_eq!(found.len(), 3, "{}", text.join("\n"));
+
+    // The server's plugin adapter reports the same, for its start-up log and the
+    // administrator's validation report.
+    let config = anjuan::config::ServeArgs {
+        data: Some(dir.clone()),
+        calendar: Some(root().join("calendar")),
+        ..Default::default()
+    }
+    .resolve()
+    .unwrap();
+    let services = std::sync::Arc::new(anjuan::plugins::ServerServices::new(
+        anjuan::server::load_calendar(&config).unwrap(),
+        anjuan::store::connect(&config.database_url).await.unwrap(),
+        tokio::runtime::Handle::current(),
+    ));
+    let host = anjuan::plugins::HostPlugins::start(&plugins(), dir.join("plugin-cache"), services)
+        .unwrap();
+    let from_server = anjuan::state::Plugins::crosscheck(&host, &defs.iter().collect::<Vec<_>>());
+    assert_eq!(from_server, found);
     let _ = std::fs::remove_dir_all(&dir);
 }

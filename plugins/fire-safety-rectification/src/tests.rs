@@ -1,67 +1,17 @@
-//! The plugin against its manifest and its workflow: the host refuses a plugin whose
-//! manifest and description disagree, and a workflow naming a form or check the plugin
-//! lacks fails at its first use; catch both here.
+//! The plugin against its manifest: every described form exists and is sound, the
+//! manifest lists exactly the described checks, unknown ids are refused, and derive
+//! computes what it declares. Whether the workflow and the plugin fit together is
+//! checked by `anjuan validate --plugins` (and `core/tests/crosscheck.rs`).
 
 use super::*;
 
 const MANIFEST: &str = include_str!("../plugin.toml");
-const WORKFLOW: &str = include_str!("../../../workflows/fire-safety-rectification/workflow.yaml");
-
-/// Form and check ids the workflow names (`form: x`, `checks: [a, b]`).
-fn named_in_workflow(key: &str) -> Vec<String> {
-    let prefix = format!("{key}: ");
-    let mut out: Vec<String> = WORKFLOW
-        .lines()
-        .filter_map(|l| l.trim_start().strip_prefix(&prefix))
-        .flat_map(|v| {
-            v.trim_matches(|c| c == '[' || c == ']')
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .collect::<Vec<_>>()
-        })
-        .filter(|s| !s.is_empty())
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
-fn sorted(list: &[(&str, &str, &str)]) -> Vec<String> {
-    let mut v: Vec<String> = list.iter().map(|(id, ..)| id.to_string()).collect();
-    v.sort();
-    v
-}
-
 #[test]
-fn every_described_check_has_a_manifest_entry() {
-    let checks = FireSafetyRectification::describe().checks;
-    for c in &checks {
-        assert!(MANIFEST.contains(&format!("[checks.{}]", c.id)), "{}", c.id);
-    }
-    assert_eq!(MANIFEST.matches("[checks.").count(), checks.len());
-    assert!(MANIFEST.contains("id = \"fire-safety-rectification\""));
-    assert!(MANIFEST.contains(&format!("version = \"{}\"", env!("CARGO_PKG_VERSION"))));
-}
-
-#[test]
-fn the_plugin_provides_exactly_what_the_workflow_names() {
-    assert_eq!(sorted(FORMS), named_in_workflow("form"));
-    assert_eq!(sorted(CHECKS), named_in_workflow("checks"));
-}
-
-#[test]
-fn unknown_ids_are_refused() {
-    let env = anjuan_plugin_sdk::Envelope::for_test("fire-safety-rectification", "building");
-    let host = anjuan_plugin_sdk::FakeHost::new();
-    let ctx = Context::new(&env, &host);
-    assert!(matches!(
-        FireSafetyRectification::check(&ctx, "nope", &Value::Null),
-        Err(CallError::UnknownId(_))
-    ));
-    assert!(matches!(
-        FireSafetyRectification::form(&ctx, "nope"),
-        Err(CallError::UnknownId(_))
-    ));
+fn the_plugin_agrees_with_its_manifest() {
+    anjuan_plugin_sdk::testkit::assert_sound::<FireSafetyRectification>(
+        MANIFEST,
+        env!("CARGO_PKG_VERSION"),
+    );
 }
 
 #[test]
