@@ -169,6 +169,35 @@ impl FromRequestParts<AppState> for ClientAddr {
     }
 }
 
+/// Whether the client reached us over TLS: a trusted reverse proxy says so with
+/// `X-Forwarded-Proto: https`. Session cookies are then marked `Secure` even without
+/// `--secure-cookies`.
+#[derive(Debug, Clone, Copy)]
+pub struct Https(pub bool);
+
+impl FromRequestParts<AppState> for Https {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Https, Self::Rejection> {
+        let trusted = &state.config.trusted_proxies;
+        let via_proxy = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .is_some_and(|ConnectInfo(a)| trusted.iter().any(|net| net.contains(&a.ip())));
+        let https = via_proxy
+            && parts
+                .headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.rsplit(',').next())
+                .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"));
+        Ok(Https(https))
+    }
+}
+
 /// Who sent the request. Each trusted proxy appends the address it received the
 /// request from to `X-Forwarded-For`, so the list is read from the right: the
 /// first address that is not a trusted proxy is the client. Anything to the left

@@ -96,9 +96,10 @@ pub async fn end(db: &impl ConnectionTrait, session_id: &str) -> Result<()> {
     identity::delete_session(db, session_id).await
 }
 
-/// The `Set-Cookie` value that stores a new session in the browser.
-pub fn set_cookie(config: &Config, session: &NewSession) -> String {
-    let secure = if config.secure_cookies {
+/// The `Set-Cookie` value that stores a new session in the browser; `Secure` when the
+/// server is configured so or the request came over TLS through a trusted proxy.
+pub fn set_cookie(config: &Config, session: &NewSession, https: bool) -> String {
+    let secure = if config.secure_cookies || https {
         "; Secure"
     } else {
         ""
@@ -110,8 +111,8 @@ pub fn set_cookie(config: &Config, session: &NewSession) -> String {
 }
 
 /// The `Set-Cookie` value that removes the session cookie.
-pub fn clear_cookie(config: &Config) -> String {
-    let secure = if config.secure_cookies {
+pub fn clear_cookie(config: &Config, https: bool) -> String {
+    let secure = if config.secure_cookies || https {
         "; Secure"
     } else {
         ""
@@ -259,11 +260,15 @@ mod tests {
             csrf: "y".into(),
             expires_at: Utc::now(),
         };
-        let c = set_cookie(&config, &s);
+        let c = set_cookie(&config, &s, false);
         assert_eq!(c, "anjuan_session=abc; Path=/; HttpOnly; SameSite=Lax");
+        assert!(
+            set_cookie(&config, &s, true).ends_with("; Secure"),
+            "over TLS through a trusted proxy"
+        );
         config.secure_cookies = true;
-        assert!(set_cookie(&config, &s).ends_with("; Secure"));
-        assert!(clear_cookie(&config).contains("Max-Age=0"));
+        assert!(set_cookie(&config, &s, false).ends_with("; Secure"));
+        assert!(clear_cookie(&config, false).contains("Max-Age=0"));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
 use super::admin::views::{GrantView, UserView};
-use crate::auth::extract::ClientAddr;
+use crate::auth::extract::{ClientAddr, Https};
 use crate::auth::{Caller, Via, session};
 use crate::error::{Error, Result};
 use crate::state::AppState;
@@ -91,6 +91,7 @@ async fn view(
 async fn session_post(
     State(state): State<AppState>,
     ClientAddr(client): ClientAddr,
+    Https(https): Https,
     Json(req): Json<LoginRequest>,
 ) -> Result<Response> {
     let attempt = session::Attempt {
@@ -106,7 +107,7 @@ async fn session_post(
         Some(new.expires_at),
     )
     .await?;
-    let cookie = HeaderValue::from_str(&session::set_cookie(&state.config, &new))
+    let cookie = HeaderValue::from_str(&session::set_cookie(&state.config, &new, https))
         .map_err(|e| Error::Internal(format!("cookie: {e}")))?;
     Ok(([(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
@@ -128,7 +129,11 @@ async fn session_get(State(state): State<AppState>, caller: Caller) -> Result<Js
 /// Sign out: ends the session and clears the cookie (needs `X-CSRF-Token`).
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session",
     responses((status = 204), (status = 403, description = "Missing or wrong CSRF token")))]
-async fn session_delete(State(state): State<AppState>, caller: Option<Caller>) -> Result<Response> {
+async fn session_delete(
+    State(state): State<AppState>,
+    Https(https): Https,
+    caller: Option<Caller>,
+) -> Result<Response> {
     if let Some(Caller {
         via: Via::Session { id, .. },
         ..
@@ -136,7 +141,7 @@ async fn session_delete(State(state): State<AppState>, caller: Option<Caller>) -
     {
         session::end(&state.db, id).await?;
     }
-    let clear = HeaderValue::from_str(&session::clear_cookie(&state.config))
+    let clear = HeaderValue::from_str(&session::clear_cookie(&state.config, https))
         .map_err(|e| Error::Internal(format!("cookie: {e}")))?;
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }
@@ -301,6 +306,62 @@ mod tests {
             login(&app, "health", "demo").await.status,
             StatusCode::UNAUTHORIZED
         );
+    }
+
+    /// A login through a proxy at 192.0.2.7 on behalf of `client`.
+    async fn login_via_proxy(
+        app: &App,
+        client: &str,
+        username: &str,
+        password: &str,
+    ) -> (StatusCode, String) {
+        use axum::body::Body;
+        use axum::extract::ConnectInfo;
+        use tower::ServiceExt;
+        let body = json!({ "username": username, "password": password }).to_string();
+        let mut req = axum::http::Request::post("/api/v1/session")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-forwarded-for", format!("203.0.113.66, {client}"))
+            .header("x-forwarded-proto", "https")
+            .body(Body::from(body))
+            .unwrap();
+        req.extensions_mut()
+            .insert(ConnectInfo(std::net::SocketAddr::from((
+                [192, 0, 2, 7],
+                4000,
+            ))));
+        let res = app.router.clone().oneshot(req).await.unwrap();
+        let cookie = res
+            .headers()
+            .get(header::SET_COOKIE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (res.status(), cookie)
+    }
+
+    #[tokio::test]
+    async fn behind_a_trusted_proxy_the_limit_counts_clients_and_cookies_are_secure() {
+        let app = super::super::admin::tests::app_with(|args| {
+            args.trusted_proxies = vec![crate::config::parse_proxy("192.0.2.0/24").unwrap()];
+        })
+        .await;
+        for who in ["cdc", "health", "hospital", "lab", "risk-admin"]
+            .iter()
+            .cycle()
+            .take(crate::auth::limiter::MAX_FAILURES)
+        {
+            let (status, _) = login_via_proxy(&app, "198.51.100.1", who, "guess").await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+        let (status, _) = login_via_proxy(&app, "198.51.100.1", "inspector", "demo").await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "that client waits");
+        let (status, cookie) = login_via_proxy(&app, "198.51.100.2", "inspector", "demo").await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "another client behind the same proxy does not"
+        );
+        assert!(cookie.ends_with("; Secure"), "{cookie}");
     }
 
     #[tokio::test]

@@ -16,7 +16,7 @@ use super::page::{
     FormBody, LANG_COOKIE, Nav, Page, UiError, Visitor, render, safe_next, see_other, with_cookies,
 };
 use super::render::Lang;
-use crate::auth::extract::ClientAddr;
+use crate::auth::extract::{ClientAddr, Https};
 use crate::auth::{Via, session};
 use crate::error::Error;
 use crate::state::AppState;
@@ -88,6 +88,7 @@ async fn login_post(
     State(state): State<AppState>,
     visitor: Visitor,
     ClientAddr(client): ClientAddr,
+    Https(https): Https,
     body: FormBody,
 ) -> Result<Response, UiError> {
     let username = body.get("username").unwrap_or_default().trim().to_owned();
@@ -101,7 +102,7 @@ async fn login_post(
     match session::login(&state, attempt).await {
         Ok((_, s)) => Ok(with_cookies(
             see_other(&safe_next(Some(&next))),
-            &[session::set_cookie(&state.config, &s)],
+            &[session::set_cookie(&state.config, &s, https)],
         )),
         Err(Error::Unauthenticated) => show(
             &visitor,
@@ -130,6 +131,7 @@ async fn login_post(
 
 async fn logout_post(
     State(state): State<AppState>,
+    Https(https): Https,
     page: Page,
     body: FormBody,
 ) -> Result<Response, UiError> {
@@ -139,7 +141,7 @@ async fn logout_post(
     }
     Ok(with_cookies(
         see_other("/login"),
-        &[session::clear_cookie(&state.config)],
+        &[session::clear_cookie(&state.config, https)],
     ))
 }
 

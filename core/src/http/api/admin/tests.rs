@@ -39,6 +39,11 @@ pub(crate) struct Reply {
 }
 
 pub(crate) async fn app() -> App {
+    app_with(|_| {}).await
+}
+
+/// A test server whose settings `adjust` changes first.
+pub(crate) async fn app_with(adjust: impl FnOnce(&mut crate::config::ServeArgs)) -> App {
     let dir = std::env::temp_dir().join(format!("anjuan-admin-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&dir).unwrap();
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -48,6 +53,8 @@ pub(crate) async fn app() -> App {
         calendar: Some(repo.join("calendar")),
         ..Default::default()
     };
+    let mut args = args;
+    adjust(&mut args);
     let config = args.resolve().unwrap();
     let state = crate::server::state(config, Arc::new(crate::plugins::NoPlugins))
         .await
