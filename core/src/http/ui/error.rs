@@ -51,8 +51,12 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
     let path = here(&parts);
     let is_get = parts.method == axum::http::Method::GET;
     let response = next.run(Request::from_parts(parts, body)).await;
-    let Some(Failure(error)) = response.extensions().get::<Failure>().cloned() else {
-        return response;
+    let error = match response.extensions().get::<Failure>().cloned() {
+        Some(Failure(error)) => error,
+        None => match refusal(response).await {
+            Ok(error) => Arc::new(error),
+            Err(response) => return response,
+        },
     };
     if matches!(*error, Error::Unauthenticated) {
         let next = if is_get { path.as_str() } else { "/" };
@@ -71,6 +75,41 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
     let mut page = error_page(&ui, lang, &error, &path);
     *page.status_mut() = status;
     page
+}
+
+/// A refusal the router or an extractor wrote itself, before any page handler ran (an
+/// unknown path, a wrong method, a malformed path segment or query): as an [`Error`],
+/// so it gets the same page as every other. Any other response passes through.
+async fn refusal(response: Response) -> Result<Error, Response> {
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html") || v.contains("json"));
+    let known = matches!(
+        status,
+        StatusCode::BAD_REQUEST
+            | StatusCode::NOT_FOUND
+            | StatusCode::METHOD_NOT_ALLOWED
+            | StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            | StatusCode::UNPROCESSABLE_ENTITY
+    );
+    if is_html || !known {
+        return Err(response);
+    }
+    let text = match axum::body::to_bytes(response.into_body(), 64 * 1024).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(_) => String::new(),
+    };
+    Ok(match status {
+        StatusCode::NOT_FOUND => Error::NotFound("page".into()),
+        StatusCode::METHOD_NOT_ALLOWED => Error::MethodNotAllowed(text),
+        StatusCode::PAYLOAD_TOO_LARGE => Error::TooLarge(text),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Error::UnsupportedMediaType(text),
+        _ => crate::error::bad_request("", text),
+    })
 }
 
 /// The context of the error page.

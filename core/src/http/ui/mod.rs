@@ -68,6 +68,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(export::router())
         .merge(dashboards::router())
         .merge(admin::router())
+        .fallback(|| async { error::UiError(crate::error::Error::NotFound("page".into())) })
         .layer(middleware::from_fn(page::html_errors))
         .layer(Extension(ui))
         .merge(assets::router())

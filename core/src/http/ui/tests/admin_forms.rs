@@ -563,3 +563,42 @@ async fn a_token_is_shown_once_and_can_be_revoked() {
             .is_none()
     );
 }
+
+/// What the router refuses before a page runs (an unknown page, a wrong method, a
+/// malformed id in the path) is an error page in the user's language, not bare text;
+/// under /api/ it stays problem+json.
+#[tokio::test]
+async fn refusals_before_a_page_runs_are_pages_too() {
+    let app = app().await;
+    let admin = sign_in(&app, "admin").await;
+    let user = app.demo.id_of("cdc").expect("demo user").to_owned();
+    for (method, path, status) in [
+        (
+            Method::GET,
+            "/no-such-page".to_owned(),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::POST,
+            format!("/admin/users/{user}/grants/not-a-number/revoke"),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::DELETE,
+            "/inbox".to_owned(),
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+    ] {
+        let form = (method == Method::POST).then(|| format!("_csrf={}", admin.csrf));
+        let a = send(&app, method.clone(), &path, &admin, form).await;
+        assert_eq!(a.status, status, "{method} {path}");
+        assert!(
+            a.html.contains("<html") && a.html.contains("出错了"),
+            "{method} {path}: {}",
+            a.html
+        );
+    }
+    let api = send(&app, Method::GET, "/api/v1/no-such-route", &admin, None).await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert!(api.html.contains("\"status\":404"), "{}", api.html);
+}
