@@ -433,10 +433,24 @@ fn apply_effects(
                     });
                 }
             }
-            Effect::Notify(n) => out.notifications.push(Notification {
-                roles: n.roles.iter().map(|r| r.to_string()).collect(),
-                message: n.message.clone(),
-            }),
+            Effect::Notify(n) => {
+                let users = n
+                    .users
+                    .iter()
+                    .filter_map(|uf| {
+                        let (source, field) = match uf.strip_prefix("parent.") {
+                            Some(f) => (vars.parent, f),
+                            None => (&out.data, uf.as_str()),
+                        };
+                        source.get(field)?.as_str().map(str::to_owned)
+                    })
+                    .collect();
+                out.notifications.push(Notification {
+                    roles: n.roles.iter().map(|r| r.to_string()).collect(),
+                    users,
+                    message: n.message.clone(),
+                })
+            }
             Effect::OpenDeadline(_) | Effect::CloseDeadline(_) => {}
         }
     }

@@ -231,6 +231,9 @@ pub struct ChildCase {
 pub struct Notification {
     /// Roles to tell.
     pub roles: Vec<String>,
+    /// Users to tell by id (named by the case's or its parent's user fields).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<String>,
     /// The message.
     pub message: I18n,
 }

@@ -144,7 +144,12 @@ async fn finish(
     store::deadlines::apply(db, &row.id, &outcome.deadlines, actor, now).await?;
     refresh_deadline_summary(db, &row.id).await?;
     for n in &outcome.notifications {
-        let users = holders(db, &row.programme, &n.roles, &row.org_path).await?;
+        let mut users = holders(db, &row.programme, &n.roles, &row.org_path).await?;
+        for u in &n.users {
+            if !users.contains(u) {
+                users.push(u.clone());
+            }
+        }
         store::notifications::send(db, &users, Some(&row.id), "action", &n.message, now).await?;
     }
     Ok(())

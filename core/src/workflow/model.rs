@@ -260,12 +260,18 @@ pub struct Spawn {
     pub data: IndexMap<Name, Name>,
 }
 
-/// A notification to the holders of some roles.
+/// A notification to the holders of some roles at the case's unit, and to the users
+/// some fields name.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Notify {
-    /// Roles to tell.
+    /// Roles to tell (their holders at the case's unit or above).
+    #[serde(default)]
     pub roles: Vec<Name>,
+    /// User fields whose users to tell: `field` of the case or `parent.field` (a
+    /// family's own two contacts, say).
+    #[serde(default)]
+    pub users: Vec<Name>,
     /// What to tell them.
     pub message: I18n,
 }

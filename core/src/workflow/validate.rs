@@ -381,19 +381,24 @@ impl<'a> Validator<'a> {
             self.role(r, false);
         }
         for uf in &readers.user_fields {
-            let (fields, field) = match uf.strip_prefix("parent.") {
-                Some(f) => (parent, f),
-                None => (Some(&ct.fields), uf.as_str()),
-            };
-            let ok = fields
-                .and_then(|fs| fs.get(field))
-                .is_some_and(|f| *f.kind == FieldType::User);
-            if !ok {
-                self.err(
-                    uf.span(),
-                    format!("`{}` must name a declared field of type user", uf.as_str()),
-                );
-            }
+            self.user_field(uf, ct, parent);
+        }
+    }
+
+    /// `field` or `parent.field` names a declared field of type user.
+    fn user_field(&mut self, uf: &Name, ct: &CaseType, parent: Option<&IndexMap<Name, Field>>) {
+        let (fields, field) = match uf.strip_prefix("parent.") {
+            Some(f) => (parent, f),
+            None => (Some(&ct.fields), uf.as_str()),
+        };
+        let ok = fields
+            .and_then(|fs| fs.get(field))
+            .is_some_and(|f| *f.kind == FieldType::User);
+        if !ok {
+            self.err(
+                uf.span(),
+                format!("`{}` must name a declared field of type user", uf.as_str()),
+            );
         }
     }
 
@@ -519,6 +524,9 @@ impl<'a> Validator<'a> {
                 Effect::Notify(n) => {
                     for r in &n.roles {
                         self.role(r, false);
+                    }
+                    for uf in &n.users {
+                        self.user_field(uf, ct, scope.parent);
                     }
                 }
             }
