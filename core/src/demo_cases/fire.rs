@@ -90,7 +90,8 @@ pub(super) async fn stories(seed: &Seed<'_>) -> Result<()> {
     Ok(())
 }
 
-/// The stage dates: a campaign under way, or one whose acceptance stage has opened.
+/// The stage dates, recorded when the rectification is opened: a campaign under way, or
+/// one whose acceptance stage has opened.
 fn campaign(seed: &Seed<'_>, stage: Stage) -> Value {
     let (inv, serious, key, all, opens, ends) = match stage {
         Stage::Closed | Stage::Acceptance => (300, 250, 200, 100, 60, -30),
@@ -110,7 +111,6 @@ async fn building(seed: &Seed<'_>, b: &Building) -> Result<()> {
         "property_unit": "安县人民医院", "user_unit": "安县人民医院", "building_use": b.use_,
         "floors": b.floors, "height_m": b.height, "in_use": true, "fire_control_room": b.floors >= 10,
         "micro_fire_station": true, "safety_responsible": "林国栋（院长）", "safety_manager": "林涛（后勤保卫科科长）",
-        "campaign": campaign(seed, b.stage),
     });
     let past = matches!(b.stage, Stage::Closed | Stage::Acceptance);
     let registered = seed.at(if past { 320 } else { 90 }, 0);
@@ -135,7 +135,10 @@ async fn building(seed: &Seed<'_>, b: &Building) -> Result<()> {
         "fire-inspector",
         opened,
         &id,
-        step("open-rectification", json!({})),
+        step(
+            "open-rectification",
+            json!({ "campaign": campaign(seed, b.stage) }),
+        ),
     )
     .await?;
     let Some(r) = seed.children(&id, "rectification").await?.pop() else {

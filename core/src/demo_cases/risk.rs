@@ -165,7 +165,6 @@ fn sample_steps(
         "result_received_on": day(2),
         "result_items": [{ "item": if clean { "菌落总数" } else { "亚硝酸盐" }, "value": if clean { 1200.0 } else { 48.0 }, "unit": if clean { "CFU/g" } else { "mg/kg" }, "reference": if clean { "≤10⁵" } else { "≤30" } }],
         "hazard_found": !clean,
-        "hazard_description": if clean { Value::Null } else { json!(format!("{food}亚硝酸盐残留超过参考值")) },
     });
     let mut steps = vec![
         ("cdc", step("record-collection", record)),
@@ -191,7 +190,10 @@ fn sample_steps(
         ("cdc", step("flag-hazard", json!({}))),
         (
             "cdc",
-            step("report-hazard", json!({ "verified_on": day(4) })),
+            step(
+                "report-hazard",
+                json!({ "hazard_description": format!("{food}亚硝酸盐残留超过参考值"), "verified_on": day(4) }),
+            ),
         ),
         (
             "health",
@@ -305,7 +307,7 @@ async fn outbreak(seed: &Seed<'_>, n: usize, reached: usize) -> Result<()> {
     let days = 60 - i64::try_from(n).unwrap_or(0) * 12;
     let data = json!({
         "event_name": name, "reported_at": seed.stamp(seed.at(days, 0)), "place": place, "setting": setting,
-        "cases_count": 6 + n * 5, "hospitalised": 1 + n, "deaths": 0, "commissioned_by_health_admin": true,
+        "cases_count": 6 + n * 5, "hospitalised": 1 + n, "deaths": 0,
     });
     let start = seed.at(days, 0);
     let id = seed
@@ -318,29 +320,36 @@ async fn outbreak(seed: &Seed<'_>, n: usize, reached: usize) -> Result<()> {
             .map_or_else(|| seed.date(0), |t| seed.day_of(*t))
     };
     let attribution = json!({ "food": "凉拌菜", "pathogen": "副溶血性弧菌", "contributing_factors": ["cross-contamination"], "confidence": "probable" });
+    // The health commission closes it, having told the regulator of a food-business link.
+    let related = setting != "household";
+    let closure = if related {
+        json!({ "food_business_related": true, "regulator_notified_on": day(3) })
+    } else {
+        json!({ "food_business_related": false })
+    };
     let steps = vec![
         (
             "cdc",
             step(
                 "start-investigation",
-                json!({ "online_start_reported_on": day(0) }),
+                json!({ "commissioned_by_health_admin": true, "online_start_reported_on": day(0) }),
             ),
         ),
         (
             "cdc",
             step(
                 "complete-investigation",
-                json!({ "attribution": attribution, "food_business_related": setting != "household", "online_completion_reported_on": day(1) }),
+                json!({ "attribution": attribution, "food_business_related": related, "online_completion_reported_on": day(1) }),
             ),
         ),
         (
             "cdc",
             step(
                 "submit-report",
-                json!({ "investigation_report": "files/流行病学调查报告.pdf", "regulator_notified_on": day(2) }),
+                json!({ "investigation_report": "files/流行病学调查报告.pdf" }),
             ),
         ),
-        ("health", step("close", json!({}))),
+        ("health", step("close", closure)),
     ];
     seed.walk_at(&id, &times, steps.into_iter().take(reached).collect())
         .await

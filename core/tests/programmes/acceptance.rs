@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::data::{building, hazard, two_lists};
-use super::fire::{hazard_id, hazards, rectification};
+use super::fire::{hazard_id, hazards, rectification, rectification_for};
 use crate::common::Db;
 use crate::common::shipped::{Shipped, at, codes, deadline, due};
 
@@ -207,9 +207,8 @@ async fn rectify_and_verify(app: &Shipped, hazard: &str, verify: bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acceptance_refused_while_any_hazard_is_open() {
     let app = Shipped::spawn(Db::Sqlite).await;
-    let mut b = building("门诊综合楼", "public", 12, 49.8);
-    b["campaign"] = campaign_in_acceptance();
-    let id = rectification(&app, b).await;
+    let b = building("门诊综合楼", "public", 12, 49.8);
+    let id = rectification_for(&app, b, campaign_in_acceptance()).await;
     let rows = vec![
         hazard(
             "safety-management",

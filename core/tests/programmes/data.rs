@@ -241,7 +241,7 @@ pub fn disease_report(reporter: &str) -> Value {
 
 // ---------------------------------------------------------------- special-family-care
 
-/// A family record (建档立卡) with its two contacts and a liaison.
+/// A family record (建档立卡) as registered; the contacts come later ([`contacts`]).
 pub fn family(id_number: &str) -> Value {
     json!({
         "family_kind": "bereaved",
@@ -252,11 +252,6 @@ pub fn family(id_number: &str) -> Value {
         "address": "清河县桃源镇桃源村三组",
         "phone": "13907310001",
         "members": [{ "name": "李建国", "relation": "配偶", "birth_year": 1956, "id_number": "430123195602031517" }],
-        "township_contact": "leader-a",
-        "village_contact": "cadre-a1",
-        "liaison": "volunteer",
-        "contact_card_issued": true,
-        "contact_methods": ["home-visit", "phone"],
         "health_status": "高血压，行动尚可",
         "chronic_conditions": "高血压二级",
     })
@@ -276,7 +271,8 @@ pub fn contacts() -> Value {
 
 // ---------------------------------------------------------- fire-safety-rectification
 
-/// The campaign's stage dates, for a campaign starting November 2026.
+/// The campaign's stage dates, for a campaign starting November 2026 (the form of
+/// `open-rectification`).
 pub fn campaign() -> Value {
     json!({
         "investigation_due_on": "2026-11-30",
@@ -288,7 +284,8 @@ pub fn campaign() -> Value {
     })
 }
 
-/// A building of the county TCM hospital.
+/// A building of the county TCM hospital, as its register form records it (the campaign's
+/// dates come later, with `open-rectification`).
 pub fn building(name: &str, use_: &str, floors: u32, height_m: f64) -> Value {
     json!({
         "name": name,
@@ -304,7 +301,6 @@ pub fn building(name: &str, use_: &str, floors: u32, height_m: f64) -> Value {
         "micro_fire_station": true,
         "safety_responsible": "张卫东（院长）",
         "safety_manager": "刘建军（后勤保卫科科长）",
-        "campaign": campaign(),
     })
 }
 

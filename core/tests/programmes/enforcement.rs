@@ -55,7 +55,8 @@ pub async fn to_penalty(app: &Shipped) -> String {
 }
 
 /// 未经复查，或者复查后同种食品仍然被检出问题的，食品生产者不得恢复生产: production may
-/// resume only after a re-inspection recorded as passed by an earlier action.
+/// resume only after a re-inspection recorded as passed by an earlier action; a passed
+/// result sent along with resuming is refused (`not_in_form`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn production_cannot_resume_before_a_passed_reinspection() {
     let app = Shipped::spawn(Db::Sqlite).await;
@@ -100,6 +101,9 @@ async fn production_cannot_resume_before_a_passed_reinspection() {
         (422, vec!["guard_false".to_owned()]),
         "failed: {body}"
     );
+    // A passed result sent along is no data this action takes: refused as such, nothing
+    // written.
+    let before = app.case("inspector", &id).await;
     let mut sneaky = resume.clone();
     sneaky["reinspection_result"] = json!("passed");
     let (status, body) = app
@@ -107,8 +111,14 @@ async fn production_cannot_resume_before_a_passed_reinspection() {
         .await;
     assert_eq!(
         (status, codes(&body)),
-        (422, vec!["guard_false".to_owned()]),
+        (422, vec!["not_in_form".to_owned()]),
         "passed sent with it: {body}"
+    );
+    assert_eq!(body["violations"][0]["field"], "/reinspection_result");
+    let after = app.case("inspector", &id).await;
+    assert_eq!(
+        (&after["version"], &after["data"]),
+        (&before["version"], &before["data"])
     );
     let passed = app
         .act(

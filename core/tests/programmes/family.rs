@@ -111,16 +111,23 @@ async fn family_registered_only_once() {
 }
 
 /// 双岗联系人 (1+1+N): a family is in care only once a township leader and a village
-/// cadre are its contacts, with a liaison.
+/// cadre are its contacts, with a liaison, assigned by `assign-contacts` and its checks:
+/// the contacts cannot be set when the family is registered.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn family_in_care_only_with_both_contacts() {
     let app = Shipped::spawn(Db::Sqlite).await;
     let mut record = new_family("430123195804121526");
-    record["data"]
-        .as_object_mut()
-        .unwrap()
-        .remove("village_contact");
-    let family = app.create("staff", record).await;
+    record["data"]["township_contact"] = json!("leader-a");
+    record["data"]["village_contact"] = json!("cadre-a1");
+    let (status, body) = app.try_create("staff", record).await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["not_in_form".to_owned(); 2]),
+        "contacts sent with the registration: {body}"
+    );
+    assert!(app.list("staff", "case_type=family").await.is_empty());
+    let family = app.create("staff", new_family("430123195804121526")).await;
+    assert_eq!(family["state"], "registered");
     let id = family["id"].as_str().unwrap();
     let mut half = data::contacts();
     half.as_object_mut().unwrap().remove("village_contact");
@@ -132,11 +139,20 @@ async fn family_in_care_only_with_both_contacts() {
         .act("staff", id, "assign-contacts", data::contacts(), None)
         .await;
     assert_eq!(active["state"], "active");
+    for (who, told) in [("leader-a", true), ("cadre-a1", true), ("cadre-a1b", false)] {
+        let notes = app.notifications(who).await;
+        assert_eq!(
+            notes.iter().any(|n| n["case_id"] == id),
+            told,
+            "{who}: only the family's own two contacts hear of it: {notes:?}"
+        );
+    }
     app.stop().await;
 }
 
 /// 按照自愿原则: a psychological assessment is arranged only after consent was recorded
-/// by an earlier action, never with consent sent along.
+/// by an earlier action; consent sent along with the arrangement is refused as data that
+/// action does not take, and leaves the family unchanged.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn psychological_assessment_only_with_recorded_consent() {
     let app = Shipped::spawn(Db::Sqlite).await;
@@ -150,6 +166,7 @@ async fn psychological_assessment_only_with_recorded_consent() {
         "{body}"
     );
     let consent = json!({ "psych_consent": true, "psych_consent_on": "2026-11-20", "psych_consent_form": "files/知情同意书.pdf" });
+    let before = app.case("fc-admin", &id).await;
     let (status, body) = app
         .try_act(
             "staff",
@@ -161,8 +178,17 @@ async fn psychological_assessment_only_with_recorded_consent() {
         .await;
     assert_eq!(
         (status, codes(&body)),
-        (422, vec!["guard_false".to_owned()]),
+        (422, vec!["not_in_form".to_owned(); 3]),
         "consent sent with it: {body}"
+    );
+    assert!(
+        body["violations"].to_string().contains("/psych_consent"),
+        "{body}"
+    );
+    let after = app.case("fc-admin", &id).await;
+    assert_eq!(
+        (&after["version"], &after["data"]),
+        (&before["version"], &before["data"])
     );
     app.act("cadre-a1", &id, "record-psych-consent", consent, None)
         .await;

@@ -9,9 +9,9 @@ use anjuan::service::cases::{self, ActionInput, CreateCase};
 use anjuan::state::{AppState, DeriveRequest, Inner, Plugins};
 use serde_json::{Value, json};
 
-use super::data::{building, hazard, two_lists};
+use super::data::{building, campaign, hazard, two_lists};
 use crate::common::Db;
-use crate::common::shipped::{Shipped, at, due, has_deadline};
+use crate::common::shipped::{Shipped, at, codes, due, has_deadline};
 
 const P: &str = "fire-safety-rectification";
 
@@ -25,11 +25,29 @@ pub async fn new_building(app: &Shipped, data: Value) -> String {
     b["id"].as_str().unwrap().to_owned()
 }
 
-/// A building in scope with its rectification opened; the rectification's id.
+/// The form of `open-rectification`: the campaign's stage dates.
+fn opening(campaign: Value) -> Value {
+    json!({ "campaign": campaign })
+}
+
+/// A building in scope with its rectification opened for the November 2026 campaign;
+/// the rectification's id.
 pub async fn rectification(app: &Shipped, data: Value) -> String {
+    rectification_for(app, data, campaign()).await
+}
+
+/// [`rectification`] with the campaign's stage dates `campaign`: the building is
+/// registered, then `open-rectification` records the dates and opens the case.
+pub async fn rectification_for(app: &Shipped, data: Value, campaign: Value) -> String {
     let id = new_building(app, data).await;
-    app.act("hinspector", &id, "open-rectification", json!({}), None)
-        .await;
+    app.act(
+        "hinspector",
+        &id,
+        "open-rectification",
+        opening(campaign),
+        None,
+    )
+    .await;
     let cases = app.children("hinspector", &id, "rectification").await;
     assert_eq!(cases.len(), 1);
     cases[0]["id"].as_str().unwrap().to_owned()
@@ -54,7 +72,13 @@ async fn building_out_of_scope_cannot_open_a_rectification_case_and_says_why() {
     let app = Shipped::spawn(Db::Sqlite).await;
     let out = new_building(&app, building("职工宿舍楼", "residential", 9, 26.0)).await;
     let (status, body) = app
-        .try_act("hinspector", &out, "open-rectification", json!({}), None)
+        .try_act(
+            "hinspector",
+            &out,
+            "open-rectification",
+            opening(campaign()),
+            None,
+        )
         .await;
     assert_eq!(status, 422, "{body}");
     let why = body["violations"].to_string();
@@ -80,7 +104,13 @@ async fn building_out_of_scope_cannot_open_a_rectification_case_and_says_why() {
         b["in_use"] = json!(in_use);
         let id = new_building(&app, b).await;
         let (status, body) = app
-            .try_act("hinspector", &id, "open-rectification", json!({}), None)
+            .try_act(
+                "hinspector",
+                &id,
+                "open-rectification",
+                opening(campaign()),
+                None,
+            )
             .await;
         let want = if in_scope { 200 } else { 422 };
         assert_eq!(
@@ -91,20 +121,52 @@ async fn building_out_of_scope_cannot_open_a_rectification_case_and_says_why() {
     app.stop().await;
 }
 
-/// The plugin derives whether a building is in scope, and why, when it is recorded.
+/// The plugin derives whether a building is in scope, and why, when it is recorded; the
+/// scope is the plugin's to say, so a value sent for it is refused.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn building_scope_is_derived_when_the_building_is_recorded() {
     let app = Shipped::spawn(Db::Sqlite).await;
     let mut record = building("住院大楼", "public", 16, 62.5);
-    // The scope is the plugin's to say: a value sent for it is replaced.
     record["in_scope"] = json!(false);
-    let id = new_building(&app, record).await;
+    let (status, body) = app
+        .try_create(
+            "facility",
+            json!({ "programme": P, "case_type": "building", "org_unit": "clinic", "data": record }),
+        )
+        .await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["not_in_form".to_owned()]),
+        "{body}"
+    );
+    assert_eq!(body["violations"][0]["field"], "/in_scope");
+    assert!(app.list("facility", "case_type=building").await.is_empty());
+    let id = new_building(&app, building("住院大楼", "public", 16, 62.5)).await;
     let b = app.case("hinspector", &id).await;
     assert_eq!(b["data"]["in_scope"], true, "{}", b["data"]);
     assert!(
         b["data"]["scope_reason"]
             .as_str()
             .is_some_and(|r| !r.is_empty())
+    );
+    let (status, body) = app
+        .try_act(
+            "facility",
+            &id,
+            "update-building",
+            json!({ "in_scope": false }),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["not_in_form".to_owned()]),
+        "{body}"
+    );
+    let unchanged = app.case("hinspector", &id).await;
+    assert_eq!(
+        (&unchanged["version"], &unchanged["data"]),
+        (&b["version"], &b["data"])
     );
     // Recorded again lower than 24 m, the building falls out of scope, in the same action.
     let lower = app

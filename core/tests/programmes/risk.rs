@@ -147,7 +147,6 @@ async fn hazard_found_is_verified_reported_upward_and_sampling_enlarged() {
         "result_received_on": "2026-05-26",
         "result_items": [{ "item": "亚硝酸盐", "value": 48.0, "unit": "mg/kg", "reference": "≤30" }],
         "hazard_found": true,
-        "hazard_description": "腊肉亚硝酸盐残留量超过限量",
     });
     app.act("cdc", &id, "record-result", result, None).await;
     let (status, _) = app
@@ -160,7 +159,7 @@ async fn hazard_found_is_verified_reported_upward_and_sampling_enlarged() {
             "cdc",
             &id,
             "report-hazard",
-            json!({ "verified_on": "2026-05-27" }),
+            json!({ "hazard_description": "腊肉亚硝酸盐残留量超过限量", "verified_on": "2026-05-27" }),
             None,
         )
         .await;
@@ -351,21 +350,21 @@ async fn outbreak_investigation_is_reported_online_at_start_and_at_completion() 
     let report = json!({
         "event_name": "桃源村家宴聚集性腹泻事件", "reported_at": (Utc::now() - Duration::days(3)).to_rfc3339(),
         "place": "桃源镇桃源村", "setting": "rural-banquet", "cases_count": 12, "hospitalised": 3, "deaths": 0,
-        "commissioned_by_health_admin": true,
     });
     let case = app
         .create("cdc", json!({ "programme": P, "case_type": "outbreak", "org_unit": "county", "data": report }))
         .await;
     let id = case["id"].as_str().unwrap();
+    let commissioned = json!({ "commissioned_by_health_admin": true });
     let (status, body) = app
-        .try_act("cdc", id, "start-investigation", json!({}), None)
+        .try_act("cdc", id, "start-investigation", commissioned, None)
         .await;
     assert_eq!(status, 422, "no online report of the start: {body}");
     app.act(
         "cdc",
         id,
         "start-investigation",
-        json!({ "online_start_reported_on": day(3) }),
+        json!({ "commissioned_by_health_admin": true, "online_start_reported_on": day(3) }),
         None,
     )
     .await;

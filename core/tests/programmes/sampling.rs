@@ -395,12 +395,29 @@ async fn laboratories_inspected_in_april_and_june_and_staff_registered_by_25_mar
 
 /// 月度任务（4月食品100批次、食用农产品40批次 …）: each batch counts in the month it was
 /// sampled and on its line (food, or edible agricultural products), which the plugin
-/// derives from its sampling date and category; when sampling finishes, every month
-/// short of its quota is pointed out by month, on the plan's event.
+/// derives from its sampling date and category (a value sent for a derived field is
+/// refused); when sampling finishes, every month short of its quota is pointed out by
+/// month, on the plan's event.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn monthly_quotas_count_each_batch_in_the_month_it_was_sampled() {
     let app = Shipped::spawn(Db::Sqlite).await;
     let plan = plan(&app, 2026).await;
+    // Derived fields are the plugin's: no form has them, so a value sent for one is
+    // refused and no batch is recorded.
+    let mut record = data::batch("腊肉", 11);
+    record["sampled_month"] = json!("2026-12");
+    let (status, body) = try_batch(&app, Some(&plan), record).await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["not_in_form".to_owned()]),
+        "{body}"
+    );
+    assert_eq!(body["violations"][0]["field"], "/sampled_month");
+    assert!(
+        app.list("sampler", "case_type=sampled-batch")
+            .await
+            .is_empty()
+    );
     let batches = [
         ("2026-04-10", "city-special", 11),
         ("2026-04-30", "catering-food", 12),
@@ -411,8 +428,6 @@ async fn monthly_quotas_count_each_batch_in_the_month_it_was_sampled() {
         let mut record = data::batch("腊肉", business);
         record["sampled_on"] = json!(day);
         record["category"] = json!(category);
-        // Derived fields are the plugin's: a value sent for one is replaced.
-        record["sampled_month"] = json!("2026-12");
         let (status, body) = try_batch(&app, Some(&plan), record).await;
         expect(201, status, &body, day);
         ids.push(body["id"].as_str().unwrap().to_owned());
