@@ -71,6 +71,30 @@
     root.querySelectorAll("[data-print]").forEach(function (b) {
       b.addEventListener("click", function () { window.print(); });
     });
+    // A file over the server's limit is refused before it is sent, next to its field.
+    root.querySelectorAll("form[data-max-upload] input[type=file]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var max = Number(input.form.getAttribute("data-max-upload"));
+        var note = document.getElementById(input.id + "-too-large");
+        var file = input.files && input.files[0];
+        var tooLarge = file && max > 0 && file.size > max;
+        if (tooLarge) {
+          input.value = "";
+          if (!note) {
+            note = document.createElement("p");
+            note.id = input.id + "-too-large";
+            note.className = "error";
+            note.setAttribute("role", "alert");
+            input.insertAdjacentElement("afterend", note);
+          }
+          note.textContent = input.form.getAttribute("data-too-large");
+          input.setAttribute("aria-invalid", "true");
+        } else if (note) {
+          note.remove();
+          input.removeAttribute("aria-invalid");
+        }
+      });
+    });
     root.querySelectorAll("input[type=file][data-into]").forEach(function (input) {
       input.addEventListener("change", function () {
         var target = document.getElementById(input.getAttribute("data-into"));

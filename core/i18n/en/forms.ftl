@@ -18,3 +18,4 @@ conflict-title = Someone else changed this case
 conflict-body = You opened version { $yours }; it is now version { $current }. Here is what changed meanwhile; your input is kept.
 conflict-resubmit = Check it and submit again to apply it to the latest version.
 conflict-closed = This action is no longer open in the case's current state.
+file-too-large = This file is larger than the { $limit } the server accepts; choose a smaller one.

@@ -18,3 +18,4 @@ conflict-title = 案件已被他人修改
 conflict-body = 您打开时是第 { $yours } 版，现在是第 { $current } 版。以下是期间的变化；您填写的内容已保留。
 conflict-resubmit = 核对无误后可再次提交，将在最新版本上办理。
 conflict-closed = 案件当前状态下已不能执行此操作。
+file-too-large = 文件超过服务器允许的 { $limit }，请选择较小的文件。

@@ -31,7 +31,16 @@ test("a rectification's evidence is uploaded in the form and listed on the hazar
   await form.waitFor();
   assert.equal(await form.getAttribute("enctype"), "multipart/form-data");
   const input = facility.locator('input[type=file][name="f.evidence"]');
+  // A file over the server's limit is refused in the page, next to the field, unsent.
+  const max = Number(await form.getAttribute("data-max-upload"));
+  assert.ok(max > 0, "the form says how large a file may be");
+  await input.setInputFiles({ name: "扫描件.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(max + 1) });
+  const tooLarge = facility.locator('[id$="-too-large"][role="alert"]');
+  await tooLarge.waitFor();
+  assert.match(await tooLarge.textContent(), /MiB/);
+  assert.equal(await input.evaluate((el) => el.files.length), 0, "the large file is not kept");
   await input.setInputFiles(testFile("整改前后对比照片.pdf"));
+  assert.equal(await tooLarge.count(), 0, "the message goes with a file that fits");
 
   // Refused (no date yet): the upload is kept and named.
   assert.equal(await submitAction(facility), 422);

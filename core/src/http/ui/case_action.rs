@@ -55,6 +55,10 @@ pub struct ActionPage {
     pub form: Option<FormView>,
     /// The form has a file field: post it as `multipart/form-data`.
     pub multipart: bool,
+    /// The largest file the server takes, in bytes.
+    pub max_upload: u64,
+    /// The same, as people read it (`20 MiB`).
+    pub max_upload_text: String,
     /// Why the form could not be shown.
     pub form_missing: bool,
     /// Comment.
@@ -198,6 +202,10 @@ async fn build(
     }
     Ok(ActionPage {
         multipart: def.as_ref().is_some_and(|d| forms::has_file(&d.fields)),
+        max_upload: state.config.max_upload_bytes,
+        max_upload_text: forms::size_text(
+            i64::try_from(state.config.max_upload_bytes).unwrap_or(i64::MAX),
+        ),
         error_links: form.as_ref().map(forms::error_links).unwrap_or_default(),
         case_id: l.view.id.clone(),
         number: l.view.number.clone(),

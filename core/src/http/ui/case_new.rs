@@ -73,6 +73,10 @@ pub struct NewPage {
     pub form: Option<FormView>,
     /// The form has a file field: post it as `multipart/form-data`.
     pub multipart: bool,
+    /// The largest file the server takes, in bytes.
+    pub max_upload: u64,
+    /// The same, as people read it (`20 MiB`).
+    pub max_upload_text: String,
     /// Errors about the whole case.
     pub errors: Vec<String>,
     /// Any error at all (the summary above the form).
@@ -193,6 +197,10 @@ async fn render(
         unit_errors: Vec::new(),
         form: None,
         multipart: false,
+        max_upload: state.config.max_upload_bytes,
+        max_upload_text: forms::size_text(
+            i64::try_from(state.config.max_upload_bytes).unwrap_or(i64::MAX),
+        ),
         errors: Vec::new(),
         has_errors: !errors.is_empty(),
         error_links: Vec::new(),
