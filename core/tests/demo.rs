@@ -239,6 +239,27 @@ async fn seeded_county_is_complete(kind: Db, at: Option<chrono::DateTime<chrono:
         });
         assert!(overdue, "no overdue {programme}/{case_type} in {state}");
     }
+    // The navigation's inbox counts are the inbox's own: every case it lists, no other.
+    for user in anjuan::store::identity::users(&state.db).await.unwrap() {
+        let caller =
+            anjuan::store::identity::load_caller(&state.db, &user.id, anjuan::auth::Via::Token)
+                .await
+                .unwrap()
+                .unwrap();
+        let listed = anjuan::http::api::tasks::inbox(&state, &caller, 500)
+            .await
+            .unwrap();
+        let counts = anjuan::service::views::inbox_counts(&state, &caller)
+            .await
+            .unwrap();
+        let overdue = listed.iter().filter(|c| c.overdue).count() as u64;
+        assert_eq!(
+            (counts.total, counts.overdue),
+            (listed.len() as u64, overdue),
+            "{}: the navigation counts what the inbox lists",
+            user.username
+        );
+    }
     assert_eq!(
         anjuan::demo_cases::seed_cases(&state).await.unwrap(),
         0,

@@ -244,45 +244,91 @@ pub fn reference(state: &AppState, c: cases::Model) -> CaseRef {
 /// an action for that role (in every loaded version of the programme, since running
 /// cases may be on an older one), at the unit where they hold it.
 pub fn inbox_slots(state: &AppState, caller: &Caller) -> Vec<store::inbox::Slot> {
+    let (open, guarded) = inbox_slots_split(state, caller);
+    open.into_iter().chain(guarded).collect()
+}
+
+/// The caller's inbox slots in two: states where one of their actions is always offered
+/// (no guard, or a guard that reads only what is submitted), and states where every one
+/// of their actions waits on a guard over the case data.
+fn inbox_slots_split(
+    state: &AppState,
+    caller: &Caller,
+) -> (Vec<store::inbox::Slot>, Vec<store::inbox::Slot>) {
     use std::collections::{BTreeMap, BTreeSet};
+    type Key = (String, String, String);
     let programmes = state.programmes();
-    let mut slots: BTreeMap<(String, String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut open: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
+    let mut guarded: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
     for g in &caller.grants {
         for (id, _) in programmes.iter() {
             if g.programme != "*" && g.programme != *id {
                 continue;
             }
             for version in programmes.versions(id) {
-                for (ct_id, ct) in &version.def.programme.case_types {
-                    let states = ct
+                let def = &version.def;
+                for (ct_id, ct) in &def.programme.case_types {
+                    let key = (id.clone(), g.org_path.clone(), ct_id.to_string());
+                    for t in ct
                         .transitions
                         .iter()
                         .filter(|t| t.roles.iter().any(|r| r.as_str() == g.role))
-                        .flat_map(|t| t.from.iter().map(|f| f.to_string()));
-                    slots
-                        .entry((id.clone(), g.org_path.clone(), ct_id.to_string()))
-                        .or_default()
-                        .extend(states);
+                    {
+                        let always = t.guard.as_ref().is_none_or(|guard| {
+                            def.expr(guard)
+                                .is_some_and(|e| e.free_names().contains("input"))
+                        });
+                        let into = if always { &mut open } else { &mut guarded };
+                        into.entry(key.clone())
+                            .or_default()
+                            .extend(t.from.iter().map(|f| f.to_string()));
+                    }
                 }
             }
         }
     }
-    slots
-        .into_iter()
-        .filter(|(_, states)| !states.is_empty())
-        .map(
-            |((programme, org_path, case_type), states)| store::inbox::Slot {
-                programme,
-                org_path,
-                case_type,
-                states: states.into_iter().collect(),
-            },
-        )
-        .collect()
+    // A state open through one action needs no guard judged for another.
+    for (key, states) in &mut guarded {
+        if let Some(o) = open.get(key) {
+            states.retain(|s| !o.contains(s));
+        }
+    }
+    let slots = |m: BTreeMap<Key, BTreeSet<String>>| -> Vec<store::inbox::Slot> {
+        m.into_iter()
+            .filter(|(_, states)| !states.is_empty())
+            .map(
+                |((programme, org_path, case_type), states)| store::inbox::Slot {
+                    programme,
+                    org_path,
+                    case_type,
+                    states: states.into_iter().collect(),
+                },
+            )
+            .collect()
+    };
+    (slots(open), slots(guarded))
 }
 
-/// How many open cases wait for `caller`, and how many of them are overdue (one count
-/// query; guards are not evaluated, so a case whose action a guard hides still counts).
+/// How many open cases wait for `caller`, and how many of them are overdue: the same
+/// cases as the inbox lists. Cases where one of the caller's actions is always offered
+/// are counted by one query; the few where every action waits on a guard are judged by
+/// the engine, as the inbox does.
 pub async fn inbox_counts(state: &AppState, caller: &Caller) -> Result<store::inbox::Counts> {
-    store::inbox::counts(&state.db, &inbox_slots(state, caller)).await
+    /// Guarded cases judged one by one, at most.
+    const JUDGED: u64 = 500;
+    let (open, guarded) = inbox_slots_split(state, caller);
+    let mut counts = store::inbox::counts(&state.db, &open).await?;
+    let now = chrono::Utc::now();
+    for row in store::inbox::list_except(&state.db, &guarded, &open, JUDGED).await? {
+        let Ok(version) = super::cases::case_version(state, &row) else {
+            continue;
+        };
+        let snapshot = super::cases::snapshot(state, &row).await?;
+        let who = super::actor(caller, &row.programme, &row.org_path);
+        if !crate::engine::available_actions(&version.def, &snapshot, &who, now).is_empty() {
+            counts.total += 1;
+            counts.overdue += u64::from(row.overdue);
+        }
+    }
+    Ok(counts)
 }

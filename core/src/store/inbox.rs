@@ -3,7 +3,9 @@
 //! counts it for the navigation, so the two never disagree about which cases count.
 //!
 //! The query narrows by role, state and place only; guards that hide an action are
-//! the engine's to judge, row by row, when the inbox is listed.
+//! the engine's to judge, row by row. For the count that means: slots where some
+//! action has no guard on the case data are counted in SQL; cases only in slots whose
+//! every action is guarded are listed ([`list_except`]) and judged one by one.
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -70,6 +72,27 @@ pub async fn list(
         )
         .order_by_asc(cases::Column::NextDue)
         .order_by_desc(cases::Column::CreatedAt)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// The open cases of `slots` that no slot of `except` holds; at most `limit`.
+pub async fn list_except(
+    db: &impl ConnectionTrait,
+    slots: &[Slot],
+    except: &[Slot],
+    limit: u64,
+) -> Result<Vec<cases::Model>> {
+    if slots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut filter = condition(slots);
+    if !except.is_empty() {
+        filter = filter.add(condition(except).not());
+    }
+    Ok(cases::Entity::find()
+        .filter(filter)
         .limit(limit)
         .all(db)
         .await?)
