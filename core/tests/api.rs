@@ -181,6 +181,26 @@ async fn role_boundaries(kind: Db) {
 }
 on_both!(role_boundaries);
 
+async fn a_child_case_stays_under_its_parents_unit(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let sample = app.open_sample(json!({})).await;
+    let open = |unit: Option<&str>| {
+        let mut body = json!({ "programme": "demo", "case_type": "hazard", "parent": sample["id"], "data": { "what": "无喷淋" } });
+        if let Some(u) = unit {
+            body["org_unit"] = json!(u);
+        }
+        app.post("/api/v1/cases", "inspector").json(&body).send()
+    };
+    let elsewhere = open(Some("town-b")).await.unwrap();
+    assert_eq!(elsewhere.status(), 400);
+    let problem: Value = elsewhere.json().await.unwrap();
+    assert_eq!(problem["field"], "org_unit", "{problem}");
+    let here = open(None).await.unwrap();
+    assert_eq!(here.status(), 201, "{}", here.text().await.unwrap());
+    app.stop().await;
+}
+on_both!(a_child_case_stays_under_its_parents_unit);
+
 async fn versions_and_idempotency(kind: Db) {
     let app = TestApp::spawn(kind).await;
     let case = app

@@ -95,6 +95,18 @@ pub async fn create_as_of(
         .or_else(|| parent.as_ref().map(|p| p.org_unit_id.clone()))
         .ok_or_else(|| bad_request("org_unit", "name the org unit the case belongs to"))?;
     let org = org_unit(&state.db, &unit_id).await?;
+    if let Some(p) = &parent
+        && !org.path.starts_with(&p.org_path)
+    {
+        // A child belongs where its parent is: a hazard to its building's unit.
+        return Err(bad_request(
+            "org_unit",
+            format!(
+                "a child case belongs to its parent's unit `{}` or a unit below it",
+                p.org_unit_id
+            ),
+        ));
+    }
     check_parent(&version, &req.case_type, parent.as_ref())?;
     let who = actor(caller, &req.programme, &org.path);
     validate_new(state, &version, &req.case_type, &who, &req.data)?;

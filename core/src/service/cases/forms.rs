@@ -82,13 +82,18 @@ pub(super) fn validate_new(
     else {
         return Ok(());
     };
-    let Some(form) = rule.form.as_ref() else {
-        return Ok(());
-    };
     let system = who.roles.contains(crate::workflow::SYSTEM_ROLE);
     if !system && !who.holds_any(rule.roles.iter().map(|r| r.as_str())) {
         return Ok(());
     }
+    let Some(form) = rule.form.as_ref() else {
+        // Like an action without a form: opening takes no data.
+        return if system {
+            Ok(())
+        } else {
+            refuse(outside(data, Some(&[]), "create"))
+        };
+    };
     if !system {
         refuse(outside(
             data,
