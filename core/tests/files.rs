@@ -2,7 +2,8 @@
 //! upload and its download headers, who may download before and after a file is
 //! attached, the size limit, and the references an action or a new case makes (a bad
 //! one refused naming its field, a good one attached in the same transaction and
-//! listed on the case page).
+//! listed on the case page); a sensitive file kept as private as its field, the limits
+//! of a multipart form, and the sweep of uploads nobody attached.
 //!
 //! The county monitoring plan of risk-monitoring carries the file: `plan_document`,
 //! optional when the plan is opened, required when it is filed with the city.
@@ -117,8 +118,8 @@ async fn an_upload_is_its_uploaders_until_attached(kind: Db) {
     let r = download(&app, "cdc", id).await;
     assert_eq!(
         r.status(),
-        403,
-        "another user may not read an unattached upload"
+        404,
+        "another user may not read an unattached upload, nor learn that it exists"
     );
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     let r = download(&app, "health", "0190-no-such-file").await;
@@ -209,8 +210,8 @@ async fn a_new_case_attaches_its_own_upload_only(kind: Db) {
     );
     assert_eq!(
         download(&app, "inspector", &own).await.status(),
-        403,
-        "someone who cannot read the case"
+        404,
+        "someone who cannot read the case, as for a file that does not exist"
     );
     let (status, body) = app.try_create("cdc", plan(Some(&own))).await;
     assert_eq!(
@@ -344,3 +345,288 @@ async fn the_action_form_uploads_and_keeps_the_file_on_a_refusal(kind: Db) {
     app.stop().await;
 }
 on_both!(the_action_form_uploads_and_keeps_the_file_on_a_refusal);
+
+/// Files uploaded by `who` (attached or not).
+async fn files_of(app: &Shipped, who: &str) -> Vec<anjuan::store::entities::files::Model> {
+    use anjuan::store::entities::files;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    files::Entity::find()
+        .filter(files::Column::UploadedBy.eq(who))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+}
+
+/// A special family in care: registered by the association, its contacts `leader-a`
+/// and `cadre-a1`, the volunteer `volunteer` its liaison.
+async fn family_in_care(app: &Shipped) -> String {
+    let record = json!({
+        "programme": "special-family-care", "case_type": "family", "org_unit": "village-a1",
+        "data": data::family("430123195804121526"),
+    });
+    let id = app.create("staff", record).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.act("staff", &id, "assign-contacts", data::contacts(), None)
+        .await;
+    id
+}
+
+/// `cadre-a1` records consent with a signed form named `name`; the new file's id.
+async fn record_consent(app: &Shipped, family: &str, name: &str) -> String {
+    let consent = json!({
+        "psych_consent": true,
+        "psych_consent_on": "2026-11-20",
+        "psych_consent_form": format!("files/{name}"),
+    });
+    app.act("cadre-a1", family, "record-psych-consent", consent, None)
+        .await;
+    let seen = app.case("cadre-a1", family).await;
+    seen["data"]["psych_consent_form"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// 注重保护隐私: a signed consent form is as private as the sensitive field it was
+/// attached through, also once a new form replaced it and the data no longer names it,
+/// and also when someone copies its id into a field everyone reads. Only the family's
+/// contacts and the programme's administrators list it on the case page and download
+/// it; each of their downloads is logged as one read of that field (`via = "file"`).
+async fn a_replaced_sensitive_file_stays_as_private_as_its_field(kind: Db) {
+    let app = Shipped::spawn(kind).await;
+    let family = family_in_care(&app).await;
+    let old = record_consent(&app, &family, "同意书-旧.pdf").await;
+    let new = record_consent(&app, &family, "同意书-新.pdf").await;
+    assert_ne!(old, new);
+    let stored = anjuan::store::files::meta(&app.state.db, &old)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.field.as_deref(), Some("/psych_consent_form"));
+
+    for outsider in ["volunteer", "staff", "admin"] {
+        for id in [&old, &new] {
+            assert_eq!(
+                download(&app, outsider, id).await.status(),
+                404,
+                "{outsider} may not download the consent form {id}"
+            );
+        }
+        let (status, _, page) = app.get_text(&format!("/cases/{family}"), outsider).await;
+        assert_eq!(status, 200, "{outsider} reads the case");
+        assert!(
+            !page.contains("同意书-旧.pdf") && !page.contains(&format!("/api/v1/files/{old}")),
+            "the replaced form is not listed for {outsider}"
+        );
+        assert!(!page.contains("同意书-新.pdf"), "nor the current one");
+    }
+    for reader in ["cadre-a1", "leader-a", "fc-admin"] {
+        assert_eq!(download(&app, reader, &old).await.status(), 200, "{reader}");
+        let (_, _, page) = app.get_text(&format!("/cases/{family}"), reader).await;
+        assert!(
+            page.contains("同意书-旧.pdf"),
+            "{reader} sees the replaced form"
+        );
+        assert!(page.contains("同意书-新.pdf"), "and the current one");
+    }
+
+    let log = anjuan::store::access::list(&app.state.db, Some(&family), 200)
+        .await
+        .unwrap();
+    let downloads: Vec<_> = log.iter().filter(|l| l.via == "file").collect();
+    assert_eq!(downloads.len(), 3, "one entry per download: {downloads:?}");
+    for entry in &downloads {
+        assert_eq!(entry.fields, "psych_consent_form");
+    }
+    let mut who: Vec<_> = downloads.iter().map(|l| l.user_id.as_str()).collect();
+    who.sort_unstable();
+    assert_eq!(who, ["cadre-a1", "fc-admin", "leader-a"]);
+
+    // The township leader copies the current form's id into a field every reader of
+    // the case sees: that unlocks nothing, and the file keeps its field.
+    let services = json!({
+        "family_doctor_signed": true,
+        "green_channel_card": true,
+        "insurance": { "accident": true, "comprehensive": true, "nursing_subsidy": true, "policy_no": new },
+    });
+    app.act(
+        "leader-a",
+        &family,
+        "record-health-services",
+        services,
+        None,
+    )
+    .await;
+    let seen = app.case("volunteer", &family).await;
+    assert_eq!(seen["data"]["insurance"]["policy_no"], new.as_str());
+    assert_eq!(
+        download(&app, "volunteer", &new).await.status(),
+        404,
+        "an id copied into a field the volunteer reads"
+    );
+    let stored = anjuan::store::files::meta(&app.state.db, &new)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.field.as_deref(), Some("/psych_consent_form"));
+    app.stop().await;
+}
+on_both!(a_replaced_sensitive_file_stays_as_private_as_its_field);
+
+/// A file of a case keeps the field it was first attached through: naming it again
+/// in another field of the same case attaches nothing anew.
+async fn a_file_is_attached_once_with_its_first_field(kind: Db) {
+    let app = Shipped::spawn(kind).await;
+    let case = app.create("health", plan(None)).await;
+    let id = case["id"].as_str().unwrap();
+    let file = uploaded(&app, "health", "方案.pdf").await;
+    let db = &app.state.db;
+    assert!(
+        anjuan::store::files::attach(db, &file, id, "/plan_document")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !anjuan::store::files::attach(db, &file, id, "/other")
+            .await
+            .unwrap()
+    );
+    let stored = anjuan::store::files::meta(db, &file)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.field.as_deref(), Some("/plan_document"));
+    app.stop().await;
+}
+on_both!(a_file_is_attached_once_with_its_first_field);
+
+/// A refused action form shows the name of a file the caller may download, and of no
+/// other: an id of someone else's upload sent in a file field stays unnamed.
+async fn a_refused_form_names_only_the_callers_files(kind: Db) {
+    let app = Shipped::spawn(kind).await;
+    let case = app.create("health", plan(None)).await;
+    let id = case["id"].as_str().unwrap();
+    let theirs = uploaded(&app, "cdc", "别人的秘密.pdf").await;
+    let mine = uploaded(&app, "health", "我的方案.pdf").await;
+    let post = |file: String| {
+        app.client
+            .post(format!("{}/cases/{id}/actions/file-plan", app.url))
+            .bearer_auth(common::token("health"))
+            .multipart(Form::new().text("f.plan_document", file))
+            .send()
+    };
+    let refused = post(theirs).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        !page.contains("别人的秘密.pdf"),
+        "someone else's file is not named"
+    );
+    let refused = post(mine).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("我的方案.pdf"), "the caller's own upload is");
+    app.stop().await;
+}
+on_both!(a_refused_form_names_only_the_callers_files);
+
+/// A text part past the form's allowance (4 MiB for all text parts) is refused with
+/// 413 while it is read, not after it was held whole in memory.
+async fn a_text_part_past_the_allowance_is_413(kind: Db) {
+    let app = Shipped::spawn(kind).await;
+    let case = app.create("health", plan(None)).await;
+    let id = case["id"].as_str().unwrap();
+    let long = "x".repeat(14 * 1024 * 1024);
+    let r = app
+        .client
+        .post(format!("{}/cases/{id}/actions/file-plan", app.url))
+        .bearer_auth(common::token("health"))
+        .multipart(Form::new().text("f.comment", long))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    app.stop().await;
+}
+on_both!(a_text_part_past_the_allowance_is_413);
+
+/// At most 20 files in one form: one more is a 413, and the files the form stored
+/// before the refusal are deleted with it.
+async fn a_form_with_too_many_files_is_refused_and_keeps_none(kind: Db) {
+    let app = Shipped::spawn(kind).await;
+    let case = app.create("health", plan(None)).await;
+    let id = case["id"].as_str().unwrap();
+    let post = |n: usize| {
+        let mut form = Form::new();
+        for i in 0..n {
+            let part = Part::bytes(b"%PDF-1.4".to_vec())
+                .file_name(format!("{i}.pdf"))
+                .mime_str("application/pdf")
+                .unwrap();
+            form = form.part(format!("f.plan_document{i}"), part);
+        }
+        app.client
+            .post(format!("{}/cases/{id}/actions/file-plan", app.url))
+            .bearer_auth(common::token("health"))
+            .multipart(form)
+            .send()
+    };
+    let r = post(21).await.unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(files_of(&app, "health").await.is_empty(), "nothing kept");
+    let r = post(20).await.unwrap();
+    assert_ne!(r.status(), 413, "twenty are taken");
+    assert_eq!(files_of(&app, "health").await.len(), 20);
+    app.stop().await;
+}
+on_both!(a_form_with_too_many_files_is_refused_and_keeps_none);
+
+/// Only the pages with file fields (an action, a new case) store files: a file sent
+/// to any other form is refused and not stored.
+async fn a_form_without_file_fields_stores_no_file(kind: Db) {
+    let app = Shipped::spawn(kind).await;
+    let part = Part::bytes(b"%PDF-1.4".to_vec())
+        .file_name("a.pdf")
+        .mime_str("application/pdf")
+        .unwrap();
+    let r = app
+        .client
+        .post(format!("{}/notifications/read", app.url))
+        .bearer_auth(common::token("health"))
+        .multipart(Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(files_of(&app, "health").await.is_empty());
+    app.stop().await;
+}
+on_both!(a_form_without_file_fields_stores_no_file);
+
+/// The worker deletes uploads nobody attached within a day; younger uploads and
+/// attached files stay.
+async fn the_sweep_deletes_unattached_uploads_after_a_day(kind: Db) {
+    let app = Shipped::spawn(kind).await;
+    let attached = uploaded(&app, "health", "方案.pdf").await;
+    app.create("health", plan(Some(&attached))).await;
+    let forgotten = uploaded(&app, "health", "忘了.pdf").await;
+    let now = chrono::Utc::now();
+
+    let sweep = app.sweep(now + chrono::Duration::hours(23)).await;
+    assert_eq!(sweep.purged, 0, "{sweep:?}");
+    assert_eq!(files_of(&app, "health").await.len(), 2);
+
+    let sweep = app.sweep(now + chrono::Duration::hours(25)).await;
+    assert_eq!(sweep.purged, 1, "{sweep:?}");
+    let left: Vec<String> = files_of(&app, "health")
+        .await
+        .into_iter()
+        .map(|f| f.id)
+        .collect();
+    assert_eq!(left, [attached]);
+    assert_eq!(download(&app, "health", &forgotten).await.status(), 404);
+    app.stop().await;
+}
+on_both!(the_sweep_deletes_unattached_uploads_after_a_day);

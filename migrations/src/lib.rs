@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_create_schema;
 mod m20261129_120000_create_files;
+mod m20261129_130000_add_file_field;
 
 /// Runs anjuan's migrations in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_create_schema::Migration),
             Box::new(m20261129_120000_create_files::Migration),
+            Box::new(m20261129_130000_add_file_field::Migration),
         ]
     }
 }

@@ -5,14 +5,21 @@
 //! uploader may read it. When an action (or a case creation) puts its id in a `file`
 //! field of the form, the file is checked (it exists, the caller uploaded it or it is
 //! already this case's, its media type is one the field accepts) and attached to the
-//! case in the action's own transaction. From then on whoever may read the case may
-//! download it, unless the field holding it is masked for them.
+//! case in the action's own transaction, with the field it was attached through. From
+//! then on whoever may read the case may download it, unless that field is masked for
+//! them ([`access`]).
+//!
+//! Layout: uploads and attaching here; who may download in [`access`].
 
 use anjuan_plugin_sdk::form::{Field, FieldKind, FormDef};
 use chrono::Utc;
 use sea_orm::ConnectionTrait;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+mod access;
+
+pub use access::{FileAccess, may_download, of_case, readable};
 
 use super::cases::parse;
 use crate::auth::Caller;
@@ -60,6 +67,7 @@ pub async fn store(state: &AppState, caller: &Caller, upload: Upload) -> Result<
         sha256: hex::encode(Sha256::digest(&upload.content)),
         uploaded_by: caller.id.clone(),
         case_id: None,
+        field: None,
         created_at: Utc::now(),
         content: upload.content,
     };
@@ -78,6 +86,7 @@ fn meta_of(row: &files::Model) -> FileMeta {
         sha256: row.sha256.clone(),
         uploaded_by: row.uploaded_by.clone(),
         case_id: row.case_id.clone(),
+        field: row.field.clone(),
         created_at: row.created_at,
     }
 }
@@ -117,64 +126,6 @@ fn clean_type(media: Option<&str>) -> String {
         essence
     } else {
         "application/octet-stream".to_owned()
-    }
-}
-
-/// A file with its bytes, if `caller` may download it: its uploader while it is
-/// attached to nothing; once attached, whoever may read the case, unless every field
-/// that holds it is masked for them. 404 when there is no such file, 403 otherwise.
-pub async fn readable(state: &AppState, caller: &Caller, id: &str) -> Result<files::Model> {
-    let Some(file) = store::files::get(&state.db, id).await? else {
-        return Err(Error::NotFound(format!("file {id}")));
-    };
-    let refused = || Error::Forbidden(format!("file {id} belongs to a case you cannot read"));
-    let Some(case_id) = &file.case_id else {
-        return if file.uploaded_by == caller.id {
-            Ok(file)
-        } else {
-            Err(Error::Forbidden(format!(
-                "file {id} is not attached to a case yet; only its uploader may read it"
-            )))
-        };
-    };
-    let case = match super::cases::readable(state, caller, case_id).await {
-        Ok(case) => case,
-        Err(Error::NotFound(_)) => return Err(refused()),
-        Err(e) => return Err(e),
-    };
-    let raw = parse(&case.data);
-    let mut at = Vec::new();
-    pointers_of(&raw, id, String::new(), &mut at);
-    if !at.is_empty() {
-        let view = super::views::case(state, caller, case, "api").await?;
-        let shown = at
-            .iter()
-            .any(|p| view.data.pointer(p).and_then(Value::as_str) == Some(id));
-        if !shown {
-            return Err(Error::Forbidden(format!(
-                "file {id} is in a field you may not read"
-            )));
-        }
-    }
-    Ok(file)
-}
-
-/// Where in `data` the text `id` stands, as JSON Pointers.
-fn pointers_of(data: &Value, id: &str, here: String, out: &mut Vec<String>) {
-    match data {
-        Value::String(s) if s == id => out.push(here),
-        Value::Object(m) => {
-            for (k, v) in m {
-                let key = k.replace('~', "~0").replace('/', "~1");
-                pointers_of(v, id, format!("{here}/{key}"), out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                pointers_of(v, id, format!("{here}/{i}"), out);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -337,8 +288,10 @@ async fn attach(
             None => {}
         }
     }
+    // A file already this case's keeps the field it was first attached through, even
+    // when it is named again in another: its readers never change.
     for r in to_attach {
-        if violations.is_empty() && !store::files::attach(db, &r.id, case_id).await? {
+        if violations.is_empty() && !store::files::attach(db, &r.id, case_id, &r.field).await? {
             violations.push(violation(
                 r,
                 "file-taken",
@@ -564,6 +517,7 @@ mod tests {
             sha256: String::new(),
             uploaded_by: by.into(),
             case_id: case.map(str::to_owned),
+            field: case.map(|_| "/letter".to_owned()),
             created_at: Utc::now(),
         };
         let code = |m: Option<FileMeta>| problem(&r, m.as_ref(), "me", "c1").map(|v| v.code);

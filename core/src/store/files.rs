@@ -28,6 +28,9 @@ pub struct FileMeta {
     pub uploaded_by: String,
     /// The case it is attached to.
     pub case_id: Option<String>,
+    /// The field it was attached through, as a JSON Pointer (see
+    /// [`files::Model::field`]).
+    pub field: Option<String>,
     /// When it was uploaded.
     pub created_at: DateTime<Utc>,
 }
@@ -41,6 +44,7 @@ fn meta_query() -> sea_orm::Select<files::Entity> {
         files::Column::Sha256,
         files::Column::UploadedBy,
         files::Column::CaseId,
+        files::Column::Field,
         files::Column::CreatedAt,
     ])
 }
@@ -88,11 +92,19 @@ pub async fn get(db: &impl ConnectionTrait, id: &str) -> Result<Option<files::Mo
     Ok(files::Entity::find_by_id(id.to_owned()).one(db).await?)
 }
 
-/// Attach a file that is attached to nothing yet to `case_id`. Whether it was: a file
-/// is attached once, so two actions racing for one upload cannot both take it.
-pub async fn attach(db: &impl ConnectionTrait, id: &str, case_id: &str) -> Result<bool> {
+/// Attach a file that is attached to nothing yet to `case_id`, through `field` (a JSON
+/// Pointer). Whether it was: a file is attached once, so two actions racing for one
+/// upload cannot both take it, and naming it again later (in the same field or
+/// another) never changes the field recorded here.
+pub async fn attach(
+    db: &impl ConnectionTrait,
+    id: &str,
+    case_id: &str,
+    field: &str,
+) -> Result<bool> {
     let done = files::Entity::update_many()
         .col_expr(files::Column::CaseId, Expr::value(case_id.to_owned()))
+        .col_expr(files::Column::Field, Expr::value(field.to_owned()))
         .filter(files::Column::Id.eq(id))
         .filter(files::Column::CaseId.is_null())
         .exec(db)
@@ -117,4 +129,29 @@ pub async fn names_of_cases(
         .into_iter()
         .map(|f| (f.id, f.name))
         .collect())
+}
+
+/// Delete the files attached to no case that were uploaded before `before` (an upload
+/// nobody named in a form, or one a refused form kept and nobody sent again); how many.
+pub async fn purge_unattached(db: &impl ConnectionTrait, before: DateTime<Utc>) -> Result<u64> {
+    let done = files::Entity::delete_many()
+        .filter(files::Column::CaseId.is_null())
+        .filter(files::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}
+
+/// Delete these files if they are still attached to no case (the uploads of a form
+/// that was refused before it reached its handler).
+pub async fn delete_unattached(db: &impl ConnectionTrait, ids: &[String]) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    files::Entity::delete_many()
+        .filter(files::Column::Id.is_in(ids.iter().cloned()))
+        .filter(files::Column::CaseId.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }

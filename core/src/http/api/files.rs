@@ -149,11 +149,12 @@ pub fn refused(e: axum::extract::multipart::MultipartError) -> Error {
 }
 
 /// Download a file: its uploader while it is attached to no case; once attached,
-/// whoever may read the case (and the field that holds it).
+/// whoever may read the case and the field it was attached through. A file the caller
+/// may not have is a 404, like one that does not exist.
 #[utoipa::path(get, path = "/api/v1/files/{id}", tag = "files",
     params(("id" = String, Path, description = "File id")),
     responses((status = 200, description = "The file, as an attachment", content_type = "application/octet-stream"),
-        (status = 401), (status = 403), (status = 404)))]
+        (status = 401), (status = 404)))]
 async fn file_get(
     State(state): State<AppState>,
     caller: Caller,

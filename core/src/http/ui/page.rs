@@ -162,60 +162,176 @@ impl FromRequest<AppState> for FormBody {
     }
 }
 
+/// At most this many files in one form.
+const MAX_FILES: usize = 20;
+
+/// What each text part costs beyond its name and value, so that a body of countless
+/// empty parts runs out of allowance too.
+const PART_COST: usize = 64;
+
+/// The routes whose pages have `file` fields: only their forms may carry files (see
+/// [`multipart_body`]).
+const FILE_ROUTES: [&str; 2] = ["/cases/{id}/actions/{action}", "/cases/new"];
+
 /// Read a multipart form: text parts as pairs, files stored (after the form's `_csrf`
 /// part, which the templates put first, proved the post came from our own page).
+///
+/// Only the action and new-case pages take files; anywhere else a file part is
+/// refused. Text parts share [`TEXT_LIMIT`] and are read chunk by chunk, so a part
+/// past it is refused as soon as it gets there, not after it was held in memory; at
+/// most [`MAX_FILES`] files are taken. When the form is refused, the files it already
+/// stored are deleted (the handler never saw them).
 async fn multipart_body(req: Request, state: &AppState) -> Result<FormBody, UiError> {
-    use crate::http::api::files::{drain, drain_rest, refused};
-    use crate::service::files::{self, Upload};
+    let takes_files = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .is_some_and(|p| FILE_ROUTES.contains(&p.as_str()));
     let (mut parts, body) = req.into_parts();
     let caller = Caller::from_request_parts(&mut parts, state).await?;
     let req = Request::from_parts(parts, body);
     let mut form = axum::extract::Multipart::from_request(req, state)
         .await
         .map_err(|e| UiError(crate::error::bad_request("body", e.body_text())))?;
-    let limit = state.config.max_upload_bytes;
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    let mut uploaded: Vec<String> = Vec::new();
-    let mut text_left = TEXT_LIMIT;
-    while let Some(mut field) = form.next_field().await.map_err(refused)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        let Some(file_name) = field.file_name().map(str::to_owned) else {
-            let text = field.text().await.map_err(refused)?;
-            text_left = text_left
-                .checked_sub(text.len())
-                .ok_or_else(|| crate::error::Error::TooLarge("the form is too long".into()))?;
-            if !uploaded.contains(&name) {
-                pairs.push((name, text));
+    let mut reading = Reading {
+        state,
+        caller: &caller,
+        takes_files,
+        pairs: Vec::new(),
+        uploaded: Vec::new(),
+        text_left: TEXT_LIMIT,
+    };
+    match reading.all(&mut form).await {
+        Ok(()) => Ok(FormBody(reading.pairs)),
+        Err(e) => {
+            let mut budget = state.config.max_upload_bytes.saturating_mul(4);
+            crate::http::api::files::drain_rest(&mut form, &mut budget).await;
+            let stored: Vec<String> = reading.uploaded.into_iter().map(|(_, id)| id).collect();
+            if let Err(e) = store::files::delete_unattached(&state.db, &stored).await {
+                tracing::warn!(error = %e, "deleting the uploads of a refused form failed");
             }
-            continue;
-        };
+            Err(UiError(e))
+        }
+    }
+}
+
+/// A multipart form being read.
+struct Reading<'a> {
+    state: &'a AppState,
+    caller: &'a Caller,
+    takes_files: bool,
+    pairs: Vec<(String, String)>,
+    /// The file inputs stored so far, each with the new file's id.
+    uploaded: Vec<(String, String)>,
+    text_left: usize,
+}
+
+impl Reading<'_> {
+    async fn all(&mut self, form: &mut axum::extract::Multipart) -> Result<(), Error> {
+        use crate::http::api::files::{drain, refused};
+        while let Some(mut field) = form.next_field().await.map_err(refused)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            let outcome = match field.file_name().map(str::to_owned) {
+                None => self.text(&mut field, name).await,
+                Some(file_name) => self.file(&mut field, name, file_name).await,
+            };
+            if let Err(e) = outcome {
+                let mut budget = self.state.config.max_upload_bytes.saturating_mul(4);
+                drain(&mut field, &mut budget).await;
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    async fn text(
+        &mut self,
+        field: &mut axum::extract::multipart::Field<'_>,
+        name: String,
+    ) -> Result<(), Error> {
+        let too_long = || Error::TooLarge("the form is too long".into());
+        let left = self
+            .text_left
+            .checked_sub(name.len() + PART_COST)
+            .ok_or_else(too_long)?;
+        let text = read_text(field, left).await?.ok_or_else(too_long)?;
+        self.text_left = left - text.len();
+        if !self.uploaded.iter().any(|(input, _)| *input == name) {
+            self.pairs.push((name, text));
+        }
+        Ok(())
+    }
+
+    async fn file(
+        &mut self,
+        field: &mut axum::extract::multipart::Field<'_>,
+        name: String,
+        file_name: String,
+    ) -> Result<(), Error> {
+        use crate::http::api::files::refused;
+        use crate::service::files::{self, Upload};
+        let limit = self.state.config.max_upload_bytes;
         let media_type = field.content_type().map(str::to_owned);
         let mut content = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(refused)? {
+            if !self.takes_files {
+                return Err(crate::error::bad_request(
+                    "body",
+                    "this form takes no files",
+                ));
+            }
             if (content.len() + chunk.len()) as u64 > limit {
-                let mut budget = limit.saturating_mul(4);
-                drain(&mut field, &mut budget).await;
-                drop(field);
-                drain_rest(&mut form, &mut budget).await;
-                return Err(UiError(files::too_large(state)));
+                return Err(files::too_large(self.state));
             }
             content.extend_from_slice(&chunk);
         }
         if file_name.is_empty() && content.is_empty() {
-            continue; // the file input was left empty
+            return Ok(()); // the file input was left empty
         }
-        check_csrf(&caller, &FormBody(pairs.clone()))?;
+        if !self.takes_files {
+            return Err(crate::error::bad_request(
+                "body",
+                "this form takes no files",
+            ));
+        }
+        if self.uploaded.len() >= MAX_FILES {
+            return Err(Error::TooLarge(format!(
+                "a form may carry at most {MAX_FILES} files (一次最多上传 {MAX_FILES} 个文件)"
+            )));
+        }
+        if self.uploaded.is_empty() {
+            check_csrf(self.caller, &FormBody(self.pairs.clone())).map_err(|e| e.0)?;
+        }
         let upload = Upload {
             name: file_name,
             media_type,
             content,
         };
-        let meta = files::store(state, &caller, upload).await?;
-        pairs.retain(|(k, _)| *k != name);
-        pairs.push((name.clone(), meta.id));
-        uploaded.push(name);
+        let meta = files::store(self.state, self.caller, upload).await?;
+        self.pairs.retain(|(k, _)| *k != name);
+        self.pairs.push((name.clone(), meta.id.clone()));
+        self.uploaded.push((name, meta.id));
+        Ok(())
     }
-    Ok(FormBody(pairs))
+}
+
+/// The text of one part, read chunk by chunk: `None` as soon as it is longer than
+/// `left` bytes (what was read of it is dropped then, the rest is not read).
+async fn read_text(
+    field: &mut axum::extract::multipart::Field<'_>,
+    left: usize,
+) -> Result<Option<String>, Error> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(crate::http::api::files::refused)?
+    {
+        if bytes.len() + chunk.len() > left {
+            return Ok(None);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 fn check_csrf(caller: &Caller, form: &FormBody) -> Result<(), UiError> {
@@ -402,5 +518,78 @@ pub fn safe_next(next: Option<&str>) -> String {
             n.to_owned()
         }
         _ => "/inbox".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use axum::Router;
+    use axum::body::{Body, Bytes};
+    use axum::extract::{DefaultBodyLimit, Multipart, Request};
+    use axum::routing::post;
+    use futures_util::StreamExt;
+    use tower::ServiceExt;
+
+    use super::read_text;
+
+    /// A multipart body whose one text part runs to `size` bytes, sent in 64 KiB
+    /// chunks that arrive one at a time as over a network, counting the bytes the
+    /// reader pulled.
+    fn long_part(size: usize, pulled: Arc<AtomicUsize>) -> Request {
+        const CHUNK: usize = 64 * 1024;
+        let head =
+            Bytes::from_static(b"--XyZ\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n");
+        let chunks = std::iter::once(head)
+            .chain((0..size / CHUNK).map(|_| Bytes::from(vec![b'x'; CHUNK])))
+            .chain(std::iter::once(Bytes::from_static(b"\r\n--XyZ--\r\n")))
+            .map(move |b| {
+                pulled.fetch_add(b.len(), Ordering::SeqCst);
+                Ok::<_, std::io::Error>(b)
+            });
+        let chunks = futures_util::stream::iter(chunks).then(|b| async {
+            tokio::task::yield_now().await;
+            b
+        });
+        Request::builder()
+            .method("POST")
+            .uri("/")
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .body(Body::from_stream(chunks))
+            .unwrap_or_default()
+    }
+
+    /// What [`read_text`] made of the part of `size` bytes with an allowance of 1 MiB
+    /// (its length), and how many bytes of the body it pulled by then.
+    async fn read(size: usize) -> (Option<usize>, usize) {
+        let pulled = Arc::new(AtomicUsize::new(0));
+        let counted = pulled.clone();
+        let seen = Arc::new(std::sync::Mutex::new(None));
+        let out = seen.clone();
+        let app = Router::new()
+            .route(
+                "/",
+                post(move |mut form: Multipart| async move {
+                    let mut field = form.next_field().await.expect("a part").expect("a part");
+                    let text = read_text(&mut field, 1 << 20).await.expect("readable");
+                    let at = counted.load(Ordering::SeqCst);
+                    *out.lock().expect("lock") = Some((text.map(|t| t.len()), at));
+                }),
+            )
+            .layer(DefaultBodyLimit::disable());
+        app.oneshot(long_part(size, pulled)).await.expect("answer");
+        let got = seen.lock().expect("lock").take();
+        got.expect("the handler ran")
+    }
+
+    #[tokio::test]
+    async fn a_text_part_past_its_allowance_is_refused_before_it_is_all_read() {
+        let (text, pulled) = read(64 << 20).await;
+        assert_eq!(text, None);
+        assert!(pulled < 4 << 20, "read {pulled} bytes of a 64 MiB part");
+        let (text, _) = read(512 << 10).await;
+        assert_eq!(text, Some(512 << 10), "within the allowance");
     }
 }

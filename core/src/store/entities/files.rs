@@ -18,6 +18,11 @@ pub struct Model {
     pub uploaded_by: String,
     /// The case it is attached to; `None` until an action names it.
     pub case_id: Option<String>,
+    /// The JSON Pointer of the field it was attached through (`/psych_consent_form`):
+    /// its sensitivity and readers decide who may download the file. `None` until
+    /// attached, and for files attached before the field was recorded.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub field: Option<String>,
     pub created_at: DateTimeUtc,
     #[sea_orm(column_type = "Blob")]
     pub content: Vec<u8>,
