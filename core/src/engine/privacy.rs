@@ -34,14 +34,77 @@ pub fn mask(
         if value.is_null() {
             continue;
         }
-        let readers = field.readers.as_ref().or(ct.readers.as_ref());
-        if readers.is_some_and(|r| may_read(r, data, parent, actor)) {
+        if reads(ct, field, data, parent, actor) {
             shown.insert(name.to_string());
         } else {
             *value = Value::String(MASK.to_owned());
         }
     }
     (Value::Object(out), shown)
+}
+
+/// The sensitive fields of a case `actor` may read: decided by each field's definition
+/// and readers, whatever the field holds now (a field cleared since still has a past
+/// value in the case's events).
+pub fn readable(
+    ct: &CaseType,
+    data: &Value,
+    parent: Option<&Value>,
+    actor: &Actor,
+) -> BTreeSet<String> {
+    ct.fields
+        .iter()
+        .filter(|(_, field)| field.sensitive && reads(ct, field, data, parent, actor))
+        .map(|(name, _)| name.to_string())
+        .collect()
+}
+
+/// Hide the field values an event's `payload` carries (the before and after of its
+/// `changes`; a case's opening event lists its data there) from a reader who may read
+/// only the sensitive fields in `readable`. Returns the sensitive fields it leaves
+/// shown with a value, for the access log.
+pub fn mask_event(
+    ct: &CaseType,
+    payload: &mut Value,
+    readable: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut shown = BTreeSet::new();
+    let Some(changes) = payload.get_mut("changes").and_then(Value::as_array_mut) else {
+        return shown;
+    };
+    for change in changes {
+        let Some(name) = change.get("field").and_then(Value::as_str) else {
+            continue;
+        };
+        if !ct.fields.get(name).is_some_and(|f| f.sensitive) {
+            continue;
+        }
+        if readable.contains(name) {
+            if !(change["before"].is_null() && change["after"].is_null()) {
+                shown.insert(name.to_owned());
+            }
+        } else {
+            change["before"] = Value::from(MASK);
+            change["after"] = Value::from(MASK);
+        }
+    }
+    shown
+}
+
+/// Whether `actor` may read `field`: a sensitive field only its readers (or, failing
+/// those, the case type's), anything else everyone.
+fn reads(
+    ct: &CaseType,
+    field: &Field,
+    data: &Value,
+    parent: Option<&Value>,
+    actor: &Actor,
+) -> bool {
+    if !field.sensitive {
+        return true;
+    }
+    let readers = field.readers.as_ref().or(ct.readers.as_ref());
+    readers.is_some_and(|r| may_read(r, data, parent, actor))
 }
 
 /// Whether `actor` is one of `readers` for a case with this data.

@@ -1,6 +1,14 @@
 //! A case as the API returns it: data masked for the caller (and every unmasked read
 //! of sensitive fields logged), deadlines with their status, and the actions the
 //! caller may take now.
+//!
+//! # Layout
+//! - this file: the case view, case references and the inbox's slots and counts;
+//! - `events`: the case's events as the same reader sees them.
+
+mod events;
+
+pub use events::{EventView, Sight, events};
 
 use chrono::{DateTime, Utc};
 use sea_orm::ConnectionTrait;
@@ -62,6 +70,10 @@ pub struct CaseView {
     pub actions: Vec<AvailableAction>,
     /// Child cases.
     pub children: Vec<CaseRef>,
+    /// Who the view is for and which sensitive fields they may read: what masks the
+    /// case's events. Never sent.
+    #[serde(skip)]
+    pub sight: Sight,
 }
 
 /// Which definition version a case runs on.
@@ -139,9 +151,14 @@ pub async fn case_in(
     };
     let (masked, shown) = engine::privacy::mask(ct, &data, parent_data.as_ref(), &who);
     if !shown.is_empty() {
-        let fields: Vec<String> = shown.into_iter().collect();
+        let fields: Vec<String> = shown.iter().cloned().collect();
         store::access::record(db, &caller.id, &row.id, &fields, via, Utc::now()).await?;
     }
+    let sight = Sight {
+        reader: caller.id.clone(),
+        readable: engine::privacy::readable(ct, &data, parent_data.as_ref(), &who),
+        logged: shown,
+    };
     let open = store::deadlines::open_rows(db, &row.id).await?;
     let snapshot = engine::CaseSnapshot {
         id: row.id.clone(),
@@ -207,6 +224,7 @@ pub async fn case_in(
         deadlines,
         actions,
         children,
+        sight,
     })
 }
 
@@ -279,9 +297,14 @@ fn inbox_slots_split(
                                 .is_some_and(|e| e.free_names().contains("input"))
                         });
                         let into = if always { &mut open } else { &mut guarded };
-                        into.entry(key.clone())
-                            .or_default()
-                            .extend(t.from.iter().map(|f| f.to_string()));
+                        // An action that leaves the case where it is (update a record,
+                        // note a visit planned) is something one may do, not a task.
+                        into.entry(key.clone()).or_default().extend(
+                            t.from
+                                .iter()
+                                .filter(|f| f.as_str() != t.to.as_str())
+                                .map(|f| f.to_string()),
+                        );
                     }
                 }
             }
@@ -309,6 +332,19 @@ fn inbox_slots_split(
     (slots(open), slots(guarded))
 }
 
+/// Whether `who` may take an action that moves the case on (to another state): what
+/// puts a case in someone's inbox.
+pub fn moves_on(
+    def: &crate::workflow::Definition,
+    case: &engine::CaseSnapshot,
+    who: &engine::Actor,
+    now: DateTime<Utc>,
+) -> bool {
+    engine::available_actions(def, case, who, now)
+        .iter()
+        .any(|a| a.to != case.state)
+}
+
 /// How many open cases wait for `caller`, and how many of them are overdue: the same
 /// cases as the inbox lists. Cases where one of the caller's actions is always offered
 /// are counted by one query; the few where every action waits on a guard are judged by
@@ -325,7 +361,7 @@ pub async fn inbox_counts(state: &AppState, caller: &Caller) -> Result<store::in
         };
         let snapshot = super::cases::snapshot(state, &row).await?;
         let who = super::actor(caller, &row.programme, &row.org_path);
-        if !crate::engine::available_actions(&version.def, &snapshot, &who, now).is_empty() {
+        if moves_on(&version.def, &snapshot, &who, now) {
             counts.total += 1;
             counts.overdue += u64::from(row.overdue);
         }

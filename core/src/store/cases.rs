@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 
 use super::entities::cases;
@@ -231,8 +231,16 @@ pub async fn list(db: &impl ConnectionTrait, f: &Filter) -> Result<(Vec<cases::M
     Ok((rows, total))
 }
 
-/// Counts of cases per (programme, state, overdue) for dashboards and metrics.
+/// Counts of cases per (programme, case type, state, overdue), for metrics.
 pub async fn counts(db: &impl ConnectionTrait) -> Result<Vec<(String, String, String, bool, i64)>> {
+    counts_where(db, &Filter::default()).await
+}
+
+/// [`counts`] of the cases `f` selects (its sort and paging aside), for dashboards.
+pub async fn counts_where(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+) -> Result<Vec<(String, String, String, bool, i64)>> {
     let rows = cases::Entity::find()
         .select_only()
         .column(cases::Column::Programme)
@@ -240,11 +248,49 @@ pub async fn counts(db: &impl ConnectionTrait) -> Result<Vec<(String, String, St
         .column(cases::Column::State)
         .column(cases::Column::Overdue)
         .column_as(Expr::expr(Func::count(Expr::col(cases::Column::Id))), "n")
+        .filter(condition(f))
         .group_by(cases::Column::Programme)
         .group_by(cases::Column::CaseType)
         .group_by(cases::Column::State)
         .group_by(cases::Column::Overdue)
         .into_tuple::<(String, String, String, bool, i64)>()
+        .all(db)
+        .await?;
+    Ok(rows)
+}
+
+/// Every case `f` selects, unpaged, oldest first (for dashboards' charts).
+pub async fn all_where(db: &impl ConnectionTrait, f: &Filter) -> Result<Vec<cases::Model>> {
+    Ok(cases::Entity::find()
+        .filter(condition(f))
+        .order_by_asc(cases::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// The deadlines of the cases `f` selects, counted per (status, breached).
+pub async fn deadline_counts(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+) -> Result<Vec<(String, bool, i64)>> {
+    use super::entities::deadlines;
+    let selected = cases::Entity::find()
+        .select_only()
+        .column(cases::Column::Id)
+        .filter(condition(f))
+        .into_query();
+    let rows = deadlines::Entity::find()
+        .select_only()
+        .column(deadlines::Column::Status)
+        .column(deadlines::Column::Breached)
+        .column_as(
+            Expr::expr(Func::count(Expr::col(deadlines::Column::Id))),
+            "n",
+        )
+        .filter(deadlines::Column::CaseId.in_subquery(selected))
+        .group_by(deadlines::Column::Status)
+        .group_by(deadlines::Column::Breached)
+        .into_tuple::<(String, bool, i64)>()
         .all(db)
         .await?;
     Ok(rows)

@@ -98,6 +98,80 @@ async fn family_sensitive_fields_masked_for_an_outsider_and_shown_to_the_familys
 }
 crate::on_both!(family_sensitive_fields_masked_for_an_outsider_and_shown_to_the_familys_contact);
 
+/// A sensitive field cleared stays masked in its history: after the family's village
+/// contact clears `needs`, a volunteer sees `***` for what it held, in the events and on
+/// the case page, while the contact sees the old value, and that read is in the access
+/// log.
+async fn family_sensitive_field_cleared_stays_masked_in_its_history(kind: Db) {
+    const NEEDS: &str = "希望协助维修住房";
+    let app = Shipped::spawn(kind).await;
+    let id = in_care(&app, "430123195804121526").await;
+    let events = format!("/api/v1/cases/{id}/events");
+    let page = format!("/cases/{id}");
+    app.act(
+        "cadre-a1",
+        &id,
+        "update-record",
+        json!({ "needs": NEEDS }),
+        None,
+    )
+    .await;
+    let cleared = app
+        .act(
+            "cadre-a1",
+            &id,
+            "update-record",
+            json!({ "needs": null }),
+            None,
+        )
+        .await;
+    assert!(cleared["data"]["needs"].is_null(), "{cleared}");
+    let needs_cleared = |events: &Value| -> Value {
+        let last = events.as_array().and_then(|e| e.last()).cloned();
+        let changes = last.map(|e| e["payload"]["changes"].clone());
+        changes
+            .and_then(|c| c.as_array().cloned())
+            .and_then(|c| c.into_iter().find(|c| c["field"] == "needs"))
+            .unwrap_or_else(|| panic!("the last event clears needs: {events}"))
+    };
+
+    let (status, seen) = app.get(&events, "volunteer").await;
+    assert_eq!(status, 200, "{seen}");
+    assert!(!seen.to_string().contains(NEEDS), "the volunteer: {seen}");
+    let change = needs_cleared(&seen);
+    assert_eq!(change["before"], "***", "{change}");
+    assert_eq!(change["after"], "***", "{change}");
+    let (status, _, html) = app.get_text(&page, "volunteer").await;
+    assert_eq!(status, 200);
+    assert!(
+        !html.contains(NEEDS),
+        "the case page's timeline masks it too"
+    );
+
+    let (status, seen) = app.get(&events, "cadre-a1").await;
+    assert_eq!(status, 200, "{seen}");
+    let change = needs_cleared(&seen);
+    assert_eq!(change["before"], NEEDS, "{change}");
+    assert!(change["after"].is_null(), "{change}");
+    let log = anjuan::store::access::list(&app.state.db, Some(&id), 100)
+        .await
+        .unwrap();
+    let last_read = log.iter().find(|l| l.user_id == "cadre-a1").unwrap();
+    assert!(
+        last_read.fields.split(',').any(|f| f == "needs"),
+        "the old value shown in the events is logged: {}",
+        last_read.fields
+    );
+    assert!(
+        !log.iter().any(|l| l.user_id == "volunteer"),
+        "nothing shown"
+    );
+    let (_, _, html) = app.get_text(&page, "cadre-a1").await;
+    assert!(html.contains(NEEDS), "the contact sees it on the case page");
+    app.stop().await;
+}
+crate::on_both!(family_sensitive_field_cleared_stays_masked_in_its_history);
+
 /// 建档立卡: a family is registered once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn family_registered_only_once() {
@@ -229,6 +303,15 @@ async fn emergency_assistance_escalates_when_not_taken_up(kind: Db) {
     let emergencies = app.children("fc-admin", &id, "emergency").await;
     assert_eq!(emergencies.len(), 1);
     let emergency = emergencies[0]["id"].as_str().unwrap().to_owned();
+    // The kind was chosen on the family's form; the emergency's page names it in words.
+    let (status, _, page) = app
+        .get_text(&format!("/cases/{emergency}"), "fc-admin")
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("突发疾病") && !page.contains(">sudden-illness<"),
+        "the emergency's kind is shown by its label"
+    );
     let take_up = due(&emergencies[0], "take-up-within-2-hours");
     assert!(
         take_up >= before + Duration::hours(2) - Duration::seconds(1)

@@ -13,7 +13,7 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 use crate::auth::Caller;
 use crate::error::{Result, bad_request};
 use crate::service::cases::{self, ActionInput, CreateCase};
-use crate::service::views::{self, CaseRef, CaseView};
+use crate::service::views::{self, CaseRef, CaseView, EventView};
 use crate::state::AppState;
 use crate::store;
 
@@ -273,30 +273,6 @@ async fn case_action_post(
     ))
 }
 
-/// One event of a case.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EventView {
-    /// Position in the case's chain, from 1.
-    pub seq: i64,
-    /// When.
-    pub at: DateTime<Utc>,
-    /// Who (user id or `system`).
-    pub actor: String,
-    /// Action id.
-    pub action: String,
-    /// State before.
-    pub from: Option<String>,
-    /// State after.
-    pub to: String,
-    /// Comment.
-    pub comment: Option<String>,
-    /// Changes, deadlines, plugin checks and warnings (sensitive values masked).
-    #[schema(value_type = Object)]
-    pub payload: Value,
-    /// This event's hash.
-    pub hash: String,
-}
-
 /// The events of a case, oldest first.
 #[utoipa::path(get, path = "/api/v1/cases/{id}/events", tag = "cases", params(("id" = String, Path, description = "Case id")),
     responses((status = 200, body = Vec<EventView>), (status = 401), (status = 404)))]
@@ -307,51 +283,7 @@ async fn case_events_get(
 ) -> Result<Json<Vec<EventView>>> {
     let case = cases::readable(&state, &caller, &id).await?;
     let view = views::case(&state, &caller, case, "api").await?;
-    let masked: std::collections::BTreeSet<String> = view
-        .data
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter(|(_, v)| v.as_str() == Some(crate::engine::privacy::MASK))
-                .map(|(k, _)| k.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    let events = store::events::list(&state.db, &id).await?;
-    Ok(Json(
-        events.into_iter().map(|e| event_view(e, &masked)).collect(),
-    ))
-}
-
-/// An event with the values of masked fields hidden in its changes.
-pub fn event_view(
-    e: store::entities::events::Model,
-    masked: &std::collections::BTreeSet<String>,
-) -> EventView {
-    let mut payload: Value = serde_json::from_str(&e.payload).unwrap_or(Value::Null);
-    if let Some(changes) = payload.get_mut("changes").and_then(Value::as_array_mut) {
-        for change in changes {
-            let hidden = change
-                .get("field")
-                .and_then(Value::as_str)
-                .is_some_and(|f| masked.contains(f));
-            if hidden {
-                change["before"] = Value::from(crate::engine::privacy::MASK);
-                change["after"] = Value::from(crate::engine::privacy::MASK);
-            }
-        }
-    }
-    EventView {
-        seq: e.seq,
-        at: e.at,
-        actor: e.actor,
-        action: e.action,
-        from: e.from_state,
-        to: e.to_state,
-        comment: e.comment,
-        payload,
-        hash: e.hash,
-    }
+    Ok(Json(views::events(&state, &view, 0, "api").await?))
 }
 
 /// The form of an action, as its plugin defines it.

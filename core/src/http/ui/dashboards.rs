@@ -2,8 +2,9 @@
 //! overdue and the on-time rate of closed deadlines, what falls due this week, quota
 //! progress of sampling plans and open hazards by area, as SVG drawn on the server.
 //!
-//! Counts are county-wide statistics (no personal data); the list of cases due this
-//! week is limited to what the user may read.
+//! A programme's dashboard is for those with a role in it (and administrators), and
+//! every count, chart and list on it covers only the cases the user may read: the
+//! case list's reach (the units where they hold a role, and below).
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,6 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use chrono::{Datelike, Duration, Utc};
-use sea_orm::{ConnectionTrait, Statement};
 use serde::Serialize;
 
 use super::cases::{Row, row};
@@ -72,7 +72,7 @@ pub struct DashboardPage {
 }
 
 async fn dashboards_get(State(state): State<AppState>, page: Page) -> Result<Response, UiError> {
-    let counts = store::cases::counts(&state.db).await?;
+    let counts = store::cases::counts_where(&state.db, &reach(&state, &page, None).await?).await?;
     let tiles: Vec<Tile> = super::cases::programme_choices(&state, &page, "")
         .into_iter()
         .map(|p| tile(&state, &counts, &p.value, p.label))
@@ -122,13 +122,14 @@ async fn dashboard_get(
     Path(programme): Path<String>,
 ) -> Result<Response, UiError> {
     let lang = page.lang;
+    let works_in = |g: &crate::auth::Grant| g.programme == "*" || g.programme == programme;
+    if !page.caller.is_admin && !page.caller.grants.iter().any(works_in) {
+        return Err(Error::Forbidden(format!("the dashboard of {programme}")).into());
+    }
     let version = crate::service::cases::current(&state, &programme)?;
     let p = &version.def.programme;
-    let counts: Vec<_> = store::cases::counts(&state.db)
-        .await?
-        .into_iter()
-        .filter(|c| c.0 == programme)
-        .collect();
+    let within = reach(&state, &page, Some(&programme)).await?;
+    let counts = store::cases::counts_where(&state.db, &within).await?;
     let mut charts = Vec::new();
     for (ct_id, ct) in &p.case_types {
         let mut by_state: BTreeMap<usize, (String, i64, i64)> = BTreeMap::new();
@@ -170,16 +171,16 @@ async fn dashboard_get(
             title,
         });
     }
-    let (met, late) = deadline_outcomes(&state, &programme).await?;
+    let (met, late) = deadline_outcomes(&state, &within).await?;
     let on_time = if met + late > 0 {
         format!("{:.0}", met as f64 * 100.0 / (met + late) as f64)
     } else {
         String::new()
     };
-    if let Some(chart) = quota_chart(&state, &page, &version).await? {
+    if let Some(chart) = quota_chart(&state, &page, &version, &within).await? {
         charts.insert(0, chart);
     }
-    if let Some(chart) = hazard_chart(&state, &page, &version).await? {
+    if let Some(chart) = hazard_chart(&state, &page, &version, &within).await? {
         charts.insert(0, chart);
     }
     let ctx = DashboardPage {
@@ -193,27 +194,28 @@ async fn dashboard_get(
     page.render("dashboards/programme", &nav, &ctx)
 }
 
-/// Closed deadlines met in time, and those met late or still running past due.
-async fn deadline_outcomes(state: &AppState, programme: &str) -> Result<(i64, i64), UiError> {
-    let db = &state.db;
-    let backend = db.get_database_backend();
-    let sql = if store::is_postgres(db) {
-        "SELECT d.status AS status, d.breached AS breached, COUNT(*) AS n FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE c.programme = $1 GROUP BY d.status, d.breached"
-    } else {
-        "SELECT d.status AS status, d.breached AS breached, COUNT(*) AS n FROM deadlines d JOIN cases c ON c.id = d.case_id WHERE c.programme = ?1 GROUP BY d.status, d.breached"
+/// The case list's filter for `programme` (every programme when `None`): the cases
+/// the caller may read.
+async fn reach(
+    state: &AppState,
+    page: &Page,
+    programme: Option<&str>,
+) -> Result<store::cases::Filter, UiError> {
+    let q = ListQuery {
+        programme: programme.map(str::to_owned),
+        ..ListQuery::default()
     };
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [programme.into()],
-        ))
-        .await?;
+    Ok(filter(state, &page.caller, q).await?)
+}
+
+/// Closed deadlines met in time, and those met late or still running past due, of the
+/// cases `within` selects.
+async fn deadline_outcomes(
+    state: &AppState,
+    within: &store::cases::Filter,
+) -> Result<(i64, i64), UiError> {
     let (mut met, mut late) = (0, 0);
-    for r in rows {
-        let status: String = r.try_get("", "status").map_err(Error::Db)?;
-        let breached: bool = r.try_get("", "breached").map_err(Error::Db)?;
-        let n: i64 = r.try_get("", "n").map_err(Error::Db)?;
+    for (status, breached, n) in store::cases::deadline_counts(&state.db, within).await? {
         match (status.as_str(), breached) {
             ("met", false) => met += n,
             ("met", true) | ("late", _) | ("running", true) => late += n,
@@ -252,13 +254,18 @@ async fn quota_chart(
     state: &AppState,
     page: &Page,
     version: &crate::state::Version,
+    within: &store::cases::Filter,
 ) -> Result<Option<Chart>, UiError> {
     let p = &version.def.programme;
     if p.case_type("sampling-plan").is_none() || p.case_type("sampled-batch").is_none() {
         return Ok(None);
     }
-    let plans =
-        store::cases::open_of_type(&state.db, p.programme.as_str(), "sampling-plan").await?;
+    let open_plans = store::cases::Filter {
+        case_type: Some("sampling-plan".into()),
+        open: Some(true),
+        ..within.clone()
+    };
+    let plans = store::cases::all_where(&state.db, &open_plans).await?;
     let mut bars = Vec::new();
     for plan in plans {
         let data = crate::service::cases::parse(&plan.data);
@@ -268,7 +275,7 @@ async fn quota_chart(
             case_type: Some("sampled-batch".into()),
             page: 1,
             per_page: 1,
-            ..Default::default()
+            ..within.clone()
         };
         let (_, done) = store::cases::list(&state.db, &f).await?;
         let pct = if total > 0.0 {
@@ -298,6 +305,7 @@ async fn hazard_chart(
     state: &AppState,
     page: &Page,
     version: &std::sync::Arc<crate::state::Version>,
+    within: &store::cases::Filter,
 ) -> Result<Option<Chart>, UiError> {
     let Some(ct) = version.def.programme.case_type("hazard") else {
         return Ok(None);
@@ -305,12 +313,12 @@ async fn hazard_chart(
     if !ct.fields.contains_key("category") {
         return Ok(None);
     }
-    let open = store::cases::open_of_type(
-        &state.db,
-        version.def.programme.programme.as_str(),
-        "hazard",
-    )
-    .await?;
+    let open_hazards = store::cases::Filter {
+        case_type: Some("hazard".into()),
+        open: Some(true),
+        ..within.clone()
+    };
+    let open = store::cases::all_where(&state.db, &open_hazards).await?;
     let mut by: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for h in &open {
         let cat = crate::service::cases::parse(&h.data)["category"]
@@ -359,3 +367,7 @@ async fn hazard_chart(
         title,
     }))
 }
+
+#[cfg(test)]
+#[path = "tests/dashboards.rs"]
+mod tests;

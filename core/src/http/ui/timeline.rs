@@ -2,8 +2,6 @@
 //! (values of fields the reader may not see stay hidden) and the warnings recorded.
 //! Shown on the case page, in the dossier and in the conflict notice.
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 use serde_json::Value;
 
@@ -11,11 +9,8 @@ use super::case_detail::find_action_title;
 use super::page::{UiError, local_time};
 use super::render::Lang;
 use super::values::{self, Fmt};
-use crate::engine::privacy::MASK;
-use crate::http::api::cases::event_view;
-use crate::service::views::CaseView;
+use crate::service::views::{self, CaseView};
 use crate::state::AppState;
-use crate::store;
 use crate::workflow::model::CaseType;
 
 /// One event in the timeline.
@@ -53,7 +48,7 @@ pub struct ChangeRow {
 }
 
 /// The case's events from `after` on (sequence numbers greater than it), newest first,
-/// with values of masked fields hidden.
+/// masked for the reader the view was made for (see [`views::events()`]).
 pub async fn timeline(
     state: &AppState,
     view: &CaseView,
@@ -61,21 +56,9 @@ pub async fn timeline(
     fmt: &Fmt<'_>,
     after: i64,
 ) -> Result<Vec<EventRow>, UiError> {
-    let masked: BTreeSet<String> = view
-        .data
-        .as_object()
-        .map(|m| {
-            m.iter()
-                .filter(|(_, v)| v.as_str() == Some(MASK))
-                .map(|(k, _)| k.clone())
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut out: Vec<EventRow> = store::events::list(&state.db, &view.id)
+    let mut out: Vec<EventRow> = views::events(state, view, after, "ui")
         .await?
         .into_iter()
-        .filter(|e| e.seq > after)
-        .map(|e| event_view(e, &masked))
         .map(|e| {
             let changes = e.payload["changes"]
                 .as_array()
