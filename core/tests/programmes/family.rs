@@ -213,6 +213,14 @@ async fn family_in_care_only_with_both_contacts() {
         .act("staff", id, "assign-contacts", data::contacts(), None)
         .await;
     assert_eq!(active["state"], "active");
+    // A family in care is not a task in itself: its contacts may update the record or
+    // plan a visit, but nothing waits to be moved on (the visits are the tasks).
+    let (status, tasks) = app.get("/api/v1/tasks", "cadre-a1").await;
+    assert_eq!(status, 200);
+    assert!(
+        !tasks.as_array().unwrap().iter().any(|t| t["id"] == id),
+        "{tasks}"
+    );
     for (who, told) in [("leader-a", true), ("cadre-a1", true), ("cadre-a1b", false)] {
         let notes = app.notifications(who).await;
         assert_eq!(

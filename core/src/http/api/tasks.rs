@@ -45,7 +45,8 @@ async fn tasks_get(
     Ok(Json(inbox(&state, &caller, 500).await?))
 }
 
-/// The caller's inbox: open cases they may read where at least one action is theirs.
+/// The caller's inbox: open cases they may read where they may move the case on (an
+/// action to another state; recording something in place does not make a task).
 pub async fn inbox(state: &AppState, caller: &Caller, limit: usize) -> Result<Vec<CaseListItem>> {
     // The query the navigation counts; the engine then drops cases a guard closes.
     let slots = crate::service::views::inbox_slots(state, caller);
@@ -58,7 +59,7 @@ pub async fn inbox(state: &AppState, caller: &Caller, limit: usize) -> Result<Ve
         };
         let snapshot = crate::service::cases::snapshot(state, &row).await?;
         let who = crate::service::actor(caller, &row.programme, &row.org_path);
-        if !crate::engine::available_actions(&version.def, &snapshot, &who, now).is_empty() {
+        if crate::service::views::moves_on(&version.def, &snapshot, &who, now) {
             out.push(list_item(state, row));
         }
         if out.len() >= limit {
@@ -95,7 +96,7 @@ pub struct NotificationQuery {
     pub unread: Option<bool>,
 }
 
-/// The caller's notifications, newest first.
+/// The caller's notifications, newest first by when they happened.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "tasks", params(NotificationQuery), responses((status = 200, body = Vec<NotificationView>), (status = 401)))]
 async fn notifications_get(
     State(state): State<AppState>,
