@@ -86,6 +86,7 @@ deadline-breached = Overdue
 deadline-paused = Paused
 deadline-met = Met
 deadline-late = Met late
+deadline-missed = Missed
 deadline-dropped = Dropped
 deadline-days-left = { $n } working days left
 deadline-days-late = { $n } working days late

@@ -86,6 +86,7 @@ deadline-breached = 已逾期
 deadline-paused = 暂停计时
 deadline-met = 按时完成
 deadline-late = 逾期完成
+deadline-missed = 逾期未办
 deadline-dropped = 已取消
 deadline-days-left = 剩余 { $n } 个工作日
 deadline-days-late = 已超 { $n } 个工作日

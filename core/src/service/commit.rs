@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::state::Version;
 use crate::store::entities::{cases, org_units};
 use crate::store::{self, events::NewEvent};
-use crate::workflow::model::CaseType;
+use crate::workflow::model::{CaseType, FieldType};
 
 /// A new case to write.
 pub struct NewCaseRow<'a> {
@@ -198,10 +198,17 @@ pub fn summary(ct: &CaseType, data: &Value) -> String {
         return String::new();
     };
     let mut out = pattern.to_string();
-    for (name, _) in &ct.fields {
+    for (name, field) in &ct.fields {
         let key = format!("{{{}}}", name.as_str());
         if out.contains(&key) {
             let value = match data.get(name.as_str()) {
+                // A moment reads as minutes in its own offset, not RFC 3339 to the
+                // nanosecond.
+                Some(Value::String(s)) if *field.kind == FieldType::Datetime => {
+                    chrono::DateTime::parse_from_rfc3339(s)
+                        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_else(|_| s.clone())
+                }
                 Some(Value::String(s)) => s.clone(),
                 Some(Value::Null) | None => String::new(),
                 Some(v) => v.to_string(),
@@ -243,5 +250,38 @@ mod tests {
             .naive_local();
         assert_eq!(format_number("CJ-{year}-{seq:6}", t, 123), "CJ-2027-000123");
         assert_eq!(format_number("{year}{month}-{seq}", t, 7), "202701-7");
+    }
+
+    #[test]
+    fn a_summary_shows_a_moment_to_the_minute() {
+        let yaml = r#"
+programme: demo
+version: 1
+title: { zh: 演示, en: Demo }
+roles: { clerk: { zh: 办事员, en: Clerk } }
+case_types:
+  report:
+    title: { zh: 报告, en: Report }
+    number: "R-{seq}"
+    summary: "{kind} · {happened_at}"
+    initial: open
+    create: { roles: [clerk] }
+    fields:
+      kind: { type: text }
+      happened_at: { type: datetime }
+    states:
+      open: {}
+      done: { final: true }
+    transitions:
+      - { action: finish, from: [open], to: done, roles: [clerk] }
+"#;
+        let def = crate::workflow::Definition::from_text(
+            std::path::Path::new("demo/workflow.yaml"),
+            yaml,
+        )
+        .expect("valid");
+        let ct = def.programme.case_type("report").expect("declared");
+        let data = json!({ "kind": "fall", "happened_at": "2026-11-28T15:25:28.021573984+08:00" });
+        assert_eq!(summary(ct, &data), "fall · 2026-11-28 15:25");
     }
 }

@@ -31,6 +31,8 @@ use crate::workflow::model::{I18n, Schedule, Target};
 
 /// How long a claim on a passed deadline lasts before another server may take it.
 const LEASE_SECONDS: i64 = 120;
+/// How long an upload may wait to be named in a form before the sweep deletes it.
+const UNATTACHED_FILE_TTL: Span = Span::hours(24);
 /// Deadlines claimed at a time: small batches let several servers share a backlog.
 const CLAIM_BATCH: u64 = 10;
 /// How far back a starting server looks for scheduled work it missed.
@@ -45,7 +47,7 @@ pub struct Sweep {
     pub escalated: usize,
     /// Scheduled cases created.
     pub scheduled: usize,
-    /// Ended sessions and old idempotency keys deleted.
+    /// Ended sessions, old idempotency keys and old unattached uploads deleted.
     pub purged: u64,
 }
 
@@ -99,7 +101,8 @@ pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<Sweep> {
     }
     report.scheduled = schedules(state, now).await?;
     report.purged = store::identity::purge_expired_sessions(&state.db, now).await?
-        + store::idempotency::purge(&state.db, now).await?;
+        + store::idempotency::purge(&state.db, now).await?
+        + store::files::purge_unattached(&state.db, now - UNATTACHED_FILE_TTL).await?;
     Ok(report)
 }
 
@@ -129,11 +132,17 @@ async fn breach(state: &AppState, row_id: &str, now: DateTime<Utc>) -> Result<(b
         store::notifications::send(&txn, &users, Some(&case.id), "overdue", &message, now).await?;
     }
     txn.commit().await?;
-    let Some(action) = escalation.and_then(|b| b.transition) else {
+    let Some(b) = escalation else {
+        return Ok((true, false));
+    };
+    let Some(action) = b.transition else {
         return Ok((true, false));
     };
     let input = ActionInput {
-        comment: Some(format!("deadline {} passed", row.deadline_id)),
+        comment: Some(format!(
+            "时限“{}”已逾期，自动处理（{} passed）",
+            b.title.zh, b.title.en
+        )),
         ..ActionInput::default()
     };
     match cases::act(state, &Caller::system(), &case.id, &action, input, None).await {

@@ -185,7 +185,7 @@ pub fn find_action_title(ct: &CaseType, action: &str, lang: Lang) -> Option<Stri
 async fn load(state: &AppState, page: &Page, id: &str) -> Result<(DetailPage, CaseType), UiError> {
     let row = cases::readable(state, &page.caller, id).await?;
     let version = cases::case_version(state, &row)?;
-    let raw = cases::parse(&row.data);
+    let files = attached(state, &page.caller, &row).await?;
     let view = views::case(state, &page.caller, row, "ui").await?;
     let ct = version
         .def
@@ -199,7 +199,6 @@ async fn load(state: &AppState, page: &Page, id: &str) -> Result<(DetailPage, Ca
     let labels = values::labels(state, &version, &ct, page.lang).await;
     let tz = state.config.timezone;
     let lang = page.lang;
-    let files = attached(state, &view, &raw).await?;
     let file_names = files
         .iter()
         .map(|f| (f.id.clone(), f.name.clone()))
@@ -303,23 +302,22 @@ async fn load(state: &AppState, page: &Page, id: &str) -> Result<(DetailPage, Ca
     Ok((ctx, ct))
 }
 
-/// The files attached to the case that this reader may download: those the case's
-/// data names in a field shown to them, and those it no longer names (replaced by a
-/// later upload, kept with the dossier).
+/// The files attached to the case that this reader may download: each by the field it
+/// was attached through, whether or not today's data still names it (a file a later
+/// upload replaced stays with the dossier, as private as its field was).
 async fn attached(
     state: &AppState,
-    view: &CaseView,
-    raw: &serde_json::Value,
+    caller: &crate::auth::Caller,
+    row: &store::entities::cases::Model,
 ) -> Result<Vec<store::files::FileMeta>, UiError> {
-    let all = store::files::of_case(&state.db, &view.id).await?;
-    let raw_text = raw.to_string();
-    let shown_text = view.data.to_string();
+    let all = store::files::of_case(&state.db, &row.id).await?;
+    if all.is_empty() {
+        return Ok(all);
+    }
+    let access = crate::service::files::of_case(state, caller, row).await?;
     Ok(all
         .into_iter()
-        .filter(|f| {
-            let quoted = format!("\"{}\"", f.id);
-            !raw_text.contains(&quoted) || shown_text.contains(&quoted)
-        })
+        .filter(|f| access.allows(f.field.as_deref()))
         .collect())
 }
 
@@ -367,7 +365,7 @@ fn deadline_rows(view: &CaseView, page: &Page, tz: chrono_tz::Tz) -> Vec<Deadlin
         .map(|d| {
             let running = d.status == "running";
             let tone = match (d.status.as_str(), d.breached, d.working_days_left) {
-                ("running", true, _) | ("late", _, _) => "late",
+                ("running", true, _) | ("late", _, _) | ("dropped", true, _) => "late",
                 ("running", false, Some(n)) if n <= 2 => "soon",
                 ("running", _, _) => "ok",
                 ("paused", _, _) => "paused",
@@ -389,10 +387,11 @@ fn deadline_rows(view: &CaseView, page: &Page, tz: chrono_tz::Tz) -> Vec<Deadlin
                 due: local_time(d.due, tz),
                 status: page.t(&format!(
                     "deadline-{}",
-                    if d.breached && running {
-                        "breached"
-                    } else {
-                        d.status.as_str()
+                    match (d.status.as_str(), d.breached) {
+                        ("running", true) => "breached",
+                        // Passed, then closed without being met (escalated, say).
+                        ("dropped", true) => "missed",
+                        (status, _) => status,
                     }
                 )),
                 tone,

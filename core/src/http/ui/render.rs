@@ -23,7 +23,7 @@ static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static STRINGS: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/i18n");
 
 /// A language of the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     /// Simplified Chinese, the default.
     #[default]

@@ -15,9 +15,75 @@ use crate::engine::privacy::MASK;
 use crate::state::{AppState, Version};
 use crate::workflow::model::{CaseType, Field, FieldType};
 
-/// Option labels by field path (`cause`, `failed_items.item`) and value.
+/// Option labels by field path (`cause`, `failed_items.item`) and value, from the
+/// forms of the case type; and, for a value some other form of the programme filled
+/// (a child's field copied from its parent's form, say), by the field's own id.
 #[derive(Debug, Default, Clone)]
-pub struct Labels(HashMap<String, HashMap<String, String>>);
+pub struct Labels(Options, Arc<Options>);
+
+/// Labels by field and value.
+type Options = HashMap<String, HashMap<String, String>>;
+
+impl Labels {
+    /// The label of `value` at `path`, if a form names it.
+    fn of(&self, path: &str, value: &str) -> Option<&String> {
+        self.0.get(path).and_then(|m| m.get(value)).or_else(|| {
+            let id = path.rsplit('.').next().unwrap_or(path);
+            self.1.get(id).and_then(|m| m.get(value))
+        })
+    }
+}
+
+/// Programme-wide labels by field id, per definition, plugin build and language: every
+/// form of a programme is asked once, not on every page.
+type ById = Arc<Options>;
+type ByIdCache = std::sync::Mutex<HashMap<(String, String, Lang), ById>>;
+static BY_ID: std::sync::LazyLock<ByIdCache> = std::sync::LazyLock::new(Default::default);
+
+async fn labels_by_id(state: &AppState, version: &Arc<Version>, lang: Lang) -> ById {
+    let builds = state
+        .plugins
+        .list()
+        .iter()
+        .map(|p| p["sha256"].as_str().unwrap_or_default().to_owned())
+        .collect::<Vec<_>>()
+        .join(",");
+    let key = (version.def.hash.clone(), builds, lang);
+    if let Some(hit) = BY_ID.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return hit;
+    }
+    let mut forms: Vec<String> = version
+        .def
+        .programme
+        .case_types
+        .values()
+        .flat_map(|ct| {
+            ct.transitions
+                .iter()
+                .filter_map(|t| t.form.as_ref())
+                .chain(ct.create.as_ref().and_then(|c| c.form.as_ref()))
+                .map(|f| f.to_string())
+        })
+        .collect();
+    forms.sort();
+    forms.dedup();
+    let mut by_path = Labels::default();
+    for form in forms {
+        if let Some(def) = form_def(state, version, &form, lang).await {
+            collect(&def.fields, "", lang, &mut by_path);
+        }
+    }
+    let mut by_id: Options = HashMap::new();
+    for (path, options) in by_path.0 {
+        let id = path.rsplit('.').next().unwrap_or(&path).to_owned();
+        by_id.entry(id).or_default().extend(options);
+    }
+    let by_id = Arc::new(by_id);
+    if let Ok(mut cache) = BY_ID.lock() {
+        cache.insert(key, by_id.clone());
+    }
+    by_id
+}
 
 /// A plugin's form, parsed; `None` when the programme has no plugin or the plugin
 /// does not provide it (the reason is logged). Runs off the async workers.
@@ -70,6 +136,7 @@ pub async fn labels(state: &AppState, version: &Arc<Version>, ct: &CaseType, lan
             collect(&def.fields, "", lang, &mut out);
         }
     }
+    out.1 = labels_by_id(state, version, lang).await;
     out
 }
 
@@ -83,7 +150,9 @@ fn collect(fields: &[FormField], prefix: &str, lang: Lang, out: &mut Labels) {
                     map.insert(o.value.clone(), lang.pick_sdk(&o.label));
                 }
             }
-            FieldKind::Group { fields, .. } => collect(fields, &format!("{path}."), lang, out),
+            FieldKind::Group { fields, .. } | FieldKind::Object { fields } => {
+                collect(fields, &format!("{path}."), lang, out)
+            }
             _ => {}
         }
     }
@@ -201,9 +270,7 @@ pub fn cell(v: &Value, field: Option<&Field>, path: &str, fmt: &Fmt<'_>) -> Stri
     let kind = field.map(|f| *f.kind);
     let option = |s: &str| {
         fmt.labels
-            .0
-            .get(path)
-            .and_then(|m| m.get(s))
+            .of(path, s)
             .cloned()
             .unwrap_or_else(|| s.to_owned())
     };
@@ -239,7 +306,7 @@ pub fn cell(v: &Value, field: Option<&Field>, path: &str, fmt: &Fmt<'_>) -> Stri
             .map(|(k, x)| format!("{k}: {}", cell(x, None, path, fmt)))
             .collect::<Vec<_>>()
             .join("；"),
-        (_, Value::Number(n)) => n.to_string(),
+        (_, Value::Number(n)) => number_text(n),
     }
 }
 
@@ -263,4 +330,18 @@ fn members(
         })
         .collect::<Vec<_>>()
         .join("，")
+}
+
+/// A number as people write it: a whole number without a decimal point (a form's
+/// `number` field stores 120 as `120.0`), any other as the shortest text that reads
+/// back the same.
+pub fn number_text(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        // Below 2^53 every whole f64 is exact, so `{:.0}` prints all of its digits.
+        // (`+ 0.0` turns -0 into 0.)
+        Some(x) if n.is_f64() && x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 => {
+            format!("{:.0}", x + 0.0)
+        }
+        _ => n.to_string(),
+    }
 }
