@@ -2,6 +2,7 @@
 // - Fields with data-condition (a form-language `visible_when`) show and hide as the user
 //   types, evaluated exactly as the server does (same row first, then the top level).
 // - "Select all" for the case list; a print button; a file input that loads into a textarea.
+// - After a refused submission, focus moves to the error summary (#form-errors).
 (function () {
   "use strict";
 
@@ -107,6 +108,13 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  // After a refused submission the page opens on the error summary: focus it, so
+  // keyboard and screen-reader users start there and can follow its links to each field.
+  function focusErrors() {
+    var summary = document.getElementById("form-errors");
+    if (summary) summary.focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); focusErrors(); });
   document.addEventListener("htmx:load", function (e) { if (e.detail && e.detail.elt && e.detail.elt !== document.body) init(e.detail.elt); });
 })();

@@ -109,8 +109,8 @@ admin-done-user-saved = { $name }'s profile saved.
 admin-done-password-reset = { $name }'s password reset.
 admin-done-user-disabled = { $name }'s account deactivated.
 admin-done-user-enabled = { $name }'s account activated.
-admin-done-grant-added = Role granted: { $name }.
-admin-done-grant-revoked = Role revoked: { $name }.
+admin-done-grant-added = Role granted to { $name }.
+admin-done-grant-revoked = One of { $name }'s roles revoked.
 
 # Org units
 admin-unit-new = Add an org unit

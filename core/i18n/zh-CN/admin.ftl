@@ -109,8 +109,8 @@ admin-done-user-saved = 已保存 { $name } 的基本信息。
 admin-done-password-reset = 已重置 { $name } 的密码。
 admin-done-user-disabled = 已停用 { $name } 的账号。
 admin-done-user-enabled = 已启用 { $name } 的账号。
-admin-done-grant-added = 已授予角色：{ $name }。
-admin-done-grant-revoked = 已撤销角色：{ $name }。
+admin-done-grant-added = 已为 { $name } 授予角色。
+admin-done-grant-revoked = 已撤销 { $name } 的一项角色。
 
 # 组织机构
 admin-unit-new = 添加单位

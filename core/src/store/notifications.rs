@@ -1,5 +1,7 @@
 //! Notifications stored per user (delivery by mail or webhook may come later).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -7,7 +9,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
-use super::entities::notifications;
+use super::entities::{cases, notifications};
 use crate::error::Result;
 use crate::workflow::model::I18n;
 
@@ -37,7 +39,8 @@ pub async fn send(
     Ok(())
 }
 
-/// A user's notifications, newest first.
+/// A user's notifications, newest first by when they happened (`at`; ids only break
+/// ties, since a notification may be stored after a later one, by a worker catching up).
 pub async fn list(
     db: &impl ConnectionTrait,
     user: &str,
@@ -48,10 +51,32 @@ pub async fn list(
     if unread_only {
         q = q.filter(notifications::Column::ReadAt.is_null());
     }
-    Ok(q.order_by_desc(notifications::Column::Id)
+    Ok(q.order_by_desc(notifications::Column::At)
+        .order_by_desc(notifications::Column::Id)
         .limit(limit)
         .all(db)
         .await?)
+}
+
+/// The cases these notifications concern, by id (one query, for their numbers and
+/// summaries).
+pub async fn cases_of(
+    db: &impl ConnectionTrait,
+    notes: &[notifications::Model],
+) -> Result<HashMap<String, cases::Model>> {
+    let mut ids: Vec<&str> = notes.iter().filter_map(|n| n.case_id.as_deref()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(cases::Entity::find()
+        .filter(cases::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect())
 }
 
 /// How many notifications a user has not read (one count query, for the navigation).

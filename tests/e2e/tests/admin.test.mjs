@@ -43,7 +43,7 @@ test("an administrator manages users, roles, org units and tokens", async () => 
   await page.locator("#u-password").fill(password);
   await page.locator("#u-password_confirm").fill(password);
   assert.equal(await submit(page, page.getByRole("button", { name: "创建用户" })), 200);
-  await page.locator(".notice.ok").filter({ hasText: `已创建用户 ${username}` }).waitFor();
+  await page.locator(".notice.ok").filter({ hasText: "已创建用户 测试干部" }).waitFor();
   const grants = page.locator("table.admin-grants tbody tr");
   assert.equal(await grants.count(), 1, "the first role was granted with the user");
 
@@ -51,7 +51,7 @@ test("an administrator manages users, roles, org units and tokens", async () => 
   await page.locator("#g-role").selectOption("special-family-care:volunteer");
   await page.locator("#g-org_unit").selectOption("anxian");
   assert.equal(await submit(page, page.getByRole("button", { name: "授予角色" })), 200);
-  await page.locator(".notice.ok").filter({ hasText: "已授予角色" }).waitFor();
+  await page.locator(".notice.ok").filter({ hasText: "已为 测试干部 授予角色" }).waitFor();
   assert.equal(await grants.count(), 2);
   await shot(page, "21-admin-user");
 

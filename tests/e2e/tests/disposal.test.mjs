@@ -40,12 +40,21 @@ test("sampling disposal: notice received → closed", async () => {
   await shot(inspector, "04-case-detail");
   await inspector.locator('.action-list a[href$="/actions/start-disposal"]').click();
   await inspector.locator("form.case-form").waitFor();
-  await inspector.fill("#f-controlled_quantity", "12.5");
+  // The person in charge is chosen among the programme's people, not every account.
+  const people = await inspector.$$eval("#f-inspector option", (os) => os.map((o) => o.textContent));
+  assert.ok(people.some((p) => p.includes("(inspector)")), `the inspector is offered: ${people}`);
+  assert.ok(!people.some((p) => /\((admin|cdc|village)\)/.test(p)), `no one from elsewhere: ${people}`);
+  await inspector.fill("#f-controlled_quantity", "120");
   assert.equal(await submitAction(inspector), 422);
   const inspectorField = inspector.locator(".field.has-error", { has: inspector.locator("#f-inspector") });
   await inspectorField.locator(".error").waitFor();
   assert.match(await inspectorField.locator(".error").textContent(), /必填/);
-  assert.equal(await inspector.inputValue("#f-controlled_quantity"), "12.5", "typed values survive the refusal");
+  assert.equal(await inspector.inputValue("#f-controlled_quantity"), "120", "typed values survive the refusal, as typed");
+  // The refused page opens on the error summary, which names each field once.
+  await inspector.waitForFunction(() => document.activeElement?.id === "form-errors");
+  const summary = await inspector.locator("#form-errors li").allTextContents();
+  assert.ok(summary.some((t) => t.includes("核查处置责任人")), `the summary names the field: ${summary}`);
+  assert.ok(!summary.some((t) => t.split("核查处置责任人").length > 2), `…once: ${summary}`);
   await shot(inspector, "05-field-errors");
   await fillForm(inspector, { values: { serious_hazard: true } });
   assert.ok(await inspector.locator('input[name="f.control_measures"]').first().isVisible(), "shown once serious hazard is yes");

@@ -23,6 +23,40 @@ test("export the filtered list as CSV and XLSX, personal data masked as on scree
   const bytes = await fs.readFile(await xlsx.path());
   assert.equal(bytes.subarray(0, 2).toString(), "PK", "an XLSX (zip) workbook");
   assert.match(xlsx.suggestedFilename(), /\.xlsx$/);
+  // Named by the server's clock (the demo's Asia/Shanghai), not UTC.
+  const stamp = () => {
+    const p = Object.fromEntries(
+      new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+        .formatToParts(new Date())
+        .map((x) => [x.type, x.value]),
+    );
+    return `cases-${p.year}${p.month}${p.day}-${p.hour}${p.minute}`;
+  };
+  const before = stamp();
+  const [named] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "CSV" }).click()]);
+  const after = stamp();
+  const name = named.suggestedFilename();
+  assert.ok(name.startsWith(before) || name.startsWith(after), `${name} in local time (${before})`);
+  await page.context().close();
+});
+
+test("notifications say which case, newest first; pages have an icon", async () => {
+  const page = await newPage(browser);
+  const missing = [];
+  page.on("response", (r) => r.status() === 404 && missing.push(r.url()));
+  await login(page, "inspector");
+  await page.goto(`${BASE}/notifications`);
+  await page.getByRole("heading", { level: 1, name: "通知" }).waitFor();
+  const notes = await page.$$eval(".notes li", (lis) =>
+    lis.map((li) => ({ at: li.querySelector("time").textContent, link: li.querySelector("a")?.textContent.trim() ?? "" })),
+  );
+  assert.ok(notes.length > 0, "the demo has notifications for the inspector");
+  for (const n of notes) assert.ok(n.link.length > 0, "each names its case");
+  const times = notes.map((n) => n.at);
+  assert.deepEqual(times, [...times].sort().reverse(), "newest first");
+  await shot(page, "14-notifications");
+  assert.equal(await page.locator('link[rel="icon"]').getAttribute("href"), "/static/favicon.svg");
+  assert.deepEqual(missing, [], "nothing the page asks for is missing (favicon included)");
   await page.context().close();
 });
 

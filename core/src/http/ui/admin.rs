@@ -39,7 +39,7 @@ pub(crate) mod samples;
 
 #[cfg(test)]
 #[path = "tests/admin_forms.rs"]
-mod tests;
+pub(crate) mod tests;
 
 /// Admin routes.
 pub fn router() -> Router<AppState> {
@@ -141,34 +141,44 @@ pub(super) fn unprocessable(mut response: Response) -> Response {
     response
 }
 
-/// What the page just did, after a redirect: `?done=user-created&name=…`.
+/// What the page just did, after a redirect: `?done=user-created`, with `&id=…` when
+/// the page lists many things and the notice names one of them.
+///
+/// The query string never carries the text of a notice: anyone can craft a link, so a
+/// name shown on our page comes from the database (the page's own subject, or the
+/// thing `id` names), and an unknown `done` or `id` shows nothing.
 #[derive(Debug, Default, Deserialize)]
 pub struct DoneQuery {
     /// What was done: the end of an `admin-done-…` message key.
     pub done: Option<String>,
-    /// Whom or what it was done to.
-    pub name: Option<String>,
+    /// The id of what it was done to, on a list page.
+    pub id: Option<String>,
 }
 
 impl DoneQuery {
-    /// The notice for the top of the page (empty when nothing was done or the key is
-    /// not one of ours).
-    pub fn notice(&self, page: &Page) -> String {
-        let Some(done) = &self.done else {
+    /// The notice for the top of the page about `name`, as the handler found it in the
+    /// database (empty when nothing was done, the key is not one of ours, or there is
+    /// no such thing).
+    pub fn notice(&self, page: &Page, name: Option<&str>) -> String {
+        let (Some(done), Some(name)) = (&self.done, name) else {
             return String::new();
         };
         let key = format!("admin-done-{done}");
         if !page.ui.strings.has(&key) {
             return String::new();
         }
-        let name = self.name.clone().unwrap_or_default();
-        page.ui.t_args(page.lang, &key, &[("name", name.into())])
+        page.ui
+            .t_args(page.lang, &key, &[("name", name.to_owned().into())])
     }
 }
 
-/// Where to go after a change: `to` with the notice of `done` about `name`.
-pub(super) fn done_url(to: &str, done: &str, name: &str) -> String {
-    format!("{to}?done={done}&name={}", encode(name))
+/// Where to go after a change: `to` with the notice of `done` (about the thing with
+/// `id`, on a list page).
+pub(super) fn done_url(to: &str, done: &str, id: Option<&str>) -> String {
+    match id {
+        Some(id) => format!("{to}?done={done}&id={}", encode(id)),
+        None => format!("{to}?done={done}"),
+    }
 }
 
 async fn admin_get(State(state): State<AppState>, page: Page) -> Result<Response, UiError> {

@@ -247,18 +247,9 @@ async fn user_grants_post(
     };
     match result {
         Ok(g) => {
-            let dir = Directory::load(&state.db).await?;
-            let text = grant_text(
-                &state.programmes(),
-                &page,
-                &dir,
-                &g.programme,
-                &g.role,
-                &g.org_unit_id,
-            );
             tracing::info!(admin = %page.caller.username, user = %user.username, grant = g.id, "role granted");
             let to = format!("/admin/users/{}", user.id);
-            Ok(see_other(&done_url(&to, "grant-added", &text)))
+            Ok(see_other(&done_url(&to, "grant-added", None)))
         }
         Err(Error::Invalid(v)) => {
             let mut r = Refusal::new(page.lang, &v);
@@ -284,16 +275,7 @@ async fn grant_revoke_post(
         .filter(|g| g.user_id == user.id)
         .ok_or_else(|| Error::NotFound(format!("grant {grant}")))?;
     identity::remove_grant(&state.db, g.id).await?;
-    let dir = Directory::load(&state.db).await?;
-    let text = grant_text(
-        &state.programmes(),
-        &page,
-        &dir,
-        &g.programme,
-        &g.role,
-        &g.org_unit_id,
-    );
     tracing::info!(admin = %page.caller.username, user = %user.username, grant = g.id, "role revoked");
     let to = format!("/admin/users/{}", user.id);
-    Ok(see_other(&done_url(&to, "grant-revoked", &text)))
+    Ok(see_other(&done_url(&to, "grant-revoked", None)))
 }

@@ -167,7 +167,11 @@ async fn org_units_get(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, UiError> {
     admin_only(&page)?;
-    let done = q.notice(&page);
+    let added = match &q.id {
+        Some(id) => identity::org_unit(&state.db, id).await?,
+        None => None,
+    };
+    let done = q.notice(&page, added.as_ref().map(|u| unit_name(&page, u)));
     render_tree(&state, &page, done, UnitForm::default()).await
 }
 
@@ -189,14 +193,10 @@ async fn org_units_post(
     match identity::create_org_unit(&state.db, new).await {
         Ok(unit) => {
             tracing::info!(admin = %page.caller.username, unit = %unit.id, "org unit added");
-            let name = match page.lang {
-                Lang::Zh => unit.name_zh,
-                Lang::En => unit.name_en,
-            };
             Ok(see_other(&done_url(
                 "/admin/org-units",
                 "unit-created",
-                &name,
+                Some(&unit.id),
             )))
         }
         Err(Error::Invalid(v)) => {
@@ -267,7 +267,16 @@ async fn org_unit_get(
 ) -> Result<Response, UiError> {
     admin_only(&page)?;
     let unit = found(&state, &id).await?;
-    render_unit(&state, &page, &unit, q.notice(&page), None).await
+    let done = q.notice(&page, Some(unit_name(&page, &unit)));
+    render_unit(&state, &page, &unit, done, None).await
+}
+
+/// A unit's name in the page's language.
+fn unit_name<'u>(page: &Page, unit: &'u org_units::Model) -> &'u str {
+    match page.lang {
+        Lang::Zh => &unit.name_zh,
+        Lang::En => &unit.name_en,
+    }
 }
 
 async fn found(state: &AppState, id: &str) -> Result<org_units::Model, UiError> {
@@ -299,12 +308,8 @@ async fn org_unit_post(
     match result {
         Ok(saved) => {
             tracing::info!(admin = %page.caller.username, unit = %saved.id, path = %saved.path, "org unit changed");
-            let name = match page.lang {
-                Lang::Zh => saved.name_zh,
-                Lang::En => saved.name_en,
-            };
             let to = format!("/admin/org-units/{}", saved.id);
-            Ok(see_other(&done_url(&to, "unit-saved", &name)))
+            Ok(see_other(&done_url(&to, "unit-saved", None)))
         }
         Err(Error::Invalid(v)) => {
             form.refuse(page.lang, &v);

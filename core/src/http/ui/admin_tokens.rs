@@ -133,7 +133,11 @@ async fn tokens_get(
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, UiError> {
     admin_only(&page)?;
-    let done = q.notice(&page);
+    let revoked = match &q.id {
+        Some(id) => identity::token(&state.db, id).await?,
+        None => None,
+    };
+    let done = q.notice(&page, revoked.as_ref().map(|t| t.name.as_str()));
     render(&state, &page, done, None, TokenForm::default()).await
 }
 
@@ -209,6 +213,6 @@ async fn token_revoke_post(
     Ok(see_other(&done_url(
         "/admin/tokens",
         "token-revoked",
-        &row.name,
+        Some(&row.id),
     )))
 }

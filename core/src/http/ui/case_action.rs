@@ -17,10 +17,13 @@ use super::forms::{self, FormView, ViewCtx};
 use super::page::{FormBody, Page, UiError, see_other};
 use super::timeline::{EventRow, timeline};
 use super::values::{self, Fmt};
+use crate::auth::Caller;
 use crate::error::{Error, Violation};
 use crate::service::cases::{self, ActionInput};
+use crate::service::files;
 use crate::service::views::{self, CaseView};
 use crate::state::{AppState, Version};
+use crate::store::files::FileMeta;
 
 /// Action routes.
 /// A form with a file field reads its own body (see [`FormBody`]), counting against
@@ -193,12 +196,13 @@ async fn build(
         tz: state.config.timezone,
         add_row: d.add_row,
         programme: &l.view.programme,
+        unit: Some(&l.view.org_unit),
     };
     let mut form = def
         .as_ref()
         .map(|def| forms::view(def, d.values, &field_errors, &cx));
     if let Some(form) = &mut form {
-        name_files(state, form).await?;
+        name_files(state, &page.caller, Some(&l.view.id), form).await?;
     }
     Ok(ActionPage {
         multipart: def.as_ref().is_some_and(|d| forms::has_file(&d.fields)),
@@ -317,17 +321,37 @@ async fn case_action_post(
     }
 }
 
-/// Show the name and size of the stored file each file field of `form` holds.
-pub(super) async fn name_files(state: &AppState, form: &mut FormView) -> Result<(), UiError> {
+/// Show the name and size of the stored file each file field of `form` holds, when
+/// the caller may download it: their own upload not attached yet, or a file of
+/// `case_id` (the case the form acts on) by its field's readers. Any other id, someone
+/// else's included, is left unnamed.
+pub(super) async fn name_files(
+    state: &AppState,
+    caller: &Caller,
+    case_id: Option<&str>,
+    form: &mut FormView,
+) -> Result<(), UiError> {
     let ids = forms::file_values(form);
     if ids.is_empty() {
         return Ok(());
     }
     let found = crate::store::files::metas(&state.db, &ids).await?;
+    let this_case = |m: &FileMeta| m.case_id.is_some() && m.case_id.as_deref() == case_id;
+    let access = match case_id {
+        Some(id) if found.iter().any(this_case) => {
+            match crate::store::cases::get(&state.db, id).await? {
+                Some(row) => Some(files::of_case(state, caller, &row).await?),
+                None => None,
+            }
+        }
+        _ => None,
+    };
     forms::name_files(form, &|id| {
         found
             .iter()
             .find(|m| m.id == id)
+            .filter(|m| m.case_id.is_none() || this_case(m))
+            .filter(|m| files::may_download(caller, m, access.as_ref()))
             .map(|m| (m.name.clone(), forms::size_text(m.size)))
     });
     Ok(())

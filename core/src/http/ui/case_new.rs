@@ -243,12 +243,14 @@ async fn render(
                 tz: state.config.timezone,
                 add_row,
                 programme: &q.programme,
+                // The unit may still change on this page: offer the whole programme.
+                unit: None,
             };
             ctx.form = def
                 .as_ref()
                 .map(|d| forms::view(d, data, &field_errors, &cx));
             if let Some(form) = &mut ctx.form {
-                super::case_action::name_files(state, form).await?;
+                super::case_action::name_files(state, &page.caller, None, form).await?;
             }
             ctx.multipart = def.as_ref().is_some_and(|d| forms::has_file(&d.fields));
             ctx.error_links = ctx

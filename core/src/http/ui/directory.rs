@@ -123,20 +123,29 @@ impl Directory {
             .collect()
     }
 
-    /// Active users for a user field: the holders of `role` in `programme` when the
-    /// field names a role, else everyone.
-    pub fn user_choices(&self, selected: &str, role: Option<(&str, &str)>) -> Vec<Choice> {
-        let holds = |u: &users::Model| match role {
-            None => true,
-            Some((programme, role)) => self.grants.iter().any(|g| {
-                g.user_id == u.id
-                    && g.role == role
-                    && (g.programme == "*" || g.programme == programme)
-            }),
+    /// Active users to choose from (and `selected`, whoever it is, so a stored value
+    /// still shows): everyone when `among` is `None` (an administrator issuing a
+    /// token), else the people [`Among`] describes.
+    pub fn user_choices(&self, selected: &str, among: Option<&Among<'_>>) -> Vec<Choice> {
+        let offered = |a: &Among<'_>| {
+            self.users
+                .iter()
+                .any(|u| u.active && u.id != selected && self.holds(u, a))
+        };
+        // Nobody holding the role at the case's unit or above (a village without its
+        // cadre yet) must not leave the field impossible to fill: then every holder in
+        // the programme.
+        let wide;
+        let among = match among {
+            Some(a) if a.at.is_some() && !offered(a) => {
+                wide = Among { at: None, ..*a };
+                Some(&wide)
+            }
+            other => other,
         };
         self.users
             .iter()
-            .filter(|u| u.id == selected || (u.active && holds(u)))
+            .filter(|u| u.id == selected || (u.active && among.is_none_or(|a| self.holds(u, a))))
             .map(|u| Choice {
                 value: u.id.clone(),
                 label: format!("{} ({})", u.display_name, u.username),
@@ -144,4 +153,40 @@ impl Directory {
             })
             .collect()
     }
+
+    /// Whether `u` holds a role `among` asks for.
+    fn holds(&self, u: &users::Model, among: &Among<'_>) -> bool {
+        let case_path = among
+            .at
+            .and_then(|id| self.unit_row(id))
+            .map(|unit| unit.path.as_str());
+        self.grants.iter().any(|g| {
+            g.user_id == u.id
+                && (g.programme == "*" || g.programme == among.programme)
+                && match among.role {
+                    None => true,
+                    Some(role) => {
+                        g.role == role
+                            && case_path.is_none_or(|path| {
+                                self.unit_row(&g.org_unit_id)
+                                    .is_some_and(|unit| path.starts_with(&unit.path))
+                            })
+                    }
+                }
+        })
+    }
+}
+
+/// Whom a user field of a programme's form offers: with a `role`, its holders at the
+/// case's unit or above (where they may act on it; every holder in the programme when
+/// there are none there); without one, anyone holding some role in the programme (not
+/// the administrator, not other programmes' staff).
+#[derive(Debug, Clone, Copy)]
+pub struct Among<'a> {
+    /// The programme.
+    pub programme: &'a str,
+    /// The role the field names.
+    pub role: Option<&'a str>,
+    /// The case's org unit id, when there is a case.
+    pub at: Option<&'a str>,
 }

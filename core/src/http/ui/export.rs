@@ -2,6 +2,10 @@
 //! the same filters as the list page. With a case type chosen, its data fields become
 //! columns; sensitive values are masked exactly as the API masks them (each case goes
 //! through the same view), and every unmasked read is logged with `via = export`.
+//!
+//! Spreadsheets must keep what people typed: in XLSX the `number`/`integer` columns are
+//! numeric cells (they can be summed), everything else text; in CSV a long run of
+//! digits (an ID card or account number) is written so Excel keeps it as text.
 
 use axum::Router;
 use axum::extract::{Query, State};
@@ -19,6 +23,7 @@ use crate::http::api::cases::filter;
 use crate::service::views;
 use crate::state::AppState;
 use crate::store;
+use crate::workflow::model::FieldType;
 
 /// Most rows in one export.
 pub const MAX_ROWS: u64 = 20_000;
@@ -34,8 +39,32 @@ pub fn router() -> Router<AppState> {
 pub struct Table {
     /// Column titles.
     pub header: Vec<String>,
+    /// Which columns hold numbers (a `number` or `integer` field), by position; a
+    /// column past its end holds text.
+    pub numeric: Vec<bool>,
     /// Rows.
     pub rows: Vec<Vec<String>>,
+}
+
+/// A cell of the workbook.
+#[derive(Debug, PartialEq)]
+pub enum Cell<'a> {
+    /// A number (it can be summed).
+    Number(f64),
+    /// Text.
+    Text(&'a str),
+}
+
+impl Table {
+    /// Value `v` of column `col` as a workbook cell: a number in a numeric column
+    /// when it reads as one, else text.
+    pub fn cell<'a>(&self, col: usize, v: &'a str) -> Cell<'a> {
+        let numeric = self.numeric.get(col).copied().unwrap_or(false);
+        match v.parse::<f64>() {
+            Ok(n) if numeric && n.is_finite() => Cell::Number(n),
+            _ => Cell::Text(v),
+        }
+    }
 }
 
 /// The filtered list as a table, as the caller may see it.
@@ -74,6 +103,14 @@ pub async fn table(state: &AppState, page: &Page, params: &ListParams) -> Result
                 .map(|x| lang.pick(x))
                 .unwrap_or_else(|| n.to_string())
         }));
+    }
+    let mut numeric = vec![false; header.len()];
+    if let Some((_, t)) = &ct {
+        numeric.extend(
+            t.fields
+                .values()
+                .map(|f| matches!(*f.kind, FieldType::Number | FieldType::Integer)),
+        );
     }
     let mut rows = Vec::new();
     let mut f = filter(state, &page.caller, params.query(500)).await?;
@@ -120,13 +157,18 @@ pub async fn table(state: &AppState, page: &Page, params: &ListParams) -> Result
         }
         f.page += 1;
     }
-    Ok(Table { header, rows })
+    Ok(Table {
+        header,
+        numeric,
+        rows,
+    })
 }
 
-fn file_name(ext: &str) -> String {
+/// `cases-20261129-1807.csv`: the time as the server's users read their clocks.
+fn file_name(ext: &str, tz: chrono_tz::Tz) -> String {
     format!(
         "attachment; filename=\"cases-{}.{ext}\"",
-        Utc::now().format("%Y%m%d-%H%M")
+        Utc::now().with_timezone(&tz).format("%Y%m%d-%H%M")
     )
 }
 
@@ -140,7 +182,10 @@ async fn export_csv_get(
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, file_name("csv")),
+            (
+                header::CONTENT_DISPOSITION,
+                file_name("csv", state.config.timezone),
+            ),
         ],
         body,
     )
@@ -153,10 +198,34 @@ pub fn csv_bytes(t: &Table) -> Result<Vec<u8>, UiError> {
     let fail = |e: csv::Error| UiError(Error::Internal(format!("csv: {e}")));
     w.write_record(&t.header).map_err(fail)?;
     for r in &t.rows {
-        w.write_record(r).map_err(fail)?;
+        let cells = r.iter().enumerate().map(|(c, v)| {
+            if t.numeric.get(c).copied().unwrap_or(false) {
+                v.clone()
+            } else {
+                csv_text(v)
+            }
+        });
+        w.write_record(cells).map_err(fail)?;
     }
     w.into_inner()
         .map_err(|e| UiError(Error::Internal(format!("csv: {e}"))))
+}
+
+/// A text cell as Excel should keep it. Excel reads any run of digits as a number:
+/// an 18-digit ID number becomes 4.30523E+17 (and loses its last digits), a leading 0
+/// is dropped. Such a value is written as the formula `="…"`, which Excel and WPS show
+/// as exactly those digits, and which stays those digits when the cell is copied
+/// into another system. (The other common trick, a leading tab, travels with the value
+/// when copied, so an ID number pasted into a lookup would no longer match.) Values of
+/// 11 digits or fewer without a leading 0 (a mobile number) Excel shows whole, so
+/// they stay as they are.
+pub fn csv_text(v: &str) -> String {
+    let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+    if digits && (v.len() > 11 || (v.len() > 1 && v.starts_with('0'))) {
+        format!("=\"{v}\"")
+    } else {
+        v.to_owned()
+    }
 }
 
 async fn export_xlsx_get(
@@ -175,14 +244,19 @@ async fn export_xlsx_get(
                 header::CONTENT_TYPE,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
             ),
-            (header::CONTENT_DISPOSITION, file_name("xlsx")),
+            (
+                header::CONTENT_DISPOSITION,
+                file_name("xlsx", state.config.timezone),
+            ),
         ],
         body,
     )
         .into_response())
 }
 
-/// An XLSX workbook with one sheet: a bold, frozen header row and the rows as text.
+/// An XLSX workbook with one sheet: a bold, frozen header row, numbers of numeric
+/// columns as numbers (a value there that is not one, "hidden" say, as text) and
+/// everything else as text (dates too: they read the same in every locale).
 pub fn xlsx_bytes(t: &Table, sheet_name: &str) -> Result<Vec<u8>, UiError> {
     use rust_xlsxwriter::{Format, Workbook};
     let fail = |e: rust_xlsxwriter::XlsxError| UiError(Error::Internal(format!("xlsx: {e}")));
@@ -203,9 +277,11 @@ pub fn xlsx_bytes(t: &Table, sheet_name: &str) -> Result<Vec<u8>, UiError> {
     for (r, row) in t.rows.iter().enumerate() {
         let rn = u32::try_from(r + 1).unwrap_or(u32::MAX);
         for (c, v) in row.iter().enumerate() {
-            sheet
-                .write_string(rn, u16::try_from(c).unwrap_or(u16::MAX), v)
-                .map_err(fail)?;
+            let col = u16::try_from(c).unwrap_or(u16::MAX);
+            match t.cell(c, v) {
+                Cell::Number(n) => sheet.write_number(rn, col, n).map_err(fail)?,
+                Cell::Text(s) => sheet.write_string(rn, col, s).map_err(fail)?,
+            };
         }
     }
     book.save_to_buffer().map_err(fail)

@@ -18,7 +18,7 @@ use chrono::DateTime;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::directory::{Choice, Directory};
+use super::directory::{Among, Choice, Directory};
 use super::render::{Lang, Ui};
 use crate::engine::privacy::MASK;
 use crate::error::Violation;
@@ -125,6 +125,9 @@ pub struct ViewCtx<'a> {
     pub tz: chrono_tz::Tz,
     /// The programme (a user field's `role` is one of its roles).
     pub programme: &'a str,
+    /// The case's org unit id (a user field with a `role` offers its holders there or
+    /// above), or `None` before the case exists.
+    pub unit: Option<&'a str>,
     /// The input name of a group that gets one more empty row ("add a row" was pressed).
     pub add_row: Option<&'a str>,
 }
@@ -159,13 +162,20 @@ pub fn view(def: &FormDef, values: &Value, errors: &[Violation], cx: &ViewCtx<'_
     }
 }
 
-/// Every field error of a form as (link to the input, "label: message"), in form order,
-/// for the summary above the form.
+/// Every field error of a form as (link to the input, text), in form order, for the
+/// summary above the form. The text names the field once: the form language's own
+/// messages already quote the label (「核查处置责任人」为必填项), so only a message
+/// that does not gets "label：" in front.
 pub fn error_links(form: &FormView) -> Vec<(String, String)> {
     fn walk(fields: &[FieldView], out: &mut Vec<(String, String)>) {
         for f in fields {
             for e in &f.errors {
-                out.push((format!("#{}", f.id), format!("{}：{e}", f.label)));
+                let text = if f.label.is_empty() || e.contains(&f.label) {
+                    e.clone()
+                } else {
+                    format!("{}：{e}", f.label)
+                };
+                out.push((format!("#{}", f.id), text));
             }
             walk(&f.members, out);
             for r in &f.rows {
@@ -380,9 +390,12 @@ fn fill_kind(
             }
         }
         FieldKind::User { role } => {
-            v.options = cx
-                .dir
-                .user_choices(&v.value, role.as_deref().map(|r| (cx.programme, r)))
+            let among = Among {
+                programme: cx.programme,
+                role: role.as_deref(),
+                at: cx.unit,
+            };
+            v.options = cx.dir.user_choices(&v.value, Some(&among));
         }
         FieldKind::OrgUnit => v.options = all_units(cx, &v.value),
         FieldKind::File { accept } => v.accept = accept.join(","),
@@ -528,7 +541,7 @@ fn scalar_text(v: &Value, kind: &FieldKind, tz: chrono_tz::Tz) -> String {
             .map(|t| t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string())
             .unwrap_or_else(|_| s.clone()),
         (Value::String(s), _) => s.clone(),
-        (Value::Number(n), _) => n.to_string(),
+        (Value::Number(n), _) => super::values::number_text(n),
         (Value::Bool(b), _) => b.to_string(),
         _ => String::new(),
     }

@@ -142,8 +142,13 @@ pub struct Note {
     pub at: String,
     /// Message in the page's language.
     pub message: String,
-    /// Link to the case.
+    /// Link to the case (empty when it concerns none).
     pub href: String,
+    /// The case's number (the link's text; the same message for twelve cases must
+    /// still say which is which).
+    pub number: String,
+    /// The case's summary, or empty.
+    pub summary: String,
     /// Unread.
     pub unread: bool,
 }
@@ -159,17 +164,32 @@ pub struct NotesPage {
 
 async fn notifications_get(State(state): State<AppState>, page: Page) -> Result<Response, UiError> {
     let rows = store::notifications::list(&state.db, &page.caller.id, false, 200).await?;
+    let cases = store::notifications::cases_of(&state.db, &rows).await?;
     let tz = state.config.timezone;
     let notes: Vec<Note> = rows
         .into_iter()
-        .map(|n| Note {
-            at: local_time(n.at, tz),
-            message: match page.lang {
-                super::render::Lang::Zh => n.message_zh,
-                super::render::Lang::En => n.message_en,
-            },
-            href: n.case_id.map(|c| format!("/cases/{c}")).unwrap_or_default(),
-            unread: n.read_at.is_none(),
+        .map(|n| {
+            let case = n.case_id.as_deref().and_then(|c| cases.get(c).cloned());
+            let (number, summary) = match case {
+                Some(c) => {
+                    let r = crate::service::views::reference(&state, c);
+                    (r.number, r.summary)
+                }
+                // A case since deleted (or a notification about none): its id still
+                // tells one link from another.
+                None => (n.case_id.clone().unwrap_or_default(), String::new()),
+            };
+            Note {
+                at: local_time(n.at, tz),
+                message: match page.lang {
+                    super::render::Lang::Zh => n.message_zh,
+                    super::render::Lang::En => n.message_en,
+                },
+                href: n.case_id.map(|c| format!("/cases/{c}")).unwrap_or_default(),
+                number,
+                summary,
+                unread: n.read_at.is_none(),
+            }
         })
         .collect();
     let ctx = NotesPage {

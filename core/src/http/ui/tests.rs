@@ -2,6 +2,7 @@
 //! (strict mode: a field a template reads but the context lacks fails here), and every
 //! message a template asks for exists in every language.
 
+mod pages;
 mod samples;
 
 use std::collections::BTreeSet;
@@ -90,6 +91,7 @@ fn every_message_a_template_uses_exists_in_every_language() {
 fn exports_write_csv_with_a_bom_and_a_real_xlsx() {
     let t = super::export::Table {
         header: vec!["编号".into(), "摘要".into()],
+        numeric: Vec::new(),
         rows: vec![vec!["CJ-1".into(), "大米, \"散装\"".into()]],
     };
     let csv = super::export::csv_bytes(&t).expect("csv");

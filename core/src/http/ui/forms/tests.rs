@@ -144,6 +144,7 @@ fn errors_land_next_to_their_fields_and_values_are_kept() {
         tz: TZ,
         add_row: Some("f.rows"),
         programme: "p",
+        unit: None,
     };
     let violation = |field: &str| Violation {
         field: field.into(),
@@ -197,6 +198,7 @@ fn a_file_field_makes_the_form_multipart_and_shows_the_file_it_holds() {
         tz: TZ,
         add_row: None,
         programme: "p",
+        unit: None,
     };
     let def = sample_form();
     assert!(has_file(&def.fields));
@@ -214,4 +216,77 @@ fn a_file_field_makes_the_form_multipart_and_shows_the_file_it_holds() {
     assert_eq!(data["doc"], "f-1");
     assert_eq!(size_text(820), "820 B");
     assert_eq!(size_text(3 * 1024 * 1024 + 100_000), "3.1 MiB");
+}
+
+/// A count typed as 120 is stored by a `number` field as 120.0; it comes back as 120,
+/// also after a refused submission, and so does -5.
+#[test]
+fn whole_numbers_show_without_a_decimal_point() {
+    let ui = Ui::load(None);
+    let dir = Directory::default();
+    let cx = ViewCtx {
+        lang: Lang::Zh,
+        ui: &ui,
+        dir: &dir,
+        tz: TZ,
+        add_row: None,
+        programme: "p",
+        unit: None,
+    };
+    let form = sample_form();
+    let submitted = parse(
+        &form,
+        &body(&[("f.qty", "120"), ("f.count", "-5")]),
+        &json!({}),
+        TZ,
+    );
+    let shown = |values: &serde_json::Value| {
+        let v = view(&form, values, &[], &cx);
+        (v.fields[2].value.clone(), v.fields[3].value.clone())
+    };
+    assert_eq!(shown(&submitted), ("120".to_owned(), "-5".to_owned()));
+    assert_eq!(shown(&json!({ "qty": -5.0 })).0, "-5");
+    assert_eq!(shown(&json!({ "qty": 12.5 })).0, "12.5");
+    assert_eq!(shown(&json!({ "qty": -0.0 })).0, "0");
+    assert_eq!(shown(&json!({ "qty": 1e300 })).0, "1e+300");
+}
+
+/// The form language's messages quote the label already; the summary says it once.
+#[test]
+fn the_error_summary_names_each_field_once() {
+    let ui = Ui::load(None);
+    let dir = Directory::default();
+    let cx = ViewCtx {
+        lang: Lang::Zh,
+        ui: &ui,
+        dir: &dir,
+        tz: TZ,
+        add_row: None,
+        programme: "p",
+        unit: None,
+    };
+    let violation = |field: &str, zh: &str| Violation {
+        field: field.into(),
+        code: "x".into(),
+        message: I18n {
+            zh: zh.into(),
+            en: zh.into(),
+        },
+    };
+    let v = view(
+        &sample_form(),
+        &json!({}),
+        &[
+            violation("/name", "「名称」为必填项"),
+            violation("/qty", "不得小于 0"),
+        ],
+        &cx,
+    );
+    assert_eq!(
+        error_links(&v),
+        vec![
+            ("#f-name".to_owned(), "「名称」为必填项".to_owned()),
+            ("#f-qty".to_owned(), "数量：不得小于 0".to_owned()),
+        ]
+    );
 }

@@ -15,20 +15,20 @@ use crate::http::api::admin::tests::{App, app};
 use crate::store::identity;
 
 /// A browser signed in as a demo user: its session cookie and CSRF token.
-struct Browser {
-    cookie: String,
-    csrf: String,
+pub(crate) struct Browser {
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 /// An answer: status, `Location`, `Cache-Control`, and the HTML.
-struct Answer {
-    status: StatusCode,
-    location: String,
-    cache: String,
-    html: String,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) location: String,
+    pub(crate) cache: String,
+    pub(crate) html: String,
 }
 
-async fn sign_in(app: &App, username: &str) -> Browser {
+pub(crate) async fn sign_in(app: &App, username: &str) -> Browser {
     let id = app.demo.id_of(username).expect("demo user");
     let s = session::create(&app.state.db, id, 12)
         .await
@@ -39,7 +39,7 @@ async fn sign_in(app: &App, username: &str) -> Browser {
     }
 }
 
-async fn send(
+pub(crate) async fn send(
     app: &App,
     method: Method,
     path: &str,
@@ -84,12 +84,12 @@ async fn send(
     }
 }
 
-async fn get(app: &App, path: &str, who: &Browser) -> Answer {
+pub(crate) async fn get(app: &App, path: &str, who: &Browser) -> Answer {
     send(app, Method::GET, path, who, None).await
 }
 
 /// Post a form with the browser's CSRF token first.
-async fn post(app: &App, path: &str, who: &Browser, pairs: &[(&str, &str)]) -> Answer {
+pub(crate) async fn post(app: &App, path: &str, who: &Browser, pairs: &[(&str, &str)]) -> Answer {
     let mut all = vec![("_csrf", who.csrf.as_str())];
     all.extend_from_slice(pairs);
     send(app, Method::POST, path, who, Some(encode(&all))).await
@@ -301,7 +301,8 @@ async fn an_administrator_creates_a_user_then_grants_revokes_resets_and_deactiva
         .expect("created");
     assert_eq!(
         r.location,
-        format!("/admin/users/{}?done=user-created&name=new.cadre", user.id)
+        format!("/admin/users/{}?done=user-created", user.id),
+        "the notice's text is not in the link"
     );
     assert!(password::verify(
         "long enough",
@@ -316,7 +317,7 @@ async fn an_administrator_creates_a_user_then_grants_revokes_resets_and_deactiva
     let page = get(&app, &r.location, &admin).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.html.contains("已创建用户 new.cadre。"),
+        page.html.contains("已创建用户 新干部。"),
         "the notice shows"
     );
 
@@ -423,6 +424,35 @@ async fn an_administrator_creates_a_user_then_grants_revokes_resets_and_deactiva
     assert!(r.html.contains("不能停用自己的账号"));
 }
 
+/// A link anyone can craft must not make our page say what they like: the notice names
+/// only what the database holds.
+#[tokio::test]
+async fn a_notice_never_shows_text_from_the_link() {
+    let app = app().await;
+    let admin = sign_in(&app, "admin").await;
+    let lure = encode(&[("name", "请立即拨打400-000-0000")]);
+    let cdc = app.demo.id_of("cdc").unwrap().to_owned();
+    for path in [
+        format!("/admin/org-units?done=unit-created&{lure}"),
+        format!("/admin/org-units?done=unit-created&id=no-such-unit&{lure}"),
+        format!("/admin/org-units/anxian?done=unit-saved&{lure}"),
+        format!("/admin/users?done=user-created&{lure}"),
+        format!("/admin/users/{cdc}?done=user-saved&{lure}"),
+        format!("/admin/tokens?done=token-revoked&id=x&{lure}"),
+    ] {
+        let r = get(&app, &path, &admin).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert!(!r.html.contains("请立即拨打"), "{path}");
+    }
+    let r = get(&app, "/admin/org-units?done=unit-created&id=anxian", &admin).await;
+    assert!(
+        r.html.contains("已添加单位 安县。"),
+        "the name comes from the database"
+    );
+    let r = get(&app, &format!("/admin/users/{cdc}?done=user-saved"), &admin).await;
+    assert!(r.html.contains("已保存 李建华 的基本信息。"));
+}
+
 #[tokio::test]
 async fn org_units_are_added_renamed_and_moved_but_never_under_themselves() {
     let app = app().await;
@@ -436,6 +466,12 @@ async fn org_units_are_added_renamed_and_moved_but_never_under_themselves() {
     ];
     let r = post(&app, "/admin/org-units", &admin, &unit).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+    assert_eq!(
+        r.location,
+        "/admin/org-units?done=unit-created&id=xinzhuang"
+    );
+    let shown = get(&app, &r.location, &admin).await;
+    assert!(shown.html.contains("已添加单位 新庄镇。"));
     let stored = identity::org_unit(&app.state.db, "xinzhuang")
         .await
         .unwrap()

@@ -164,6 +164,7 @@ pub(super) fn action_page(ui: &Ui, lang: Lang) -> ActionPage {
         tz: chrono_tz::Asia::Shanghai,
         add_row: None,
         programme: "sampling-disposal",
+        unit: None,
     };
     let v = |f: &str| Violation {
         field: f.into(),
@@ -321,6 +322,8 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
                     at: "t".into(),
                     message: "m".into(),
                     href: "/cases/x".into(),
+                    number: "CJ-2026-0001".into(),
+                    summary: "大米".into(),
                     unread: true,
                 }],
                 any_unread: true,
