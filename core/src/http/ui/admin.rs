@@ -135,9 +135,11 @@ pub(super) fn refusal(ui: &Ui, field: &str, key: &str) -> Violation {
     store::identity::violation(field, key, ui.t(Lang::Zh, key), ui.t(Lang::En, key))
 }
 
-/// A refused form's page: 422 Unprocessable Content.
-pub(super) fn unprocessable(mut response: Response) -> Response {
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+/// A form's page, answered 422 Unprocessable Content when the form was `refused`.
+pub(super) fn refused_if(refused: bool, mut response: Response) -> Response {
+    if refused {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
     response
 }
 

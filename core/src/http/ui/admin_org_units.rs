@@ -139,11 +139,7 @@ async fn render_tree(
     let refused = form.refused();
     let nav = page.nav(state, "admin", page.t("admin-org-units")).await;
     let response = page.render("admin/org_units", &nav, &UnitsPage { units, done, form })?;
-    Ok(if refused {
-        super::admin::unprocessable(response)
-    } else {
-        response
-    })
+    Ok(super::admin::refused_if(refused, response))
 }
 
 impl UnitForm {
@@ -252,11 +248,7 @@ async fn render_unit(
     let title = format!("{} · {name}", page.t("admin-org-units"));
     let nav = page.nav(state, "admin", title).await;
     let response = page.render("admin/org_unit", &nav, &ctx)?;
-    Ok(if refused {
-        super::admin::unprocessable(response)
-    } else {
-        response
-    })
+    Ok(super::admin::refused_if(refused, response))
 }
 
 async fn org_unit_get(

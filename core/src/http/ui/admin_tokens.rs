@@ -120,11 +120,7 @@ async fn render(
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    Ok(if refused {
-        super::admin::unprocessable(response)
-    } else {
-        response
-    })
+    Ok(super::admin::refused_if(refused, response))
 }
 
 async fn tokens_get(

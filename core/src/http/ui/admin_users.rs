@@ -215,7 +215,8 @@ async fn users_post(
             r.mark(&mut form.role, &["role", "programme"]);
             r.mark(&mut form.org_unit, &["org_unit"]);
             form.errors = r.rest();
-            Ok(super::admin::unprocessable(
+            Ok(super::admin::refused_if(
+                true,
                 render_new(&state, &page, form).await?,
             ))
         }
@@ -363,11 +364,7 @@ pub(super) async fn render_user(
     let title = format!("{} · {}", page.t("admin-users"), user.display_name);
     let nav = page.nav(state, "admin", title).await;
     let response = page.render("admin/user", &nav, &ctx)?;
-    Ok(if refused {
-        super::admin::unprocessable(response)
-    } else {
-        response
-    })
+    Ok(super::admin::refused_if(refused, response))
 }
 
 async fn user_get(
