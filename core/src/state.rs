@@ -131,6 +131,11 @@ pub trait Plugins: PluginChecks + Send + Sync {
     fn derive(&self, request: &DeriveRequest<'_>) -> Result<serde_json::Value, PluginFailure>;
     /// The working-day calendar the plugins' host functions use from now on.
     fn set_calendar(&self, calendar: Arc<Calendar>);
+    /// The definitions the plugins' host functions consult from now on (which fields a
+    /// count compares are sensitive).
+    fn set_programmes(&self, programmes: Arc<Programmes>) {
+        let _ = programmes;
+    }
     /// A plugin's form definition (JSON) for a form id, or `None` when it has none.
     fn form(
         &self,
@@ -205,10 +210,12 @@ impl AppState {
 
     /// Replace the loaded programmes.
     pub fn set_programmes(&self, p: Programmes) {
+        let p = Arc::new(p);
         match self.programmes.write() {
-            Ok(mut slot) => *slot = Arc::new(p),
-            Err(poisoned) => *poisoned.into_inner() = Arc::new(p),
+            Ok(mut slot) => *slot = p.clone(),
+            Err(poisoned) => *poisoned.into_inner() = p.clone(),
         }
+        self.plugins.set_programmes(p);
     }
 
     /// The calendar now loaded.

@@ -176,11 +176,21 @@ crate::on_both!(family_sensitive_field_cleared_stays_masked_in_its_history);
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn family_registered_only_once() {
     let app = Shipped::spawn(Db::Sqlite).await;
-    app.create("staff", new_family("430123195804121526")).await;
+    let first = app.create("staff", new_family("430123195804121526")).await;
     let (status, body) = app
         .try_create("leader-a", new_family("430123195804121526"))
         .await;
     assert_eq!(status, 422, "{body}");
+    // The refusal tells the caller that this ID number is a registered family: the
+    // lookup is a read of that family's identity, and logged as one.
+    let log = anjuan::store::access::list(&app.state.db, first["id"].as_str(), 100)
+        .await
+        .unwrap();
+    assert!(
+        log.iter()
+            .any(|l| l.user_id == "leader-a" && l.via == "check" && l.fields == "id_number"),
+        "{log:?}"
+    );
     app.stop().await;
 }
 

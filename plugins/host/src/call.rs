@@ -39,6 +39,7 @@ impl Target<'_> {
         &self,
         call: &str,
         programme: &str,
+        actor: &str,
         input_bytes: u64,
         f: impl FnOnce(&Plugin, &mut Store<StoreData>) -> wasmtime::Result<R>,
     ) -> Result<(R, Usage), PluginError> {
@@ -61,6 +62,7 @@ impl Target<'_> {
         let scope = CallScope {
             plugin: self.id.to_string(),
             programme: programme.to_string(),
+            actor: actor.to_string(),
             counts: Arc::clone(self.counts),
             services: Arc::clone(self.services),
         };

@@ -225,7 +225,7 @@ impl PluginHost {
             return Err(t.error(&call, ErrorKind::UnknownForm(form_id.into())));
         }
         let wenv = wit_envelope(env);
-        let (out, mut usage) = t.invoke(&call, &env.programme, 0, |pl, s| {
+        let (out, mut usage) = t.invoke(&call, &env.programme, &env.actor_id, 0, |pl, s| {
             pl.anjuan_plugin_guest().call_form(s, form_id, &wenv)
         })?;
         let json = out.map_err(|e| t.error(&call, call_error(e, ErrorKind::UnknownForm)))?;
@@ -268,10 +268,16 @@ impl PluginHost {
         let input = pointers::select(case_data, &spec.reads).to_string();
         let wenv = wit_envelope(env);
         let (out, mut usage) = t
-            .invoke(&call, &env.programme, len(&input), |pl, s| {
-                pl.anjuan_plugin_guest()
-                    .call_check(s, check_id, &wenv, &input)
-            })
+            .invoke(
+                &call,
+                &env.programme,
+                &env.actor_id,
+                len(&input),
+                |pl, s| {
+                    pl.anjuan_plugin_guest()
+                        .call_check(s, check_id, &wenv, &input)
+                },
+            )
             .map_err(with_policy)?;
         let found =
             out.map_err(|e| with_policy(t.error(&call, call_error(e, ErrorKind::UnknownCheck))))?;
@@ -314,9 +320,13 @@ impl PluginHost {
             .unwrap_or_default();
         let input = pointers::select(case_data, reads).to_string();
         let wenv = wit_envelope(env);
-        let (out, mut usage) = t.invoke("derive", &env.programme, len(&input), |pl, s| {
-            pl.anjuan_plugin_guest().call_derive(s, &wenv, &input)
-        })?;
+        let (out, mut usage) = t.invoke(
+            "derive",
+            &env.programme,
+            &env.actor_id,
+            len(&input),
+            |pl, s| pl.anjuan_plugin_guest().call_derive(s, &wenv, &input),
+        )?;
         let json = out.map_err(|e| t.error("derive", call_error(e, ErrorKind::Failed)))?;
         t.check_output("derive", &mut usage, json.len())?;
         let fields: Value = serde_json::from_str(&json).map_err(|e| {

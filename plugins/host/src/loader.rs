@@ -164,7 +164,7 @@ impl Loader<'_> {
             gate: self.gate,
             slot_wait: Duration::from_millis(self.config.ceilings.wall_clock_ms),
         };
-        let (description, _) = target.invoke("describe", "", 0, |p, s| {
+        let (description, _) = target.invoke("describe", "", "", 0, |p, s| {
             p.anjuan_plugin_guest().call_describe(s)
         })?;
         let description = native_description(description);

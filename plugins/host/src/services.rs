@@ -14,6 +14,9 @@ pub struct CountRequest<'a> {
     pub plugin: &'a str,
     /// Programme of the case the call is about (from the envelope).
     pub programme: &'a str,
+    /// The user the call is made for (the envelope's actor; empty for `describe`), so
+    /// the server can record who looked something up.
+    pub actor: &'a str,
     /// Query name, as declared in the manifest.
     pub query: &'a str,
     /// Case type counted.
@@ -171,6 +174,7 @@ mod tests {
         let mut r = CountRequest {
             plugin: "p",
             programme: "g",
+            actor: "u",
             query: "a",
             case_type: "t",
             filters: vec![],

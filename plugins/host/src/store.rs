@@ -82,6 +82,7 @@ impl ResourceLimiter for Limiter {
 pub(crate) struct CallScope {
     pub(crate) plugin: String,
     pub(crate) programme: String,
+    pub(crate) actor: String,
     pub(crate) counts: Arc<BTreeMap<String, CountQuery>>,
     pub(crate) services: Arc<dyn HostServices>,
 }
@@ -242,6 +243,7 @@ impl imports::Host for StoreData {
         let request = CountRequest {
             plugin: &self.scope.plugin,
             programme: &self.scope.programme,
+            actor: &self.scope.actor,
             query: &query,
             case_type: &decl.case_type,
             filters,
