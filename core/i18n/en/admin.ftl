@@ -57,6 +57,18 @@ admin-case = Case
 admin-fields = Fields
 admin-via = Via
 admin-no-access = Nothing recorded yet.
+admin-no-access-match = No entries match.
+admin-case-number = Case number
+admin-from-day = From
+admin-to-day = To
+admin-newer = Newer entries
+admin-older-entries = Older entries
+admin-page-n = Page { $n }
+admin-via-ui = Viewed on a page
+admin-via-export = Export
+admin-via-api = API
+admin-via-file = Attachment download
+admin-via-check = Duplicate check by a plugin
 
 # Users and roles
 admin-user-new = New user

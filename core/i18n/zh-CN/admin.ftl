@@ -57,6 +57,18 @@ admin-case = 案件
 admin-fields = 字段
 admin-via = 途径
 admin-no-access = 暂无记录。
+admin-no-access-match = 没有符合条件的记录。
+admin-case-number = 案件编号
+admin-from-day = 起始日期
+admin-to-day = 截止日期
+admin-newer = 较新记录
+admin-older-entries = 较早记录
+admin-page-n = 第 { $n } 页
+admin-via-ui = 页面查看
+admin-via-export = 导出
+admin-via-api = 接口
+admin-via-file = 下载附件
+admin-via-check = 业务查重（插件核对）
 
 # 用户与角色
 admin-user-new = 新建用户

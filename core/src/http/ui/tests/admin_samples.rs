@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::super::admin::Field;
+use super::super::admin::{AccessPage, AccessRow, Field};
 use super::super::admin_grants::{GrantForm, GrantItem, RoleGroup};
 use super::super::admin_org_units::{UnitForm, UnitPage, UnitRow, UnitsPage};
 use super::super::admin_tokens::{Issued, TokenForm, TokenRow, TokensPage};
@@ -169,5 +169,36 @@ pub(crate) fn contexts() -> Vec<(&'static str, Value)> {
             }),
         ),
         ("admin/tokens", j(tokens)),
+        ("admin/access_log", j(access_page(true))),
+        ("admin/access_log", j(access_page(false))),
     ]
+}
+
+/// The access log with one entry and both page links, or empty under a filter.
+fn access_page(full: bool) -> AccessPage {
+    let entries = if full {
+        vec![AccessRow {
+            at: "2026-11-29 09:00".into(),
+            user: "村干部".into(),
+            login: "cadre".into(),
+            case_id: "c-1".into(),
+            case: "TS-2026-000001".into(),
+            fields: "住址、联系电话".into(),
+            via: "页面查看".into(),
+        }]
+    } else {
+        Vec::new()
+    };
+    let link = |n: u64| format!("/admin/access-log?user=u-1&page={n}");
+    AccessPage {
+        entries,
+        users: vec![choice("a")],
+        case: "TS-2026-000001".into(),
+        from: "2026-11-01".into(),
+        to: "2026-11-30".into(),
+        filtered: !full,
+        page: 2,
+        prev: if full { link(1) } else { String::new() },
+        next: if full { link(3) } else { String::new() },
+    }
 }

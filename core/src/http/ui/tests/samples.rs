@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::super::admin::{AccessRow, BrokenRow};
+use super::super::admin::BrokenRow;
 use super::super::admin_programmes::{Checked, Diagram, ProgrammeRow, Report};
 use super::super::bulk::{BulkPage, BulkRow, BulkSummary};
 use super::super::case_action::{ActionPage, Conflict};
@@ -426,10 +426,6 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
             json!({ "id": "p", "title": "t", "version": 1, "hash": "h", "diagrams": [Diagram { id: "c".into(), title: "t".into(), svg: sample_diagram(lang), transitions: vec![["a".into(), "b".into(), "c".into(), "d".into(), "e".into()]] }] }),
         ),
         ("admin/report", j(report)),
-        (
-            "admin/access_log",
-            json!({ "entries": [AccessRow { at: "a".into(), user: "u".into(), case_id: "c".into(), fields: "phone".into(), via: "ui".into() }] }),
-        ),
         (
             "admin/audit",
             json!({ "checked": 10, "ok": false, "broken": [BrokenRow { case_id: "c".into(), seq: 2, reason: "r".into() }], "ms": 3 }),
