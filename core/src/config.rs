@@ -57,6 +57,9 @@ pub struct ServeArgs {
     /// ranges, comma-separated, e.g. `127.0.0.1,10.0.0.0/8`) [default: none].
     #[arg(long, env = "ANJUAN_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
     pub trusted_proxies: Vec<IpNet>,
+    /// A secret `/metrics` requires as `Authorization: Bearer …` [default: none, open].
+    #[arg(long, env = "ANJUAN_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 /// The same settings, as read from the TOML file.
@@ -76,6 +79,7 @@ struct FileConfig {
     session_hours: Option<i64>,
     max_upload_mib: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
+    metrics_token: Option<String>,
 }
 
 /// The settings the server runs with.
@@ -107,6 +111,8 @@ pub struct Config {
     pub max_upload_bytes: u64,
     /// Proxies trusted to name the client in `X-Forwarded-For`.
     pub trusted_proxies: Vec<IpNet>,
+    /// The secret `/metrics` asks for, if any.
+    pub metrics_token: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -190,6 +196,11 @@ impl ServeArgs {
         };
         Ok(Config {
             trusted_proxies,
+            metrics_token: self
+                .metrics_token
+                .clone()
+                .or(file.metrics_token)
+                .filter(|t| !t.is_empty()),
             bind: self
                 .bind
                 .or(file.bind)

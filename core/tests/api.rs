@@ -201,6 +201,26 @@ async fn a_child_case_stays_under_its_parents_unit(kind: Db) {
 }
 on_both!(a_child_case_stays_under_its_parents_unit);
 
+#[tokio::test]
+async fn metrics_can_ask_for_a_token() {
+    let db_url = common::fresh_database(Db::Sqlite).await;
+    let app = TestApp::start_configured(&db_url, &common::fixture_workflows(), |args| {
+        args.metrics_token = Some("s3cret".into());
+    })
+    .await;
+    let metrics = |token: Option<&str>| {
+        let mut r = app.client.get(format!("{}/metrics", app.url));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send()
+    };
+    assert_eq!(metrics(None).await.unwrap().status(), 401);
+    assert_eq!(metrics(Some("wrong")).await.unwrap().status(), 401);
+    assert_eq!(metrics(Some("s3cret")).await.unwrap().status(), 200);
+    app.stop().await;
+}
+
 async fn versions_and_idempotency(kind: Db) {
     let app = TestApp::spawn(kind).await;
     let case = app

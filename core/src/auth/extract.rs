@@ -106,7 +106,7 @@ pub fn check_csrf(parts: &Parts, caller: &Caller) -> Result<()> {
 }
 
 /// Compare secrets in time that does not depend on where they differ.
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -83,13 +83,24 @@ impl TestApp {
 
     /// Start a server on an existing database with the workflows of `dir`.
     pub async fn start_with(db_url: &str, dir: &Path) -> TestApp {
-        let args = ServeArgs {
+        TestApp::start_configured(db_url, dir, |_| {}).await
+    }
+
+    /// Start a server on an existing database with the workflows of `dir` and the
+    /// settings `adjust` changes.
+    pub async fn start_configured(
+        db_url: &str,
+        dir: &Path,
+        adjust: impl FnOnce(&mut ServeArgs),
+    ) -> TestApp {
+        let mut args = ServeArgs {
             database_url: Some(db_url.to_owned()),
             workflows: Some(dir.to_owned()),
             calendar: Some(repo().join("calendar")),
             worker_interval: Some(3600),
             ..ServeArgs::default()
         };
+        adjust(&mut args);
         let config = args.resolve().unwrap();
         let state = anjuan::server::state(config, Arc::new(anjuan::plugins::NoPlugins))
             .await

@@ -37,8 +37,22 @@ async fn healthz_get(State(state): State<AppState>) -> Result<Json<serde_json::V
 }
 
 /// Prometheus metrics: requests, latencies, actions by programme, open and overdue cases.
-#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "Prometheus text format")))]
-async fn metrics_get(State(state): State<AppState>) -> Result<impl IntoResponse> {
+/// With `--metrics-token`, only a scraper sending it as a bearer token is answered.
+#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "Prometheus text format"), (status = 401, description = "`--metrics-token` is set and was not sent")))]
+async fn metrics_get(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<impl IntoResponse> {
+    if let Some(secret) = &state.config.metrics_token {
+        let sent = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if !crate::auth::extract::same(sent.as_bytes(), secret.as_bytes()) {
+            return Err(crate::error::Error::Unauthenticated);
+        }
+    }
     let mut gauges = Vec::new();
     let counts = crate::store::cases::counts(&state.db).await?;
     let mut open: std::collections::BTreeMap<(String, bool), i64> = Default::default();
