@@ -7,9 +7,9 @@
 //! already this case's, its media type is one the field accepts) and attached to the
 //! case in the action's own transaction, with the field it was attached through. From
 //! then on whoever may read the case may download it, unless that field is masked for
-//! them ([`access`]).
+//! them (`access`).
 //!
-//! Layout: uploads and attaching here; who may download in [`access`].
+//! Layout: uploads and attaching here; who may download in `access`.
 
 use anjuan_plugin_sdk::form::{Field, FieldKind, FormDef};
 use chrono::Utc;

@@ -20,6 +20,7 @@
 //!   diagrams drawn on the server.
 
 pub mod admin;
+pub mod admin_access;
 pub mod admin_grants;
 pub mod admin_org_units;
 pub mod admin_programmes;

@@ -4,7 +4,8 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::super::admin::{AccessPage, AccessRow, Field};
+use super::super::admin::Field;
+use super::super::admin_access::{AccessPage, AccessRow};
 use super::super::admin_grants::{GrantForm, GrantItem, RoleGroup};
 use super::super::admin_org_units::{UnitForm, UnitPage, UnitRow, UnitsPage};
 use super::super::admin_tokens::{Issued, TokenForm, TokenRow, TokensPage};
