@@ -55,19 +55,28 @@ pub async fn reload_programmes(state: &AppState) -> Result<()> {
         .filter_map(|e| e.file.parent()?.file_name()?.to_str().map(str::to_owned))
         .filter(|id| previous.current(id).is_some() && !defs.iter().any(|d| d.id() == id))
         .collect();
-    let plugins = state.plugins.clone();
-    let (defs, mismatches) = tokio::task::spawn_blocking(move || {
-        let found = plugins.crosscheck(&defs.iter().collect::<Vec<_>>());
-        (defs, found)
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("checking workflows against plugins: {e}")))?;
+    let (defs, mismatches) = crosscheck(state, defs).await?;
     for e in &mismatches {
         tracing::warn!(%e, "workflow and plugin do not fit");
     }
     let programmes = store::definitions::sync(&state.db, defs, errors, keep).await?;
     state.set_programmes(programmes);
     Ok(())
+}
+
+/// Where `defs` and their plugins do not fit together (see [`crate::crosscheck`]),
+/// asked off the async workers since it calls the plugins; the definitions come back.
+pub async fn crosscheck(
+    state: &AppState,
+    defs: Vec<workflow::Definition>,
+) -> Result<(Vec<workflow::Definition>, Vec<workflow::Diagnostic>)> {
+    let plugins = state.plugins.clone();
+    tokio::task::spawn_blocking(move || {
+        let found = plugins.crosscheck(&defs.iter().collect::<Vec<_>>());
+        (defs, found)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("checking workflows against plugins: {e}")))
 }
 
 /// Serve HTTP on `listener` and run the worker, until `shutdown` completes.

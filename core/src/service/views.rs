@@ -332,17 +332,25 @@ fn inbox_slots_split(
     (slots(open), slots(guarded))
 }
 
-/// Whether `who` may take an action that moves the case on (to another state): what
-/// puts a case in someone's inbox.
-pub fn moves_on(
-    def: &crate::workflow::Definition,
-    case: &engine::CaseSnapshot,
-    who: &engine::Actor,
+/// Whether `caller` may take an action on `row` that moves the case on (to another
+/// state): what puts a case in someone's inbox. The inbox list and its count ask this
+/// one question.
+pub async fn waits_on(
+    state: &AppState,
+    caller: &Caller,
+    row: &crate::store::entities::cases::Model,
     now: DateTime<Utc>,
-) -> bool {
-    engine::available_actions(def, case, who, now)
-        .iter()
-        .any(|a| a.to != case.state)
+) -> Result<bool> {
+    let Ok(version) = super::cases::case_version(state, row) else {
+        return Ok(false);
+    };
+    let snapshot = super::cases::snapshot(state, row).await?;
+    let who = actor(caller, &row.programme, &row.org_path);
+    Ok(
+        engine::available_actions(&version.def, &snapshot, &who, now)
+            .iter()
+            .any(|a| a.to != snapshot.state),
+    )
 }
 
 /// How many open cases wait for `caller`, and how many of them are overdue: the same
@@ -356,12 +364,7 @@ pub async fn inbox_counts(state: &AppState, caller: &Caller) -> Result<store::in
     let mut counts = store::inbox::counts(&state.db, &open).await?;
     let now = chrono::Utc::now();
     for row in store::inbox::list_except(&state.db, &guarded, &open, JUDGED).await? {
-        let Ok(version) = super::cases::case_version(state, &row) else {
-            continue;
-        };
-        let snapshot = super::cases::snapshot(state, &row).await?;
-        let who = super::actor(caller, &row.programme, &row.org_path);
-        if moves_on(&version.def, &snapshot, &who, now) {
+        if waits_on(state, caller, &row, now).await? {
             counts.total += 1;
             counts.overdue += u64::from(row.overdue);
         }

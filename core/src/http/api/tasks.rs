@@ -54,12 +54,7 @@ pub async fn inbox(state: &AppState, caller: &Caller, limit: usize) -> Result<Ve
     let now = Utc::now();
     let mut out = Vec::new();
     for row in rows {
-        let Ok(version) = crate::service::cases::case_version(state, &row) else {
-            continue;
-        };
-        let snapshot = crate::service::cases::snapshot(state, &row).await?;
-        let who = crate::service::actor(caller, &row.programme, &row.org_path);
-        if crate::service::views::moves_on(&version.def, &snapshot, &who, now) {
+        if crate::service::views::waits_on(state, caller, &row, now).await? {
             out.push(list_item(state, row));
         }
         if out.len() >= limit {

@@ -239,14 +239,11 @@ async fn check_post(
     admin_only(&page)?;
     page.check_csrf(&body)?;
     let dir = state.config.workflows.clone();
-    let plugins = state.plugins.clone();
-    let (defs, errors) = tokio::task::spawn_blocking(move || {
-        let (defs, mut errors) = workflow::load_dir(&dir);
-        errors.extend(plugins.crosscheck(&defs.iter().collect::<Vec<_>>()));
-        (defs, errors)
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("check: {e}")))?;
+    let (defs, mut errors) = tokio::task::spawn_blocking(move || workflow::load_dir(&dir))
+        .await
+        .map_err(|e| Error::Internal(format!("check: {e}")))?;
+    let (defs, mismatches) = crate::server::crosscheck(&state, defs).await?;
+    errors.extend(mismatches);
     let (valid, errors) = report(&state, &page, &defs, &errors).await?;
     let r = Report {
         source: state.config.workflows.display().to_string(),
@@ -308,15 +305,7 @@ async fn validate_post(
     page.check_csrf(&body)?;
     let (text, parsed) = uploaded(&body)?;
     let (defs, errors) = match parsed {
-        Ok(d) => {
-            let plugins = state.plugins.clone();
-            tokio::task::spawn_blocking(move || {
-                let found = plugins.crosscheck(&[&d]);
-                (vec![d], found)
-            })
-            .await
-            .map_err(|e| Error::Internal(format!("check: {e}")))?
-        }
+        Ok(d) => crate::server::crosscheck(&state, vec![d]).await?,
         Err(e) => (Vec::new(), e),
     };
     let (valid, errors) = report(&state, &page, &defs, &errors).await?;
@@ -348,16 +337,13 @@ async fn install_post(
             .join("\n")
     };
     let def = parsed.map_err(|e| bad_request("source", joined(&e)))?;
-    let plugins = state.plugins.clone();
-    let (def, mismatches) = tokio::task::spawn_blocking(move || {
-        let found = plugins.crosscheck(&[&def]);
-        (def, found)
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("check: {e}")))?;
+    let (defs, mismatches) = crate::server::crosscheck(&state, vec![def]).await?;
     if !mismatches.is_empty() {
         return Err(bad_request("source", joined(&mismatches)).into());
     }
+    let Some(def) = defs.into_iter().next() else {
+        return Err(Error::Internal("the checked definition vanished".into()).into());
+    };
     let folder = state.config.workflows.join(def.id());
     std::fs::create_dir_all(&folder)
         .map_err(|e| Error::Internal(format!("{}: {e}", folder.display())))?;
