@@ -297,7 +297,9 @@ mod tests {
             StatusCode::TOO_MANY_REQUESTS,
             "the same client address waits too"
         );
-        app.state.limiter.succeed("addr:192.0.2.7");
+        crate::auth::limiter::clear(&app.state.db, "addr:192.0.2.7")
+            .await
+            .unwrap();
         let id = app.demo.id_of("health").unwrap();
         crate::store::identity::set_active(&app.state.db, id, false)
             .await
@@ -306,6 +308,52 @@ mod tests {
             login(&app, "health", "demo").await.status,
             StatusCode::UNAUTHORIZED
         );
+    }
+
+    async fn login_limit_rows(app: &App) -> i64 {
+        use sea_orm::ConnectionTrait;
+        let stmt = sea_orm::Statement::from_string(
+            app.state.db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM login_limits",
+        );
+        let row = app.state.db.query_one_raw(stmt).await.unwrap().unwrap();
+        row.try_get::<i64>("", "n").unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_huge_user_name_is_refused_before_anything_is_recorded() {
+        let app = app().await;
+        let huge = "x".repeat(3 * 1024 * 1024);
+        for _ in 0..20 {
+            let r = login(&app, &huge, "guess").await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{:?}", r.body);
+        }
+        assert_eq!(
+            login_limit_rows(&app).await,
+            0,
+            "nothing kept for refused names"
+        );
+        assert_eq!(login(&app, "cdc", "demo").await.status, StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn parallel_guesses_get_no_more_tries_than_the_limit() {
+        let app = app().await;
+        let replies =
+            futures_util::future::join_all((0..30).map(|_| login(&app, "cdc", "guess"))).await;
+        let tried = replies
+            .iter()
+            .filter(|r| r.status == StatusCode::UNAUTHORIZED)
+            .count();
+        let waited = replies
+            .iter()
+            .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+            .count();
+        assert!(
+            tried as i64 <= crate::auth::limiter::MAX_FAILURES,
+            "{tried} real tries"
+        );
+        assert_eq!(tried + waited, 30);
     }
 
     /// A login through a proxy at 192.0.2.7 on behalf of `client`.
@@ -348,7 +396,7 @@ mod tests {
         for who in ["cdc", "health", "hospital", "lab", "risk-admin"]
             .iter()
             .cycle()
-            .take(crate::auth::limiter::MAX_FAILURES)
+            .take(crate::auth::limiter::MAX_FAILURES as usize)
         {
             let (status, _) = login_via_proxy(&app, "198.51.100.1", who, "guess").await;
             assert_eq!(status, StatusCode::UNAUTHORIZED);
