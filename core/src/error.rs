@@ -82,6 +82,20 @@ pub enum Error {
     /// A plugin failed in a way that blocks the action.
     #[error(transparent)]
     Plugin(#[from] crate::engine::PluginFailure),
+    /// A programme whose plugin is missing or failed to load: its actions and new
+    /// cases are refused until the plugin is back, so nothing is written without the
+    /// plugin's forms and checks (503).
+    #[error(
+        "programme `{programme}` is unavailable: its plugin `{plugin}` is not loaded ({reason}); ask an administrator"
+    )]
+    Degraded {
+        /// Programme id.
+        programme: String,
+        /// Plugin id the programme declares.
+        plugin: String,
+        /// Why it is not loaded.
+        reason: String,
+    },
     /// The engine could not decide (the definition and the case disagree).
     #[error(transparent)]
     Engine(crate::engine::EngineError),

@@ -21,6 +21,8 @@ mod common;
 mod acceptance;
 #[path = "programmes/data.rs"]
 mod data;
+#[path = "programmes/degraded.rs"]
+mod degraded;
 #[path = "programmes/disposal.rs"]
 mod disposal;
 #[path = "programmes/enforcement.rs"]

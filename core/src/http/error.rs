@@ -21,6 +21,7 @@ impl Error {
             Error::Invalid(_) | Error::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Plugin(_) => StatusCode::BAD_GATEWAY,
+            Error::Degraded { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::Engine(_) | Error::Db(_) | Error::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -43,6 +44,7 @@ impl Error {
             Error::IdempotencyMismatch => "idempotency-key-reused",
             Error::RateLimited { .. } => "rate-limited",
             Error::Plugin(_) => "plugin-failed",
+            Error::Degraded { .. } => "programme-degraded",
             Error::Engine(_) => "definition-mismatch",
             Error::Db(_) => "database",
             Error::Internal(_) => "internal",
@@ -71,6 +73,12 @@ impl Error {
                 body["reason"] = json!(p.reason);
             }
             Error::RateLimited { retry_after } => body["retry_after"] = json!(retry_after),
+            Error::Degraded {
+                programme, plugin, ..
+            } => {
+                body["programme"] = json!(programme);
+                body["plugin"] = json!(plugin);
+            }
             _ => {}
         }
         body

@@ -24,15 +24,18 @@ pub fn router() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi_get))
 }
 
-/// Whether the server and its database answer.
+/// Whether the server and its database answer, and which programmes are degraded
+/// (their plugin is missing or broken, so they take no actions).
 #[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, body = Object), (status = 500)))]
 async fn healthz_get(State(state): State<AppState>) -> Result<Json<serde_json::Value>> {
     state.db.ping().await?;
     let programmes = state.programmes();
+    let degraded = crate::server::degraded(&state);
     Ok(Json(serde_json::json!({
-        "status": "ok",
+        "status": if degraded.is_empty() { "ok" } else { "degraded" },
         "programmes": programmes.iter().count(),
         "definition_errors": programmes.errors.len(),
+        "degraded": degraded,
     })))
 }
 
@@ -53,26 +56,30 @@ async fn metrics_get(
             return Err(crate::error::Error::Unauthenticated);
         }
     }
-    let mut gauges = Vec::new();
-    let counts = crate::store::cases::counts(&state.db).await?;
-    let mut open: std::collections::BTreeMap<(String, bool), i64> = Default::default();
+    let only_open = crate::store::cases::Filter {
+        open: Some(true),
+        ..Default::default()
+    };
+    let counts = crate::store::cases::counts_where(&state.db, &only_open).await?;
+    let mut open: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
     for (programme, _, _, overdue, n) in counts {
-        *open.entry((programme, overdue)).or_default() += n;
+        let entry = open.entry(programme).or_default();
+        entry.0 += n;
+        if overdue {
+            entry.1 += n;
+        }
     }
-    for ((programme, overdue), n) in open {
-        let name = if overdue {
-            "anjuan_cases_overdue"
-        } else {
-            "anjuan_cases_on_time"
-        };
-        gauges.push((
-            name.to_owned(),
-            format!("programme=\"{programme}\""),
-            n as f64,
-        ));
+    for (programme, (all, overdue)) in open {
+        state.metrics.set_cases(&programme, all, overdue);
     }
-    let body = state.metrics.render(&gauges);
-    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body))
+    let body = state.metrics.render();
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        body,
+    ))
 }
 
 /// This document: the OpenAPI 3.1 description of every route.

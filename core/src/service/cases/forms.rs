@@ -114,15 +114,23 @@ pub(super) fn validate_new(
     }
 }
 
-/// The top-level field ids of a plugin form; `None` when the plugin does not have it
-/// (not loaded, say), and nothing can be said.
+/// The top-level field ids of a plugin form. A plugin that is not loaded, or lacks
+/// the form, refuses: the whitelist never widens to "anything goes".
 fn form_fields(state: &AppState, plugin: &str, form: &str) -> Result<Option<Vec<String>>> {
     let Some(def) = state
         .plugins
         .form(plugin, form, "zh-CN")
         .map_err(Error::Internal)?
     else {
-        return Ok(None);
+        let reason = match state.plugins.availability(plugin) {
+            Ok(()) => format!("it has no form `{form}`"),
+            Err(why) => why,
+        };
+        return Err(Error::Degraded {
+            programme: plugin.to_owned(),
+            plugin: plugin.to_owned(),
+            reason,
+        });
     };
     let ids = def["fields"]
         .as_array()
