@@ -115,7 +115,18 @@ async fn run_async(command: Command) -> anyhow::Result<ExitCode> {
             db,
         } => {
             let db = anjuan::store::connect(&db.url()).await?;
-            let (checked, broken) = anjuan::store::events::verify_all(&db).await?;
+            let started = std::time::Instant::now();
+            let mut last = std::time::Instant::now();
+            let (checked, broken) = anjuan::store::events::verify_all(&db, |cases, events| {
+                if last.elapsed().as_secs() >= 2 {
+                    last = std::time::Instant::now();
+                    eprintln!(
+                        "… {cases} cases, {events} events verified ({:.0} s)",
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            })
+            .await?;
             for b in &broken {
                 println!(
                     "BROKEN case {} at event {} (row {}): {}",

@@ -23,6 +23,14 @@ use crate::workflow::model::I18n;
 /// The plugin host, loaded from a folder.
 pub struct HostPlugins {
     host: PluginHost,
+    /// Why each plugin of the folder that failed at the last load failed, by id (or
+    /// file name).
+    failures: RwLock<std::collections::HashMap<String, String>>,
+    /// Form definitions by (plugin, form, locale): fixed for a plugin build, so asked
+    /// of the plugin once and kept until the folder is loaded again.
+    forms: RwLock<std::collections::HashMap<(String, String, String), Arc<CachedForm>>>,
+    /// Where call durations go.
+    metrics: RwLock<Option<Arc<crate::metrics::Metrics>>>,
     /// What the plugins reach through their host functions; kept to hand it a
     /// reloaded calendar.
     services: Arc<ServerServices>,
@@ -45,11 +53,103 @@ impl HostPlugins {
             tracing::info!(plugin = %p.id, version = %p.version, sha256 = %p.sha256, "plugin loaded");
         }
         if !dir.is_dir() {
-            tracing::warn!(dir = %dir.display(), "plugin folder missing: checks of programmes with plugins will fail");
+            tracing::warn!(dir = %dir.display(), "plugin folder missing: programmes with plugins are unavailable");
         }
         tracing::debug!(?report, "plugin load");
-        Ok(HostPlugins { host, services })
+        let plugins = HostPlugins {
+            host,
+            services,
+            failures: RwLock::default(),
+            forms: RwLock::default(),
+            metrics: RwLock::default(),
+        };
+        plugins.remember(&report);
+        Ok(plugins)
     }
+
+    /// A form definition, from the cache or (once per plugin build) from the plugin;
+    /// `None` when the plugin or the form is unknown (not cached: it may load later).
+    fn cached_form(
+        &self,
+        plugin: &str,
+        form: &str,
+        locale: &str,
+    ) -> Result<Option<Arc<CachedForm>>, String> {
+        let key = (plugin.to_owned(), form.to_owned(), locale.to_owned());
+        if let Some(f) = self.forms.read().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(Some(f));
+        }
+        let env = Envelope {
+            case_id: String::new(),
+            programme: plugin.to_owned(),
+            case_type: String::new(),
+            case_number: String::new(),
+            parent_id: None,
+            state: String::new(),
+            action: None,
+            actor_id: String::new(),
+            actor_roles: Vec::new(),
+            org_unit: String::new(),
+            now: chrono::Utc::now().to_rfc3339(),
+            locale: locale.to_owned(),
+        };
+        let def = match self.host.form(plugin, form, &env) {
+            Ok(f) => f,
+            Err(e)
+                if matches!(
+                    e.kind,
+                    anjuan_plugin_host::ErrorKind::UnknownForm(_)
+                        | anjuan_plugin_host::ErrorKind::UnknownPlugin
+                ) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(e.to_string()),
+        };
+        let json = serde_json::to_value(&def).map_err(|e| e.to_string())?;
+        let cached = Arc::new(CachedForm { json, def });
+        if let Ok(mut m) = self.forms.write() {
+            m.insert(key, cached.clone());
+        }
+        Ok(Some(cached))
+    }
+
+    fn remember(&self, report: &anjuan_plugin_host::LoadReport) {
+        if let Ok(mut m) = self.forms.write() {
+            m.clear();
+        }
+        // Every form of every plugin, asked now, while loading: requests then find
+        // them in memory and never call a plugin on the server's async threads.
+        for p in self.host.plugins() {
+            let Ok(d) = self.host.describe(&p.id) else {
+                continue;
+            };
+            for form in &d.forms {
+                for locale in ["zh-CN", "en"] {
+                    if let Err(e) = self.cached_form(&p.id, &form.id, locale) {
+                        tracing::warn!(plugin = %p.id, form = %form.id, error = %e, "a plugin form could not be read");
+                    }
+                }
+            }
+        }
+        let failed = report
+            .failed
+            .iter()
+            .map(|e| {
+                tracing::error!(plugin = %e.plugin, error = %e, "plugin not loaded");
+                (e.plugin.clone(), e.to_string())
+            })
+            .collect();
+        if let Ok(mut f) = self.failures.write() {
+            *f = failed;
+        }
+    }
+}
+
+/// A plugin's form: as JSON for the UI and API, and parsed for validation.
+struct CachedForm {
+    json: Value,
+    def: anjuan_plugin_host::FormDef,
 }
 
 /// `plugin@version` as failures name it.
@@ -106,12 +206,21 @@ fn finding(f: anjuan_plugin_host::Finding) -> Finding {
     }
 }
 
+impl HostPlugins {
+    /// Record how long a call that started at `started` took.
+    fn record(&self, plugin: &str, call: &str, started: std::time::Instant) {
+        if let Some(m) = self.metrics.read().ok().and_then(|m| m.clone()) {
+            m.plugin_call(plugin, call, started.elapsed());
+        }
+    }
+}
+
 impl PluginChecks for HostPlugins {
     fn check(&self, r: &CheckRequest<'_>) -> Result<CheckResult, PluginFailure> {
-        let report = self
-            .host
-            .check(r.plugin, r.check, &envelope(r), r.data)
-            .map_err(|e| failure(r, &e))?;
+        let started = std::time::Instant::now();
+        let report = self.host.check(r.plugin, r.check, &envelope(r), r.data);
+        self.record(r.plugin, "check", started);
+        let report = report.map_err(|e| failure(r, &e))?;
         Ok(CheckResult {
             findings: report.findings.into_iter().map(finding).collect(),
             provenance: Some(Provenance {
@@ -147,8 +256,10 @@ impl Plugins for HostPlugins {
             now: r.now.to_rfc3339(),
             locale: "zh-CN".to_owned(),
         };
-        self.host
-            .derive(r.plugin, &env, r.data)
+        let started = std::time::Instant::now();
+        let derived = self.host.derive(r.plugin, &env, r.data);
+        self.record(r.plugin, "derive", started);
+        derived
             .map(|report| report.fields)
             .map_err(|e| PluginFailure {
                 plugin: plugin_name(&e),
@@ -167,43 +278,23 @@ impl Plugins for HostPlugins {
         self.services.set_programmes(programmes);
     }
 
-    fn form(&self, plugin: &str, form: &str, locale: &str) -> Result<Option<Value>, String> {
-        let env = Envelope {
-            case_id: String::new(),
-            programme: plugin.to_owned(),
-            case_type: String::new(),
-            case_number: String::new(),
-            parent_id: None,
-            state: String::new(),
-            action: None,
-            actor_id: String::new(),
-            actor_roles: Vec::new(),
-            org_unit: String::new(),
-            now: chrono::Utc::now().to_rfc3339(),
-            locale: locale.to_owned(),
-        };
-        match self.host.form(plugin, form, &env) {
-            Ok(f) => serde_json::to_value(f).map(Some).map_err(|e| e.to_string()),
-            Err(e)
-                if matches!(
-                    e.kind,
-                    anjuan_plugin_host::ErrorKind::UnknownForm(_)
-                        | anjuan_plugin_host::ErrorKind::UnknownPlugin
-                ) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(e.to_string()),
+    fn set_metrics(&self, metrics: Arc<crate::metrics::Metrics>) {
+        if let Ok(mut m) = self.metrics.write() {
+            *m = Some(metrics);
         }
     }
 
+    fn form(&self, plugin: &str, form: &str, locale: &str) -> Result<Option<Value>, String> {
+        Ok(self
+            .cached_form(plugin, form, locale)?
+            .map(|f| f.json.clone()))
+    }
+
     fn validate(&self, plugin: &str, form: &str, data: &Value) -> Result<Vec<Violation>, String> {
-        let Some(def) = self.form(plugin, form, "zh-CN")? else {
+        let Some(cached) = self.cached_form(plugin, form, "zh-CN")? else {
             return Ok(Vec::new());
         };
-        let def: anjuan_plugin_host::FormDef =
-            serde_json::from_value(def).map_err(|e| e.to_string())?;
-        Ok(anjuan_plugin_host::validate_form_data(&def, data)
+        Ok(anjuan_plugin_host::validate_form_data(&cached.def, data)
             .into_iter()
             .filter(|f| matches!(f.severity, anjuan_plugin_host::Severity::Error))
             .map(|f| Violation {
@@ -215,6 +306,21 @@ impl Plugins for HostPlugins {
                 },
             })
             .collect())
+    }
+
+    fn availability(&self, plugin: &str) -> Result<(), String> {
+        if self.host.describe(plugin).is_ok() {
+            return Ok(());
+        }
+        let known = self.failures.read().ok().and_then(|f| {
+            f.get(plugin).cloned().or_else(|| {
+                // A file refused before its id was read is named by its file name.
+                f.iter()
+                    .find(|(k, _)| k.ends_with(&format!("{plugin}.wasm")))
+                    .map(|(_, v)| v.clone())
+            })
+        });
+        Err(known.unwrap_or_else(|| "not found in the plugin folder".to_owned()))
     }
 
     fn list(&self) -> Vec<Value> {
@@ -235,6 +341,7 @@ impl Plugins for HostPlugins {
     fn reload(&self) -> Result<(), String> {
         let report = self.host.reload();
         tracing::info!(?report, "plugins reloaded");
+        self.remember(&report);
         Ok(())
     }
 }
@@ -401,6 +508,9 @@ impl Plugins for NoPlugins {
     }
     fn validate(&self, _: &str, _: &str, _: &Value) -> Result<Vec<Violation>, String> {
         Ok(Vec::new())
+    }
+    fn availability(&self, _: &str) -> Result<(), String> {
+        Err("no plugins are loaded".into())
     }
     fn list(&self) -> Vec<Value> {
         Vec::new()

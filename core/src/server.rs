@@ -5,17 +5,24 @@ use std::sync::{Arc, RwLock};
 
 use tokio::net::TcpListener;
 
-use crate::auth::limiter::LoginLimiter;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
+use crate::service::writer::Writer;
 use crate::state::{AppState, Inner, Plugins};
 use crate::{store, workflow};
 
 /// Build the shared state: database (migrated), calendar, programmes, plugins.
 pub async fn state(config: Config, plugins: Arc<dyn Plugins>) -> Result<AppState> {
     let db = store::connect(&config.database_url).await?;
+    let metrics = Arc::new(Metrics::default());
+    plugins.set_metrics(metrics.clone());
+    let writer = Writer::start(
+        &db,
+        store::connect_writer(&config.database_url).await?,
+        metrics.clone(),
+    );
     // The plugins' working-day functions use the server's calendar from the start.
     let calendar = Arc::new(load_calendar(&config)?);
     plugins.set_calendar(calendar.clone());
@@ -24,12 +31,18 @@ pub async fn state(config: Config, plugins: Arc<dyn Plugins>) -> Result<AppState
         programmes: RwLock::new(Arc::default()),
         calendar: RwLock::new(calendar),
         plugins,
-        limiter: LoginLimiter::default(),
-        metrics: Metrics::default(),
+        metrics,
+        writer,
+        callers: Default::default(),
+        case_locks: Default::default(),
         node: uuid::Uuid::now_v7().to_string(),
         config,
     });
     reload_programmes(&state).await?;
+    let touched = crate::service::worker::backfill(&state, chrono::Utc::now()).await?;
+    if touched > 0 {
+        tracing::info!(cases = touched, "older cases indexed and decided");
+    }
     Ok(state)
 }
 
@@ -61,7 +74,43 @@ pub async fn reload_programmes(state: &AppState) -> Result<()> {
     }
     let programmes = store::definitions::sync(&state.db, defs, errors, keep).await?;
     state.set_programmes(programmes);
+    for d in degraded(state) {
+        tracing::error!(
+            programme = %d.programme,
+            plugin = %d.plugin,
+            reason = %d.reason,
+            "programme unavailable: its plugin is not loaded; its actions and new cases are refused"
+        );
+    }
     Ok(())
+}
+
+/// A programme that cannot serve because its plugin is not loaded.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Degraded {
+    /// Programme id.
+    pub programme: String,
+    /// The plugin it declares.
+    pub plugin: String,
+    /// Why the plugin is not loaded.
+    pub reason: String,
+}
+
+/// The programmes whose plugin is missing or broken.
+pub fn degraded(state: &AppState) -> Vec<Degraded> {
+    state
+        .programmes()
+        .iter()
+        .filter_map(|(id, v)| {
+            let plugin = v.def.programme.plugin.as_ref()?;
+            let reason = state.plugins.availability(plugin).err()?;
+            Some(Degraded {
+                programme: id.clone(),
+                plugin: plugin.to_string(),
+                reason,
+            })
+        })
+        .collect()
 }
 
 /// Where `defs` and their plugins do not fit together (see [`crate::crosscheck`]),

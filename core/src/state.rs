@@ -9,7 +9,6 @@ use std::sync::{Arc, RwLock};
 use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
 
-use crate::auth::limiter::LoginLimiter;
 use crate::calendar::Calendar;
 use crate::config::Config;
 use crate::engine::{Actor, PluginChecks, PluginFailure};
@@ -136,6 +135,10 @@ pub trait Plugins: PluginChecks + Send + Sync {
     fn set_programmes(&self, programmes: Arc<Programmes>) {
         let _ = programmes;
     }
+    /// Where plugin call durations are recorded from now on.
+    fn set_metrics(&self, metrics: Arc<crate::metrics::Metrics>) {
+        let _ = metrics;
+    }
     /// A plugin's form definition (JSON) for a form id, or `None` when it has none.
     fn form(
         &self,
@@ -151,6 +154,11 @@ pub trait Plugins: PluginChecks + Send + Sync {
         form: &str,
         data: &serde_json::Value,
     ) -> Result<Vec<crate::error::Violation>, String>;
+    /// `Ok` when `plugin` is loaded and serving; otherwise why not (missing from the
+    /// folder, refused at load: a hash mismatch, a broken component). A programme
+    /// whose plugin is not available is degraded: it takes no actions and opens no
+    /// cases.
+    fn availability(&self, plugin: &str) -> Result<(), String>;
     /// The loaded plugins, for the admin pages and `/api/v1/plugins`.
     fn list(&self) -> Vec<serde_json::Value>;
     /// Load the plugin folder again.
@@ -179,10 +187,14 @@ pub struct Inner {
     pub calendar: RwLock<Arc<Calendar>>,
     /// Plugin host.
     pub plugins: Arc<dyn Plugins>,
-    /// Login attempts, for the rate limit.
-    pub limiter: LoginLimiter,
-    /// Prometheus counters.
-    pub metrics: Metrics,
+    /// Prometheus metrics.
+    pub metrics: Arc<Metrics>,
+    /// Signed-in callers remembered for a few seconds.
+    pub callers: crate::auth::cache::CallerCache,
+    /// One lock per case (striped): work on a case is serialised in this server.
+    pub case_locks: crate::service::locks::CaseLocks,
+    /// Where decided work is committed (group commit on SQLite).
+    pub writer: crate::service::writer::Writer,
     /// This server's id, for deadline leases.
     pub node: String,
 }

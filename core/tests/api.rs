@@ -407,7 +407,7 @@ async fn audit_chain_detects_tampering(kind: Db) {
         .send()
         .await
         .unwrap();
-    let (checked, broken) = anjuan::store::events::verify_all(&app.state.db)
+    let (checked, broken) = anjuan::store::events::verify_all(&app.state.db, |_, _| {})
         .await
         .unwrap();
     assert!(checked >= 2 && broken.is_empty());
@@ -418,7 +418,7 @@ async fn audit_chain_detects_tampering(kind: Db) {
         ))
         .await
         .unwrap();
-    let (_, broken) = anjuan::store::events::verify_all(&app.state.db)
+    let (_, broken) = anjuan::store::events::verify_all(&app.state.db, |_, _| {})
         .await
         .unwrap();
     assert_eq!(broken.len(), 1);
@@ -439,6 +439,127 @@ async fn audit_chain_detects_tampering(kind: Db) {
     app.stop().await;
 }
 on_both!(audit_chain_detects_tampering);
+
+/// Each case keeps the head and length of its chain: deleting its last event, or all
+/// of them, passes the chain check alone but not the anchor.
+async fn the_audit_chain_is_anchored_on_the_case(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let cut = app.open_sample(json!({"product": "酱油"})).await;
+    let emptied = app.open_sample(json!({"product": "醋"})).await;
+    let (cut, emptied) = (cut["id"].as_str().unwrap(), emptied["id"].as_str().unwrap());
+    app.post(&format!("/api/v1/cases/{cut}/actions/start"), "inspector")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let (_, broken) = anjuan::store::events::verify_all(&app.state.db, |_, _| {})
+        .await
+        .unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+    for sql in [
+        format!("DELETE FROM events WHERE case_id = '{cut}' AND seq = 2"),
+        format!("DELETE FROM events WHERE case_id = '{emptied}'"),
+    ] {
+        app.state.db.execute_unprepared(&sql).await.unwrap();
+    }
+    let (_, broken) = anjuan::store::events::verify_all(&app.state.db, |_, _| {})
+        .await
+        .unwrap();
+    let mut found: Vec<&str> = broken.iter().map(|b| b.case_id.as_str()).collect();
+    found.sort();
+    let mut want = vec![cut, emptied];
+    want.sort();
+    assert_eq!(found, want, "{broken:?}");
+    app.stop().await;
+}
+on_both!(the_audit_chain_is_anchored_on_the_case);
+
+/// Without `expected_version`, an action whose case another request moved meanwhile is
+/// decided again, not refused: many at once on one case all land, each once, in one
+/// unbroken chain. With a stale `expected_version` the caller still gets 409.
+async fn concurrent_actions_without_a_version_all_land(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let case = app.open_sample(json!({"product": "豆腐"})).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    app.post(&format!("/api/v1/cases/{id}/actions/start"), "inspector")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    const N: usize = 24;
+    let replies = futures_util::future::join_all((0..N).map(|i| {
+        app.post(&format!("/api/v1/cases/{id}/actions/note"), "inspector")
+            .json(&json!({ "comment": format!("记录 {i}") }))
+            .send()
+    }))
+    .await;
+    for r in replies {
+        let r = r.unwrap();
+        let status = r.status();
+        assert_eq!(status, 200, "{}", r.text().await.unwrap());
+    }
+    let now: Value = app
+        .get_json(&format!("/api/v1/cases/{id}"), "inspector")
+        .await;
+    assert_eq!(now["version"], 2 + N as i64);
+    let events: Value = app
+        .get_json(&format!("/api/v1/cases/{id}/events"), "inspector")
+        .await;
+    assert_eq!(events.as_array().unwrap().len(), 2 + N);
+    let (_, broken) = anjuan::store::events::verify_all(&app.state.db, |_, _| {})
+        .await
+        .unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+    let stale = app
+        .post(&format!("/api/v1/cases/{id}/actions/note"), "inspector")
+        .json(&json!({ "expected_version": 2 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 409);
+    app.stop().await;
+}
+on_both!(concurrent_actions_without_a_version_all_land);
+
+/// The inbox lists exactly the cases the navigation counts, whatever the data: here the
+/// lead's only action on a received sample is guarded, and the 510 oldest samples
+/// (first by due time) are closed to them by that guard; the three that are open still
+/// come, and the count agrees.
+async fn the_inbox_lists_what_it_counts_behind_guards(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    for i in 0..510 {
+        app.open_sample(json!({ "product": format!("样品{i}") }))
+            .await;
+    }
+    let mut open = Vec::new();
+    for i in 0..3 {
+        let c = app
+            .open_sample(json!({ "product": format!("待核准{i}"), "contact": "contact" }))
+            .await;
+        open.push(c["id"].as_str().unwrap().to_owned());
+    }
+    let tasks: Value = app.get_json("/api/v1/tasks", "lead").await;
+    let mut listed: Vec<String> = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    listed.sort();
+    open.sort();
+    assert_eq!(listed, open);
+    let caller =
+        anjuan::auth::extract::load_caller(&app.state.db, "lead", anjuan::auth::Via::Token)
+            .await
+            .unwrap()
+            .unwrap();
+    let counts = anjuan::service::views::inbox_counts(&app.state, &caller)
+        .await
+        .unwrap();
+    assert_eq!(counts.total, 3);
+    app.stop().await;
+}
+on_both!(the_inbox_lists_what_it_counts_behind_guards);
 
 async fn deadlines_fire_after_a_restart(kind: Db) {
     let app = TestApp::spawn(kind).await;
@@ -494,6 +615,80 @@ async fn deadlines_fire_after_a_restart(kind: Db) {
     app.stop().await;
 }
 on_both!(deadlines_fire_after_a_restart);
+
+/// A breach records its automatic action with the mark, in one transaction. If the
+/// server stops before taking it, a later sweep takes it; if it is refused for good
+/// (here the case moved on first), it is recorded so and the programme's
+/// administrators are told instead of it being lost.
+async fn escalations_are_not_lost(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let waiting = app.open_sample(json!({"high_risk": true})).await;
+    let moved = app.open_sample(json!({"high_risk": true})).await;
+    let (waiting, moved) = (
+        waiting["id"].as_str().unwrap().to_owned(),
+        moved["id"].as_str().unwrap().to_owned(),
+    );
+    use anjuan::store::entities::deadlines;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let row_of = |case: String| {
+        let db = app.state.db.clone();
+        async move {
+            deadlines::Entity::find()
+                .filter(deadlines::Column::CaseId.eq(case))
+                .filter(deadlines::Column::DeadlineId.eq("start"))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap()
+        }
+    };
+    // As a server that stopped right after marking the breach leaves it: marked, its
+    // automatic action pending, its claim run out.
+    let row = row_of(waiting.clone()).await;
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE deadlines SET breached = true, escalation = 'pending', claimed_by = 'gone', \
+             claimed_until = NULL WHERE id = '{}'",
+            row.id
+        ))
+        .await
+        .unwrap();
+    // The other case is started by hand before its deadline is swept: `escalate` (from
+    // `received`) no longer applies.
+    app.post(&format!("/api/v1/cases/{moved}/actions/start"), "inspector")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let row = row_of(moved.clone()).await;
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "UPDATE deadlines SET status = 'running' WHERE id = '{}'",
+            row.id
+        ))
+        .await
+        .unwrap();
+    let later = Utc::now() + Duration::hours(25);
+    anjuan::service::worker::sweep(&app.state, later)
+        .await
+        .unwrap();
+    let v: Value = app
+        .get_json(&format!("/api/v1/cases/{waiting}"), "lead")
+        .await;
+    assert_eq!(
+        v["data"]["escalated"], true,
+        "the pending escalation was taken"
+    );
+    assert_eq!(row_of(waiting).await.escalation.as_deref(), Some("done"));
+    assert_eq!(
+        row_of(moved.clone()).await.escalation.as_deref(),
+        Some("refused")
+    );
+    app.stop().await;
+}
+on_both!(escalations_are_not_lost);
 
 /// Two servers on one PostgreSQL sweep at the same moment: each passed deadline is
 /// marked and escalated exactly once.

@@ -239,16 +239,53 @@ async fn seeded_county_is_complete(kind: Db, at: Option<chrono::DateTime<chrono:
         });
         assert!(overdue, "no overdue {programme}/{case_type} in {state}");
     }
-    // The navigation's inbox counts are the inbox's own: every case it lists, no other.
+    // The navigation's inbox counts are the inbox's own: every case it lists, no other;
+    // and the inbox, decided when each case was written (and again by the worker for
+    // guards on the clock), is what the engine says now, case by case.
+    anjuan::service::worker::sweep(&state, chrono::Utc::now())
+        .await
+        .unwrap();
+    let open: Vec<cases::Model> = cases::Entity::find()
+        .all(&state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| !c.closed)
+        .collect();
     for user in anjuan::store::identity::users(&state.db).await.unwrap() {
         let caller =
             anjuan::store::identity::load_caller(&state.db, &user.id, anjuan::auth::Via::Token)
                 .await
                 .unwrap()
                 .unwrap();
-        let listed = anjuan::http::api::tasks::inbox(&state, &caller, 500)
+        let listed = anjuan::http::api::tasks::inbox(&state, &caller, None, 0, 500)
             .await
             .unwrap();
+        let mut judged = Vec::new();
+        for c in &open {
+            let version = anjuan::service::cases::case_version(&state, c).unwrap();
+            let snapshot = anjuan::service::cases::snapshot(&state, c).await.unwrap();
+            let who = anjuan::service::actor(&caller, &c.programme, &c.org_path);
+            let moves_on = anjuan::engine::available_actions(
+                &version.def,
+                &snapshot,
+                &who,
+                chrono::Utc::now(),
+            )
+            .iter()
+            .any(|a| a.to != c.state);
+            if moves_on {
+                judged.push(c.id.clone());
+            }
+        }
+        let mut ids: Vec<String> = listed.iter().map(|c| c.case.id.clone()).collect();
+        ids.sort();
+        judged.sort();
+        assert_eq!(
+            ids, judged,
+            "{}: the inbox is what the engine says",
+            user.username
+        );
         let counts = anjuan::service::views::inbox_counts(&state, &caller)
             .await
             .unwrap();

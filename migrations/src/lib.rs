@@ -8,6 +8,11 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_create_schema;
 mod m20261129_120000_create_files;
 mod m20261129_130000_add_file_field;
+mod m20261204_100000_create_login_limits;
+mod m20261204_110000_add_case_chain_head;
+mod m20261204_120000_create_case_tasks;
+mod m20261204_130000_add_deadline_escalation;
+mod m20261204_140000_create_case_search;
 
 /// Runs anjuan's migrations in order.
 pub struct Migrator;
@@ -19,6 +24,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_create_schema::Migration),
             Box::new(m20261129_120000_create_files::Migration),
             Box::new(m20261129_130000_add_file_field::Migration),
+            Box::new(m20261204_100000_create_login_limits::Migration),
+            Box::new(m20261204_110000_add_case_chain_head::Migration),
+            Box::new(m20261204_120000_create_case_tasks::Migration),
+            Box::new(m20261204_130000_add_deadline_escalation::Migration),
+            Box::new(m20261204_140000_create_case_search::Migration),
         ]
     }
 }

@@ -50,23 +50,49 @@ pub async fn from_session(state: &AppState, parts: &Parts) -> Result<Option<Call
     let Some(value) = cookie(parts, SESSION_COOKIE) else {
         return Ok(None);
     };
+    let now = Utc::now();
+    if value.is_empty() || value.len() > 128 {
+        return Ok(None);
+    }
+    let key = format!("s:{}", digest(value));
+    if let Some(c) = state.callers.get(&key, now) {
+        return Ok(Some(c));
+    }
+    let generation = state.callers.generation();
     let hours = state.config.session_hours;
-    let Some(row) = session::lookup(&state.db, value, hours, Utc::now()).await? else {
+    let Some(row) = session::lookup(&state.db, value, hours, now).await? else {
         return Ok(None);
     };
+    let expires_at = row.expires_at;
     let via = Via::Session {
         id: row.id,
         csrf: row.csrf,
     };
-    load_caller(&state.db, &row.user_id, via).await
+    let caller = load_caller(&state.db, &row.user_id, via).await?;
+    if let Some(c) = &caller {
+        state
+            .callers
+            .put(key, c.clone(), Some(expires_at), generation);
+    }
+    Ok(caller)
 }
 
 /// The caller identified by a bearer token, if any.
 pub async fn from_token(state: &AppState, presented: &str) -> Result<Option<Caller>> {
-    match token::authenticate(&state.db, presented, Utc::now()).await? {
-        Some(row) => load_caller(&state.db, &row.user_id, Via::Token).await,
-        None => Ok(None),
+    let now = Utc::now();
+    let key = format!("t:{}", digest(presented.trim()));
+    if let Some(c) = state.callers.get(&key, now) {
+        return Ok(Some(c));
     }
+    let generation = state.callers.generation();
+    let caller = match token::authenticate(&state.db, presented, now).await? {
+        Some(row) => load_caller(&state.db, &row.user_id, Via::Token).await?,
+        None => None,
+    };
+    if let Some(c) = &caller {
+        state.callers.put(key, c.clone(), None, generation);
+    }
+    Ok(caller)
 }
 
 /// Who is calling: a request that sends a bearer token is judged by the token alone

@@ -4,6 +4,7 @@
 //! A role held at an org unit reaches that unit's whole subtree: org units carry a
 //! materialised `path` (`/city/county/township/`), so "reaches" is a prefix test.
 
+pub mod cache;
 pub mod extract;
 pub mod limiter;
 pub mod password;

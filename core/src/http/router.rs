@@ -75,12 +75,49 @@ fn is_problem(response: &Response) -> bool {
 
 async fn measure(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().to_string();
+    // The route's pattern, not the path: one series per route, not per case.
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let changes_identity = may_change_identity(req.method(), req.uri().path());
     let start = Instant::now();
     let response = next.run(req).await;
+    if changes_identity && !response.status().is_client_error() {
+        state.callers.invalidate();
+    }
     state.metrics.request(
         &method,
+        &route,
         response.status().as_u16(),
         start.elapsed().as_secs_f64(),
     );
     response
+}
+
+/// Whether a request may change who someone is (signing out, users, grants, org units,
+/// tokens, a user's settings): then the remembered callers are forgotten. Work on
+/// cases, files and notifications, and signing in, change no one's identity.
+fn may_change_identity(method: &axum::http::Method, path: &str) -> bool {
+    use axum::http::Method;
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return false;
+    }
+    const CASEWORK: [&str; 9] = [
+        "/api/v1/cases",
+        "/api/v1/files",
+        "/api/v1/notifications",
+        "/cases",
+        "/files",
+        "/notifications",
+        "/bulk",
+        "/inbox",
+        "/login",
+    ];
+    let signing_in = *method == Method::POST && path == "/api/v1/session";
+    !signing_in
+        && !CASEWORK
+            .iter()
+            .any(|p| path == *p || path.starts_with(&format!("{p}/")))
 }

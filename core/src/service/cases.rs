@@ -7,15 +7,16 @@
 
 mod derived;
 mod forms;
+mod work;
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::commit::{self, NewCaseRow};
+
 use super::views::{self, CaseView};
 use super::{actor, org_unit, refusal_error};
 use crate::auth::Caller;
@@ -25,6 +26,7 @@ use crate::state::{AppState, Version};
 use crate::store::{self, entities::cases};
 use derived::{DeriveAt, derive};
 use forms::{validate_form, validate_new};
+use work::{ActionWork, CreateWork, Idempotent};
 
 /// A request to open a case.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -76,6 +78,7 @@ pub async fn create_as_of(
     now: DateTime<Utc>,
 ) -> Result<CaseView> {
     let version = current(state, &req.programme)?;
+    available(state, &version)?;
     if version.def.programme.case_type(&req.case_type).is_none() {
         return Err(bad_request(
             "case_type",
@@ -139,33 +142,21 @@ pub async fn create_as_of(
         now,
     };
     derive(state, &version, &at, &mut outcome).await?;
-    let txn = state.db.begin().await?;
-    let row = commit::new_case(
-        &txn,
-        &NewCaseRow {
-            version: &version,
-            case_type: &req.case_type,
-            org: &org,
-            parent: parent.as_ref().map(|p| p.id.as_str()),
+    let row = state
+        .writer
+        .write(CreateWork {
+            state: state.clone(),
+            version: version.clone(),
+            case_type: req.case_type.clone(),
+            org,
+            parent: parent.as_ref().map(|p| p.id.clone()),
             assignee: req.assignee.clone(),
-            outcome: &outcome,
-            actor: &caller.id,
+            outcome,
+            data: req.data.clone(),
+            caller: caller.id.clone(),
             now,
-            tz: state.config.timezone,
-        },
-    )
-    .await?;
-    super::files::attach_for_new(
-        &txn,
-        state,
-        &version,
-        &req.case_type,
-        &req.data,
-        &caller.id,
-        &row.id,
-    )
-    .await?;
-    txn.commit().await?;
+        })
+        .await?;
     views::case(state, caller, row, "api").await
 }
 
@@ -202,79 +193,97 @@ pub async fn act_as_of(
     idempotency_key: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<CaseView> {
-    let case = readable(state, caller, id).await?;
     let fingerprint = store::idempotency::fingerprint(&[
         id,
         action,
         &input.data.to_string(),
         input.comment.as_deref().unwrap_or(""),
     ]);
-    if let Some(key) = idempotency_key
-        && let Some((_, body)) =
-            store::idempotency::lookup(&state.db, &caller.id, key, &fingerprint).await?
-    {
-        let view: CaseView = serde_json::from_str(&body)?;
-        return Ok(view);
+    let started = std::time::Instant::now();
+    // Requests on one case take turns in this server, from reading the case to the
+    // durable commit.
+    let _turn = state.case_locks.lock(id).await;
+    // Without `expected_version`, a case another server moved between our read and our
+    // write is read and decided again (a few times, then 409); with it, a stale version
+    // is the caller's to resolve.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let case = readable(state, caller, id).await?;
+        if let Some(key) = idempotency_key
+            && let Some((_, body)) =
+                store::idempotency::lookup(&state.db, &caller.id, key, &fingerprint).await?
+        {
+            let view: CaseView = serde_json::from_str(&body)?;
+            return Ok(view);
+        }
+        let expected = input.expected_version.unwrap_or(case.version);
+        if expected != case.version {
+            return Err(Error::Conflict {
+                expected,
+                current: case.version,
+            });
+        }
+        let version = case_version(state, &case)?;
+        available(state, &version)?;
+        validate_form(state, &version, &case, action, &input.data)?;
+        let who = actor(caller, &case.programme, &case.org_path);
+        let outcome = decide(state, &version, &case, action, &input, &who, now).await?;
+        let mut outcome = accepted(state, &case.programme, outcome)?;
+        let at = DeriveAt {
+            case_type: &case.case_type,
+            case: Some(&case),
+            parent_id: case.parent_id.as_deref(),
+            org_unit: &case.org_unit_id,
+            actor: &who,
+            now,
+        };
+        derive(state, &version, &at, &mut outcome).await?;
+        let children = spawn_children(state, &version, &case, &outcome, now).await?;
+        let programme = case.programme.clone();
+        let written = state
+            .writer
+            .write(ActionWork {
+                state: state.clone(),
+                version: version.clone(),
+                case,
+                action: action.to_owned(),
+                outcome,
+                children,
+                input: input.data.clone(),
+                comment: input.comment.clone(),
+                caller: caller.clone(),
+                now,
+                idempotent: idempotency_key.map(|key| Idempotent {
+                    key: key.to_owned(),
+                    fingerprint: fingerprint.clone(),
+                }),
+            })
+            .await;
+        match written {
+            Ok(w) => {
+                state
+                    .metrics
+                    .action_time(&programme, action, started.elapsed());
+                return match w.view {
+                    Some(view) => Ok(view),
+                    None => views::case(state, caller, w.row, "api").await,
+                };
+            }
+            Err(Error::Conflict { .. })
+                if input.expected_version.is_none() && attempt < MAX_ATTEMPTS =>
+            {
+                state.metrics.redecided();
+                continue;
+            }
+            Err(e) => return Err(e),
+        }
     }
-    let expected = input.expected_version.unwrap_or(case.version);
-    if expected != case.version {
-        return Err(Error::Conflict {
-            expected,
-            current: case.version,
-        });
-    }
-    let version = case_version(state, &case)?;
-    validate_form(state, &version, &case, action, &input.data)?;
-    let who = actor(caller, &case.programme, &case.org_path);
-    let outcome = decide(state, &version, &case, action, &input, &who, now).await?;
-    let mut outcome = accepted(state, &case.programme, outcome)?;
-    let at = DeriveAt {
-        case_type: &case.case_type,
-        case: Some(&case),
-        parent_id: case.parent_id.as_deref(),
-        org_unit: &case.org_unit_id,
-        actor: &who,
-        now,
-    };
-    derive(state, &version, &at, &mut outcome).await?;
-    let children = spawn_children(state, &version, &case, &outcome, now).await?;
-    let txn = state.db.begin().await?;
-    super::files::attach_for_action(
-        &txn,
-        state,
-        &version,
-        &case,
-        action,
-        &input.data,
-        &caller.id,
-    )
-    .await?;
-    let row = commit::action(
-        &txn,
-        &version,
-        &case,
-        &outcome,
-        &caller.id,
-        input.comment.as_deref(),
-        now,
-    )
-    .await?;
-    write_children(&txn, state, &version, &row, &children, now).await?;
-    let view = views::case_in(&txn, state, caller, row, "api").await?;
-    if let Some(key) = idempotency_key {
-        store::idempotency::store(
-            &txn,
-            &caller.id,
-            key,
-            &fingerprint,
-            200,
-            &serde_json::to_string(&view)?,
-        )
-        .await?;
-    }
-    txn.commit().await?;
-    Ok(view)
 }
+
+/// How often an action without `expected_version` is decided again when its case
+/// moves under it, before the caller is told 409.
+const MAX_ATTEMPTS: u32 = 8;
 
 async fn decide(
     state: &AppState,
@@ -454,6 +463,22 @@ pub fn case_version(state: &AppState, case: &cases::Model) -> Result<Arc<Version
                 "definition {} v{} is not loaded",
                 case.programme, case.def_version
             ))
+        })
+}
+
+/// Refuse work on a programme whose plugin is missing or broken: without its forms
+/// and checks nothing may be written.
+pub fn available(state: &AppState, version: &Version) -> Result<()> {
+    let Some(plugin) = version.def.programme.plugin.as_ref() else {
+        return Ok(());
+    };
+    state
+        .plugins
+        .availability(plugin)
+        .map_err(|reason| Error::Degraded {
+            programme: version.def.id().to_owned(),
+            plugin: plugin.to_string(),
+            reason,
         })
 }
 

@@ -2,15 +2,18 @@
 //! deadline ledger, its children and its notifications, all in the caller's
 //! transaction, so either everything lands or nothing does.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Datelike, Utc};
 use serde_json::{Value, json};
 
 use super::holders;
-use crate::engine::Outcome;
+use crate::engine::{self, Outcome};
 use crate::error::Result;
 use crate::state::Version;
 use crate::store::entities::{cases, org_units};
 use crate::store::{self, events::NewEvent};
+
 use crate::workflow::model::{CaseType, FieldType};
 
 /// A new case to write.
@@ -50,6 +53,21 @@ pub async fn new_case(
     let number = format_number(&ct.number, n.now.with_timezone(&n.tz).naive_local(), seq);
     let id = uuid::Uuid::now_v7().to_string();
     let data = &n.outcome.data;
+    let event = store::events::next(
+        0,
+        store::events::GENESIS,
+        event_of(&id, n.outcome, n.actor, None, n.now),
+    );
+    // A new case's deadlines are all just opened: its summary needs no read back.
+    let next_due = n
+        .outcome
+        .deadlines
+        .iter()
+        .filter_map(|d| match d {
+            crate::engine::DeadlineChange::Opened { due, .. } => Some(*due),
+            _ => None,
+        })
+        .min();
     let row = cases::Model {
         id: id.clone(),
         number: number.clone(),
@@ -71,14 +89,119 @@ pub async fn new_case(
         updated_at: n.now,
         state_entered_at: n.now,
         overdue: false,
-        next_due: None,
+        next_due,
+        chain_len: event.seq,
+        chain_head: event.hash.clone(),
+        actors: None,
+        clock: false,
     };
+    let (mut row, roles) = (row, BTreeSet::new());
+    let roles = decide_actors(db, n.version, &mut row, None, n.now)
+        .await?
+        .unwrap_or(roles);
     let row = store::cases::insert(db, row).await?;
-    finish(db, &row, n.outcome, n.actor, None, n.now).await?;
+    store::search::index(db, &row.id, &row.search).await?;
+    store::events::insert(db, &event).await?;
+    finish(db, &row, n.outcome, n.actor, n.now, false).await?;
+    store::tasks::replace(db, &row, &roles).await?;
     Ok(row)
 }
 
-/// Write an action's outcome onto `case` (read at `expected` version).
+/// Decide who can move `row` on now (its state and data as written) and put it on the
+/// row; `Some(roles)` when that differs from what the row had. The parent's data is
+/// read only when a guard out of the state looks at it.
+async fn decide_actors(
+    db: &impl sea_orm::ConnectionTrait,
+    version: &Version,
+    row: &mut cases::Model,
+    parent: Option<&Value>,
+    now: DateTime<Utc>,
+) -> Result<Option<BTreeSet<String>>> {
+    let def = &version.def;
+    let loaded;
+    let parent = match (parent, &row.parent_id) {
+        (Some(p), _) => Some(p),
+        (None, Some(id)) if engine::actions::reads_parent(def, &row.case_type, &row.state) => {
+            loaded = store::cases::get(db, id)
+                .await?
+                .map(|p| super::cases::parse(&p.data));
+            loaded.as_ref()
+        }
+        _ => None,
+    };
+    let snapshot = engine::CaseSnapshot {
+        id: row.id.clone(),
+        number: row.number.clone(),
+        case_type: row.case_type.clone(),
+        state: row.state.clone(),
+        data: super::cases::parse(&row.data),
+        org_unit: row.org_unit_id.clone(),
+        created_at: row.created_at,
+        state_entered_at: row.state_entered_at,
+        deadlines: Vec::new(),
+        parent: parent.cloned(),
+        parent_id: row.parent_id.clone(),
+    };
+    let roles = if row.closed {
+        BTreeSet::new()
+    } else {
+        engine::actions::acting_roles(def, &snapshot, now)
+    };
+    let encoded = store::tasks::encode(&roles);
+    row.clock = !row.closed && engine::actions::reads_clock(def, &row.case_type, &row.state);
+    if row.actors.as_deref() == Some(encoded.as_str()) {
+        return Ok(None);
+    }
+    row.actors = Some(encoded);
+    Ok(Some(roles))
+}
+
+/// Decide again who acts on the open children of `parent` whose guards read it, after
+/// the parent's data changed.
+async fn refresh_children(
+    db: &impl sea_orm::ConnectionTrait,
+    version: &Version,
+    parent: &cases::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if !engine::actions::children_read_parent(&version.def, &parent.case_type) {
+        return Ok(());
+    }
+    let data = super::cases::parse(&parent.data);
+    for mut child in store::cases::children(db, &parent.id).await? {
+        if child.closed || child.def_version != version.number {
+            continue;
+        }
+        if let Some(roles) = decide_actors(db, version, &mut child, Some(&data), now).await?
+            && store::tasks::set_actors(db, &child.id, child.version, &roles, child.clock).await?
+        {
+            store::tasks::replace(db, &child, &roles).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Decide who acts on a stored case again and write it when it changed (cases written
+/// before who-acts was kept, and cases whose guards read the clock). Returns whether
+/// it changed.
+pub async fn redecide_actors(
+    db: &impl sea_orm::ConnectionTrait,
+    version: &Version,
+    row: &mut cases::Model,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let Some(roles) = decide_actors(db, version, row, None, now).await? else {
+        return Ok(false);
+    };
+    if !store::tasks::set_actors(db, &row.id, row.version, &roles, row.clock).await? {
+        return Ok(false);
+    }
+    store::tasks::replace(db, row, &roles).await?;
+    Ok(true)
+}
+
+/// Write an action's outcome onto `case` (read at its version): the version-guarded
+/// update comes first, so a case that moved is refused before anything is written.
 pub async fn action(
     db: &impl sea_orm::ConnectionTrait,
     version: &Version,
@@ -95,6 +218,11 @@ pub async fn action(
         .ok_or_else(|| {
             crate::error::Error::Internal(format!("case type {} vanished", case.case_type))
         })?;
+    let event = store::events::next(
+        case.chain_len,
+        &case.chain_head,
+        event_of(&case.id, outcome, actor, comment, now),
+    );
     let mut row = case.clone();
     row.state = outcome.to.clone();
     row.closed = ct.is_final(&outcome.to);
@@ -104,21 +232,39 @@ pub async fn action(
     if outcome.from.as_deref() != Some(outcome.to.as_str()) {
         row.state_entered_at = now;
     }
-    store::cases::update(db, &row, case.version).await?;
+    row.chain_len = event.seq;
+    row.chain_head = event.hash.clone();
+    let new_roles = decide_actors(db, version, &mut row, None, now).await?;
+    store::cases::update(db, &row, case.version, case.chain_len).await?;
     row.version = case.version + 1;
-    finish(db, &row, outcome, actor, comment, now).await?;
+    if row.search != case.search {
+        store::search::index(db, &row.id, &row.search).await?;
+    }
+    store::events::insert(db, &event).await?;
+    let changed = finish(db, &row, outcome, actor, now, true).await?;
+    if changed {
+        let open = store::deadlines::open_rows(db, &row.id).await?;
+        row.overdue = open.iter().any(|d| d.breached);
+        row.next_due = store::deadlines::next_due(&open);
+    }
+    // With the same roles, a new deadline summary reached the task rows in `finish`.
+    if let Some(roles) = new_roles {
+        store::tasks::replace(db, &row, &roles).await?;
+    }
+    if !outcome.changes.is_empty() {
+        refresh_children(db, version, &row, now).await?;
+    }
     Ok(row)
 }
 
-/// Event, deadlines, notifications and the deadline summary of a written case.
-async fn finish(
-    db: &impl sea_orm::ConnectionTrait,
-    row: &cases::Model,
-    outcome: &Outcome,
-    actor: &str,
-    comment: Option<&str>,
+/// The event an outcome writes.
+fn event_of<'a>(
+    case_id: &'a str,
+    outcome: &'a Outcome,
+    actor: &'a str,
+    comment: Option<&'a str>,
     now: DateTime<Utc>,
-) -> Result<()> {
+) -> NewEvent<'a> {
     let payload = json!({
         "changes": outcome.changes,
         "deadlines": outcome.deadlines,
@@ -127,22 +273,35 @@ async fn finish(
         "warnings": outcome.warnings,
         "notifications": outcome.notifications,
     });
-    store::events::append(
-        db,
-        NewEvent {
-            case_id: &row.id,
-            at: now,
-            actor,
-            action: &outcome.action,
-            from: outcome.from.as_deref(),
-            to: &outcome.to,
-            comment,
-            payload,
-        },
-    )
-    .await?;
-    store::deadlines::apply(db, &row.id, &outcome.deadlines, actor, now).await?;
-    refresh_deadline_summary(db, &row.id).await?;
+    NewEvent {
+        case_id,
+        at: now,
+        actor,
+        action: &outcome.action,
+        from: outcome.from.as_deref(),
+        to: &outcome.to,
+        comment,
+        payload,
+    }
+}
+
+/// Deadlines and notifications of a written case; with `refresh`, the case's deadline
+/// summary is recomputed when its deadlines changed. Returns whether they changed.
+async fn finish(
+    db: &impl sea_orm::ConnectionTrait,
+    row: &cases::Model,
+    outcome: &Outcome,
+    actor: &str,
+    now: DateTime<Utc>,
+    refresh: bool,
+) -> Result<bool> {
+    let changed = !outcome.deadlines.is_empty();
+    if changed {
+        store::deadlines::apply(db, &row.id, &outcome.deadlines, actor, now).await?;
+        if refresh {
+            refresh_deadline_summary(db, &row.id).await?;
+        }
+    }
     for n in &outcome.notifications {
         let mut users = holders(db, &row.programme, &n.roles, &row.org_path).await?;
         for u in &n.users {
@@ -152,7 +311,7 @@ async fn finish(
         }
         store::notifications::send(db, &users, Some(&row.id), "action", &n.message, now).await?;
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// Recompute a case's overdue flag and next due time from its open deadlines.
@@ -162,8 +321,9 @@ pub async fn refresh_deadline_summary(
 ) -> Result<()> {
     let open = store::deadlines::open_rows(db, case_id).await?;
     let overdue = open.iter().any(|d| d.breached);
-    store::cases::set_deadline_summary(db, case_id, overdue, store::deadlines::next_due(&open))
-        .await
+    let next_due = store::deadlines::next_due(&open);
+    store::cases::set_deadline_summary(db, case_id, overdue, next_due).await?;
+    store::tasks::set_deadline_summary(db, case_id, overdue, next_due).await
 }
 
 /// A case number from a pattern: `{year}`, `{month}`, `{seq}` and `{seq:N}` (zero-padded).

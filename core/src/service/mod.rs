@@ -9,12 +9,15 @@
 //! - [`files`]: uploads for `file` fields, who may read them, attaching them to cases.
 //! - [`views`]: the case as the API returns it, masked for the caller.
 //! - [`worker`]: deadlines that pass and schedules that fall due.
+//! - [`writer`]: the one writer that commits decided work in groups (SQLite).
 
 pub mod cases;
 mod commit;
 pub mod files;
+pub mod locks;
 pub mod views;
 pub mod worker;
+pub mod writer;
 
 use std::collections::BTreeSet;
 

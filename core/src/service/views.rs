@@ -11,6 +11,7 @@ mod events;
 pub use events::{EventView, Sight, events};
 
 use chrono::{DateTime, Utc};
+
 use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -159,7 +160,15 @@ pub async fn case_in(
         readable: engine::privacy::readable(ct, &data, parent_data.as_ref(), &who),
         logged: shown,
     };
-    let open = store::deadlines::open_rows(db, &row.id).await?;
+    // One read of the deadline rows serves both the open ones (for the actions) and
+    // the whole list.
+    let all = store::deadlines::all_rows(db, &row.id).await?;
+    let mut open: Vec<_> = all
+        .iter()
+        .filter(|d| d.status == store::deadlines::RUNNING || d.status == store::deadlines::PAUSED)
+        .cloned()
+        .collect();
+    open.sort_by_key(|d| d.due_at);
     let snapshot = engine::CaseSnapshot {
         id: row.id.clone(),
         number: row.number.clone(),
@@ -176,8 +185,7 @@ pub async fn case_in(
     let actions = engine::available_actions(def, &snapshot, &who, Utc::now());
     let calendar = state.calendar();
     let today = calendar.local_date(Utc::now());
-    let deadlines = store::deadlines::all_rows(db, &row.id)
-        .await?
+    let deadlines = all
         .into_iter()
         .map(|d| DeadlineView {
             title: ct
@@ -258,116 +266,29 @@ pub fn reference(state: &AppState, c: cases::Model) -> CaseRef {
     }
 }
 
-/// Where `caller` may act: for each role they hold, the states of each case type with
-/// an action for that role (in every loaded version of the programme, since running
-/// cases may be on an older one), at the unit where they hold it.
-pub fn inbox_slots(state: &AppState, caller: &Caller) -> Vec<store::inbox::Slot> {
-    let (open, guarded) = inbox_slots_split(state, caller);
-    open.into_iter().chain(guarded).collect()
-}
-
-/// The caller's inbox slots in two: states where one of their actions is always offered
-/// (no guard, or a guard that reads only what is submitted), and states where every one
-/// of their actions waits on a guard over the case data.
-fn inbox_slots_split(
-    state: &AppState,
-    caller: &Caller,
-) -> (Vec<store::inbox::Slot>, Vec<store::inbox::Slot>) {
-    use std::collections::{BTreeMap, BTreeSet};
-    type Key = (String, String, String);
-    let programmes = state.programmes();
-    let mut open: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
-    let mut guarded: BTreeMap<Key, BTreeSet<String>> = BTreeMap::new();
+/// Where `caller` may act: each role they hold, at the unit where they hold it.
+pub fn reach(caller: &Caller) -> Vec<store::tasks::Reach> {
+    let mut out: Vec<store::tasks::Reach> = Vec::new();
     for g in &caller.grants {
-        for (id, _) in programmes.iter() {
-            if g.programme != "*" && g.programme != *id {
-                continue;
-            }
-            for version in programmes.versions(id) {
-                let def = &version.def;
-                for (ct_id, ct) in &def.programme.case_types {
-                    let key = (id.clone(), g.org_path.clone(), ct_id.to_string());
-                    for t in ct
-                        .transitions
-                        .iter()
-                        .filter(|t| t.roles.iter().any(|r| r.as_str() == g.role))
-                    {
-                        let always = t.guard.as_ref().is_none_or(|guard| {
-                            def.expr(guard)
-                                .is_some_and(|e| e.free_names().contains("input"))
-                        });
-                        let into = if always { &mut open } else { &mut guarded };
-                        // An action that leaves the case where it is (update a record,
-                        // note a visit planned) is something one may do, not a task.
-                        into.entry(key.clone()).or_default().extend(
-                            t.from
-                                .iter()
-                                .filter(|f| f.as_str() != t.to.as_str())
-                                .map(|f| f.to_string()),
-                        );
-                    }
-                }
-            }
+        let r = store::tasks::Reach {
+            programme: g.programme.clone(),
+            role: g.role.clone(),
+            org_path: g.org_path.clone(),
+        };
+        if !out.contains(&r) {
+            out.push(r);
         }
     }
-    // A state open through one action needs no guard judged for another.
-    for (key, states) in &mut guarded {
-        if let Some(o) = open.get(key) {
-            states.retain(|s| !o.contains(s));
-        }
-    }
-    let slots = |m: BTreeMap<Key, BTreeSet<String>>| -> Vec<store::inbox::Slot> {
-        m.into_iter()
-            .filter(|(_, states)| !states.is_empty())
-            .map(
-                |((programme, org_path, case_type), states)| store::inbox::Slot {
-                    programme,
-                    org_path,
-                    case_type,
-                    states: states.into_iter().collect(),
-                },
-            )
-            .collect()
-    };
-    (slots(open), slots(guarded))
+    out
 }
 
-/// Whether `caller` may take an action on `row` that moves the case on (to another
-/// state): what puts a case in someone's inbox. The inbox list and its count ask this
-/// one question.
-pub async fn waits_on(
-    state: &AppState,
-    caller: &Caller,
-    row: &crate::store::entities::cases::Model,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    let Ok(version) = super::cases::case_version(state, row) else {
-        return Ok(false);
-    };
-    let snapshot = super::cases::snapshot(state, row).await?;
-    let who = actor(caller, &row.programme, &row.org_path);
-    Ok(
-        engine::available_actions(&version.def, &snapshot, &who, now)
-            .iter()
-            .any(|a| a.to != snapshot.state),
-    )
-}
-
-/// How many open cases wait for `caller`, and how many of them are overdue: the same
-/// cases as the inbox lists. Cases where one of the caller's actions is always offered
-/// are counted by one query; the few where every action waits on a guard are judged by
-/// the engine, as the inbox does.
-pub async fn inbox_counts(state: &AppState, caller: &Caller) -> Result<store::inbox::Counts> {
-    /// Guarded cases judged one by one, at most.
-    const JUDGED: u64 = 500;
-    let (open, guarded) = inbox_slots_split(state, caller);
-    let mut counts = store::inbox::counts(&state.db, &open).await?;
-    let now = chrono::Utc::now();
-    for row in store::inbox::list_except(&state.db, &guarded, &open, JUDGED).await? {
-        if waits_on(state, caller, &row, now).await? {
-            counts.total += 1;
-            counts.overdue += u64::from(row.overdue);
-        }
+/// How many open cases wait for `caller` (they can move them on), and how many of
+/// them are overdue: exactly the cases the inbox lists, counted by index.
+pub async fn inbox_counts(state: &AppState, caller: &Caller) -> Result<store::tasks::Counts> {
+    let mut total = store::tasks::Counts::default();
+    for (_, c) in store::tasks::counts(&state.db, &reach(caller)).await? {
+        total.total += c.total;
+        total.overdue += c.overdue;
     }
-    Ok(counts)
+    Ok(total)
 }

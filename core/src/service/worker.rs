@@ -49,6 +49,61 @@ pub struct Sweep {
     pub scheduled: usize,
     /// Ended sessions, old idempotency keys and old unattached uploads deleted.
     pub purged: u64,
+    /// Cases whose actors were decided again (first decided, or guards on the clock).
+    pub redecided: usize,
+}
+
+/// Cases decided per transaction when the worker decides who acts again.
+const REDECIDE_BATCH: u64 = 500;
+
+/// Bring cases written by an older server up to date, once at start: put them in the
+/// search index, and decide who can act on the open ones. Returns how many cases it
+/// touched.
+pub async fn backfill(state: &AppState, now: DateTime<Utc>) -> Result<usize> {
+    let mut touched = 0;
+    loop {
+        let rows = store::search::unindexed(&state.db, REDECIDE_BATCH).await?;
+        if rows.is_empty() {
+            break;
+        }
+        let txn = state.db.begin().await?;
+        for (id, search) in &rows {
+            store::search::index(&txn, id, search).await?;
+        }
+        txn.commit().await?;
+        touched += rows.len();
+        tracing::info!(cases = touched, "search index: older cases added");
+    }
+    touched += redecide_where(state, false, now).await?;
+    Ok(touched)
+}
+
+/// Decide again who can act on open cases whose guards read the clock.
+async fn redecide(state: &AppState, now: DateTime<Utc>) -> Result<usize> {
+    redecide_where(state, true, now).await
+}
+
+/// Decide who can act on open cases: not decided yet, or (`clock_only`) whose guards
+/// read the clock. Returns how many changed.
+async fn redecide_where(state: &AppState, clock_only: bool, now: DateTime<Utc>) -> Result<usize> {
+    let mut changed = 0;
+    let mut after = String::new();
+    loop {
+        let rows = store::tasks::undecided(&state.db, clock_only, &after, REDECIDE_BATCH).await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id.clone();
+        let txn = state.db.begin().await?;
+        for mut row in rows {
+            let Ok(version) = cases::case_version(state, &row) else {
+                continue;
+            };
+            if commit::redecide_actors(&txn, &version, &mut row, now).await? {
+                changed += 1;
+            }
+        }
+        txn.commit().await?;
+    }
+    Ok(changed)
 }
 
 /// Sweep every `interval` until `shutdown` resolves.
@@ -99,10 +154,13 @@ pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<Sweep> {
             }
         }
     }
+    report.escalated += pending_escalations(state, now).await?;
     report.scheduled = schedules(state, now).await?;
+    report.redecided = redecide(state, now).await?;
     report.purged = store::identity::purge_expired_sessions(&state.db, now).await?
         + store::idempotency::purge(&state.db, now).await?
-        + store::files::purge_unattached(&state.db, now - UNATTACHED_FILE_TTL).await?;
+        + store::files::purge_unattached(&state.db, now - UNATTACHED_FILE_TTL).await?
+        + crate::auth::limiter::purge(&state.db, now).await?;
     Ok(report)
 }
 
@@ -130,13 +188,55 @@ async fn breach(state: &AppState, row_id: &str, now: DateTime<Utc>) -> Result<(b
         };
         let users = holders(&txn, &case.programme, &b.notify, &case.org_path).await?;
         store::notifications::send(&txn, &users, Some(&case.id), "overdue", &message, now).await?;
+        if b.transition.is_some() {
+            // The automatic action is recorded with the breach, so it is not lost if
+            // taking it fails or the server stops first: `escalate` takes it, now or
+            // at a later sweep.
+            store::deadlines::set_escalation(&txn, row_id, ESCALATION_PENDING).await?;
+        }
     }
     txn.commit().await?;
-    let Some(b) = escalation else {
-        return Ok((true, false));
+    if escalation.as_ref().is_some_and(|b| b.transition.is_some()) {
+        return Ok((true, escalate(state, row_id, now).await?));
+    }
+    Ok((true, false))
+}
+
+/// The role told when an automatic action is refused for good.
+const PROGRAMME_ADMIN: &str = "programme-admin";
+
+/// An escalation recorded and not yet taken.
+const ESCALATION_PENDING: &str = "pending";
+
+/// Take the recorded automatic action of a passed deadline. Taken: `done`. Refused for
+/// a reason that will not go away (the case moved on, a rule forbids it): `refused`,
+/// and the programme's administrators are told. A conflict or a failure that may pass
+/// (the database, a plugin) leaves it pending for the next sweep. True when taken.
+async fn escalate(state: &AppState, row_id: &str, now: DateTime<Utc>) -> Result<bool> {
+    let Some(row) = deadlines::Entity::find_by_id(row_id.to_owned())
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(false);
+    };
+    if row.escalation.as_deref() != Some(ESCALATION_PENDING) {
+        return Ok(false);
+    }
+    let case = store::cases::get(&state.db, &row.case_id)
+        .await?
+        .ok_or_else(|| Error::Internal(format!("case {} vanished", row.case_id)))?;
+    let version = cases::case_version(state, &case)?;
+    let Some(b) = version
+        .def
+        .programme
+        .case_type(&case.case_type)
+        .and_then(|ct| engine::breach(ct, &row.deadline_id))
+    else {
+        return Ok(false);
     };
     let Some(action) = b.transition else {
-        return Ok((true, false));
+        store::deadlines::set_escalation(&state.db, row_id, "done").await?;
+        return Ok(false);
     };
     let input = ActionInput {
         comment: Some(format!(
@@ -145,13 +245,82 @@ async fn breach(state: &AppState, row_id: &str, now: DateTime<Utc>) -> Result<(b
         )),
         ..ActionInput::default()
     };
-    match cases::act(state, &Caller::system(), &case.id, &action, input, None).await {
-        Ok(_) => Ok((true, true)),
+    // The deadline row's id as the idempotency key: a retry after a crash between the
+    // action and the bookkeeping below is answered without acting twice.
+    let key = format!("escalation:{row_id}");
+    match cases::act(
+        state,
+        &Caller::system(),
+        &case.id,
+        &action,
+        input,
+        Some(&key),
+    )
+    .await
+    {
+        Ok(_) => {
+            store::deadlines::set_escalation(&state.db, row_id, "done").await?;
+            Ok(true)
+        }
+        Err(
+            e @ (Error::Conflict { .. }
+            | Error::Db(_)
+            | Error::Plugin(_)
+            | Error::Degraded { .. }
+            | Error::Internal(_)),
+        ) => {
+            tracing::warn!(case = %case.number, action = %action, error = %e, "automatic escalation failed; it is retried at the next sweep");
+            Ok(false)
+        }
         Err(e) => {
             tracing::warn!(case = %case.number, action = %action, error = %e, "automatic escalation was refused");
-            Ok((true, false))
+            store::deadlines::set_escalation(&state.db, row_id, "refused").await?;
+            let message = I18n {
+                zh: format!(
+                    "案件 {} 的时限“{}”逾期后的自动处理“{action}”未能执行：{e}",
+                    case.number, b.title.zh
+                ),
+                en: format!(
+                    "Case {}: the automatic action `{action}` after deadline “{}” was refused: {e}",
+                    case.number, b.title.en
+                ),
+            };
+            let admins = holders(
+                &state.db,
+                &case.programme,
+                &[PROGRAMME_ADMIN.to_owned()],
+                &case.org_path,
+            )
+            .await?;
+            store::notifications::send(
+                &state.db,
+                &admins,
+                Some(&case.id),
+                "overdue",
+                &message,
+                now,
+            )
+            .await?;
+            Ok(false)
         }
     }
+}
+
+/// Take the escalations recorded but not taken (a failure or a stop in between).
+async fn pending_escalations(state: &AppState, now: DateTime<Utc>) -> Result<usize> {
+    let mut taken = 0;
+    for id in store::deadlines::claim_pending_escalations(
+        &state.db,
+        &state.node,
+        now,
+        Span::seconds(LEASE_SECONDS),
+        100,
+    )
+    .await?
+    {
+        taken += usize::from(escalate(state, &id, now).await?);
+    }
+    Ok(taken)
 }
 
 /// Create the scheduled cases that are due to open, once each.

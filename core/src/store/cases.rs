@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Statement,
 };
 
 use super::entities::cases;
@@ -13,8 +13,11 @@ use crate::error::{Error, Result};
 
 /// Insert a new case row.
 pub async fn insert(db: &impl ConnectionTrait, row: cases::Model) -> Result<cases::Model> {
-    let active: cases::ActiveModel = row.into();
-    Ok(active.insert(db).await?)
+    let active: cases::ActiveModel = row.clone().into();
+    cases::Entity::insert(active)
+        .exec_without_returning(db)
+        .await?;
+    Ok(row)
 }
 
 /// A case by id.
@@ -31,8 +34,15 @@ pub async fn children(db: &impl ConnectionTrait, id: &str) -> Result<Vec<cases::
         .await?)
 }
 
-/// Write a case's new projection if it is still at `expected` version; else 409.
-pub async fn update(db: &impl ConnectionTrait, row: &cases::Model, expected: i64) -> Result<()> {
+/// Write a case's new projection if it is still at `expected` version with
+/// `expected_chain` events; else 409. The row carries its new chain head (the event
+/// written with it), so the head moves in the same statement that guards the version.
+pub async fn update(
+    db: &impl ConnectionTrait,
+    row: &cases::Model,
+    expected: i64,
+    expected_chain: i64,
+) -> Result<()> {
     let result = cases::Entity::update_many()
         .col_expr(cases::Column::State, Expr::value(row.state.clone()))
         .col_expr(cases::Column::Closed, Expr::value(row.closed))
@@ -47,8 +57,16 @@ pub async fn update(db: &impl ConnectionTrait, row: &cases::Model, expected: i64
         )
         .col_expr(cases::Column::Overdue, Expr::value(row.overdue))
         .col_expr(cases::Column::NextDue, Expr::value(row.next_due))
+        .col_expr(cases::Column::ChainLen, Expr::value(row.chain_len))
+        .col_expr(
+            cases::Column::ChainHead,
+            Expr::value(row.chain_head.clone()),
+        )
+        .col_expr(cases::Column::Actors, Expr::value(row.actors.clone()))
+        .col_expr(cases::Column::Clock, Expr::value(row.clock))
         .filter(cases::Column::Id.eq(row.id.as_str()))
         .filter(cases::Column::Version.eq(expected))
+        .filter(cases::Column::ChainLen.eq(expected_chain))
         .exec(db)
         .await?;
     if result.rows_affected == 1 {
@@ -156,7 +174,7 @@ fn like(s: &str) -> String {
     format!("%{escaped}%")
 }
 
-fn condition(f: &Filter) -> Condition {
+fn condition(f: &Filter, postgres: bool) -> Condition {
     let mut c = Condition::all();
     let eq = |c: Condition, col: cases::Column, v: &Option<String>| match v {
         Some(v) => c.add(col.eq(v.as_str())),
@@ -186,9 +204,14 @@ fn condition(f: &Filter) -> Condition {
         c = c.add(cases::Column::CreatedAt.lt(t));
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        // The index narrows to cases holding every pair of the query's characters;
+        // the substring test confirms.
+        if let Some(indexed) = super::search::condition(postgres, &q.to_lowercase()) {
+            c = c.add(indexed);
+        }
         c = c.add(
             Expr::col(cases::Column::Search)
-                .like(sea_orm::sea_query::LikeExpr::new(like(q)).escape('\\')),
+                .like(sea_orm::sea_query::LikeExpr::new(like(&q.to_lowercase())).escape('\\')),
         );
     }
     if let Some(reach) = &f.reach {
@@ -207,7 +230,7 @@ fn condition(f: &Filter) -> Condition {
 
 /// One page of cases and the total count.
 pub async fn list(db: &impl ConnectionTrait, f: &Filter) -> Result<(Vec<cases::Model>, u64)> {
-    let query = cases::Entity::find().filter(condition(f));
+    let query = cases::Entity::find().filter(condition(f, super::is_postgres(db)));
     let total = query.clone().count(db).await?;
     let query = match f.sort {
         Sort::Due => query
@@ -248,7 +271,7 @@ pub async fn counts_where(
         .column(cases::Column::State)
         .column(cases::Column::Overdue)
         .column_as(Expr::expr(Func::count(Expr::col(cases::Column::Id))), "n")
-        .filter(condition(f))
+        .filter(condition(f, super::is_postgres(db)))
         .group_by(cases::Column::Programme)
         .group_by(cases::Column::CaseType)
         .group_by(cases::Column::State)
@@ -262,7 +285,7 @@ pub async fn counts_where(
 /// Every case `f` selects, unpaged, oldest first (for dashboards' charts).
 pub async fn all_where(db: &impl ConnectionTrait, f: &Filter) -> Result<Vec<cases::Model>> {
     Ok(cases::Entity::find()
-        .filter(condition(f))
+        .filter(condition(f, super::is_postgres(db)))
         .order_by_asc(cases::Column::CreatedAt)
         .all(db)
         .await?)
@@ -277,7 +300,7 @@ pub async fn deadline_counts(
     let selected = cases::Entity::find()
         .select_only()
         .column(cases::Column::Id)
-        .filter(condition(f))
+        .filter(condition(f, super::is_postgres(db)))
         .into_query();
     let rows = deadlines::Entity::find()
         .select_only()

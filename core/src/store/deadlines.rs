@@ -142,6 +142,7 @@ pub async fn apply(
                     closed_at: Set(None),
                     claimed_by: Set(None),
                     claimed_until: Set(None),
+                    escalation: Set(None),
                 }
                 .insert(db)
                 .await?;
@@ -306,4 +307,52 @@ pub async fn mark_breached(
     }
     record(db, row_id, "breached", now, None, json!({}), "system").await?;
     Ok(true)
+}
+
+/// Record where a deadline's automatic action stands (`pending`, `done`, `refused`).
+pub async fn set_escalation(db: &impl ConnectionTrait, row_id: &str, status: &str) -> Result<()> {
+    deadlines::Entity::update_many()
+        .col_expr(
+            deadlines::Column::Escalation,
+            sea_orm::sea_query::Expr::value(status),
+        )
+        .filter(deadlines::Column::Id.eq(row_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Claim up to `limit` deadlines whose automatic action is still pending and whose last
+/// claim has run out, for `lease`; servers sharing one PostgreSQL skip each other's.
+pub async fn claim_pending_escalations(
+    db: &impl ConnectionTrait,
+    node: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: u64,
+) -> Result<Vec<String>> {
+    let backend = db.get_database_backend();
+    let (p, lock) = if super::is_postgres(db) {
+        (["$1", "$2", "$3", "$4"], " FOR UPDATE SKIP LOCKED")
+    } else {
+        (["?1", "?2", "?3", "?4"], "")
+    };
+    let sql = format!(
+        "UPDATE deadlines SET claimed_by = {}, claimed_until = {} WHERE id IN (\
+         SELECT id FROM deadlines WHERE escalation = 'pending' \
+         AND (claimed_until IS NULL OR claimed_until < {}) ORDER BY due_at LIMIT {}{lock}) RETURNING id",
+        p[0], p[1], p[2], p[3]
+    );
+    let values: Vec<sea_orm::Value> = vec![
+        node.into(),
+        (now + lease).into(),
+        now.into(),
+        (limit as i64).into(),
+    ];
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get::<String>("", "id").map_err(Error::from))
+        .collect()
 }

@@ -2,9 +2,7 @@
 //! a changed or removed row is detected by `anjuan audit verify`.
 
 use chrono::{DateTime, SubsecRound, Utc};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -53,21 +51,15 @@ pub fn hash(prev: &str, e: &events::Model) -> String {
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }
 
-/// Append an event after the case's last one.
-pub async fn append(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<events::Model> {
-    let last = events::Entity::find()
-        .filter(events::Column::CaseId.eq(e.case_id))
-        .order_by_desc(events::Column::Seq)
-        .one(db)
-        .await?;
-    let (seq, prev) = match last {
-        Some(l) => (l.seq + 1, l.hash),
-        None => (1, GENESIS.to_owned()),
-    };
+/// The event that continues a case's chain from its head (`len` events so far, the
+/// last with hash `head`): its sequence number and hash. Nothing is written; the
+/// caller stores it with [`insert`] and moves the case row's head in the same
+/// transaction.
+pub fn next(len: i64, head: &str, e: NewEvent<'_>) -> events::Model {
     let mut row = events::Model {
         id: 0,
         case_id: e.case_id.to_owned(),
-        seq,
+        seq: len + 1,
         // Stored with microsecond precision everywhere, so the hash survives the round trip.
         at: e.at.trunc_subsecs(6),
         actor: e.actor.to_owned(),
@@ -76,10 +68,15 @@ pub async fn append(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<events
         to_state: e.to.to_owned(),
         comment: e.comment.map(str::to_owned),
         payload: e.payload.to_string(),
-        prev_hash: prev.clone(),
+        prev_hash: head.to_owned(),
         hash: String::new(),
     };
-    row.hash = hash(&prev, &row);
+    row.hash = hash(head, &row);
+    row
+}
+
+/// Store an event made by [`next`].
+pub async fn insert(db: &impl ConnectionTrait, row: &events::Model) -> Result<()> {
     let active = events::ActiveModel {
         case_id: Set(row.case_id.clone()),
         seq: Set(row.seq),
@@ -94,7 +91,10 @@ pub async fn append(db: &impl ConnectionTrait, e: NewEvent<'_>) -> Result<events
         hash: Set(row.hash.clone()),
         ..Default::default()
     };
-    Ok(active.insert(db).await?)
+    events::Entity::insert(active)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
 }
 
 /// The events of a case, oldest first.
@@ -151,19 +151,87 @@ pub fn verify_chain(rows: &[events::Model]) -> Option<BrokenLink> {
     None
 }
 
-/// Verify every case's chain; returns the number of events checked and every broken link.
-pub async fn verify_all(db: &impl ConnectionTrait) -> Result<(usize, Vec<BrokenLink>)> {
-    let rows = events::Entity::find()
-        .order_by_asc(events::Column::CaseId)
-        .order_by_asc(events::Column::Seq)
-        .all(db)
-        .await?;
-    let total = rows.len();
+/// Check a case's events against the head its row keeps: a chain cut short (its
+/// last events, or all of them, deleted) verifies on its own but not against this.
+pub fn verify_anchor(
+    case_id: &str,
+    rows: &[events::Model],
+    len: i64,
+    head: &str,
+) -> Option<BrokenLink> {
+    let (last_seq, last_hash, event_id) = rows
+        .last()
+        .map(|r| (r.seq, r.hash.as_str(), r.id))
+        .unwrap_or((0, GENESIS, 0));
+    if last_seq == len && last_hash == head {
+        return None;
+    }
+    Some(BrokenLink {
+        case_id: case_id.to_owned(),
+        seq: last_seq,
+        event_id,
+        reason: format!(
+            "the case records {len} event(s) ending in {}, but its chain has {last_seq} ending in {} \
+             (events were deleted or the chain rewritten)",
+            &head[..head.len().min(12)],
+            &last_hash[..last_hash.len().min(12)]
+        ),
+    })
+}
+
+/// Cases verified per read in [`verify_all`].
+const VERIFY_PAGE: u64 = 500;
+
+/// Verify every case's chain and its anchor on the case row, a page of cases at a
+/// time so memory stays bounded however many events there are; `progress` hears
+/// (cases done, events checked) after each page. Returns the number of events
+/// checked and every broken link.
+pub async fn verify_all(
+    db: &impl ConnectionTrait,
+    mut progress: impl FnMut(u64, usize),
+) -> Result<(usize, Vec<BrokenLink>)> {
+    use super::entities::cases;
+    use sea_orm::QuerySelect;
+    let mut after = String::new();
+    let mut total = 0usize;
+    let mut done = 0u64;
     let mut broken = Vec::new();
-    for chunk in rows.chunk_by(|a, b| a.case_id == b.case_id) {
-        if let Some(b) = verify_chain(chunk) {
-            broken.push(b);
+    loop {
+        let page: Vec<(String, i64, String)> = cases::Entity::find()
+            .select_only()
+            .column(cases::Column::Id)
+            .column(cases::Column::ChainLen)
+            .column(cases::Column::ChainHead)
+            .filter(cases::Column::Id.gt(after.clone()))
+            .order_by_asc(cases::Column::Id)
+            .limit(VERIFY_PAGE)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.0.clone();
+        let ids: Vec<String> = page.iter().map(|(id, _, _)| id.clone()).collect();
+        let rows = events::Entity::find()
+            .filter(events::Column::CaseId.is_in(ids))
+            .order_by_asc(events::Column::CaseId)
+            .order_by_asc(events::Column::Seq)
+            .all(db)
+            .await?;
+        total += rows.len();
+        let mut chains = rows.chunk_by(|a, b| a.case_id == b.case_id).peekable();
+        for (id, len, head) in &page {
+            let chain: &[events::Model] = match chains.peek() {
+                Some(c) if c.first().is_some_and(|r| &r.case_id == id) => {
+                    chains.next().unwrap_or_default()
+                }
+                _ => &[],
+            };
+            if let Some(b) = verify_chain(chain).or_else(|| verify_anchor(id, chain, *len, head)) {
+                broken.push(b);
+            }
         }
+        done += page.len() as u64;
+        progress(done, total);
     }
     Ok((total, broken))
 }

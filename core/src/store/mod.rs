@@ -9,7 +9,7 @@
 //! - [`cases`], [`events`], [`deadlines`]: a case, its hash-chained events and its deadline ledger.
 //! - [`identity`]: users, org units, role grants, sessions, API tokens.
 //! - [`files`]: uploaded files and the case each is attached to.
-//! - [`inbox`]: the open cases where a user can act, listed or counted.
+//! - [`tasks`]: who can move each open case on, kept with the case: the inbox.
 //! - [`notifications`], [`access`], [`idempotency`]: the rest.
 
 pub mod access;
@@ -21,8 +21,9 @@ pub mod events;
 pub mod files;
 pub mod idempotency;
 pub mod identity;
-pub mod inbox;
 pub mod notifications;
+pub mod search;
+pub mod tasks;
 
 use std::time::Duration;
 
@@ -57,6 +58,30 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
     let db = Database::connect(options).await?;
     Migrator::up(&db, None).await?;
     Ok(db)
+}
+
+/// The writer's own connection to a SQLite database (already migrated by
+/// [`connect`]): one connection, so one task owns SQLite's single write lock. `None`
+/// for PostgreSQL, where writes run on the pool.
+pub async fn connect_writer(url: &str) -> Result<Option<DatabaseConnection>> {
+    if !url.starts_with("sqlite") {
+        return Ok(None);
+    }
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .min_connections(1)
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    Ok(Some(Database::connect(options).await?))
 }
 
 /// Whether the database is PostgreSQL.

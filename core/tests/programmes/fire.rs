@@ -222,6 +222,9 @@ impl Plugins for FailsToDerive {
     ) -> Result<Vec<anjuan::error::Violation>, String> {
         self.0.validate(p, f, d)
     }
+    fn availability(&self, p: &str) -> Result<(), String> {
+        self.0.availability(p)
+    }
     fn list(&self) -> Vec<Value> {
         self.0.list()
     }
@@ -244,8 +247,10 @@ async fn a_plugin_failing_to_derive_leaves_the_case_unchanged() {
         programmes: RwLock::new(s.programmes()),
         calendar: RwLock::new(s.calendar()),
         plugins: Arc::new(FailsToDerive(s.plugins.clone())),
-        limiter: Default::default(),
-        metrics: Default::default(),
+        metrics: s.metrics.clone(),
+        writer: s.writer.clone(),
+        callers: Default::default(),
+        case_locks: Default::default(),
         node: "test".into(),
     });
     let facility = app.caller("facility").await;

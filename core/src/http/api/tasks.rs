@@ -36,33 +36,52 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/calendar/working-days", get(working_days_get))
 }
 
-/// The open cases where the caller can act now, overdue first, then by due time.
-#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", responses((status = 200, body = Vec<Object>), (status = 401)))]
+/// Paging of the inbox.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TasksQuery {
+    /// Only this programme.
+    pub programme: Option<String>,
+    /// Page, from 1.
+    pub page: Option<u64>,
+    /// Rows per page (at most 500, default 500).
+    pub per_page: Option<u64>,
+}
+
+/// The open cases where the caller can move the case on now, overdue first, then by due
+/// time: the cases the navigation counts.
+#[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks", params(TasksQuery), responses((status = 200, body = Vec<Object>), (status = 400), (status = 401)))]
 async fn tasks_get(
     State(state): State<AppState>,
     caller: Caller,
+    Query(q): Query<TasksQuery>,
 ) -> Result<Json<Vec<CaseListItem>>> {
-    Ok(Json(inbox(&state, &caller, 500).await?))
+    let per_page = q.per_page.unwrap_or(500).clamp(1, 500);
+    let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    Ok(Json(
+        inbox(
+            &state,
+            &caller,
+            q.programme.as_deref(),
+            (page - 1) * per_page,
+            per_page,
+        )
+        .await?,
+    ))
 }
 
-/// The caller's inbox: open cases they may read where they may move the case on (an
-/// action to another state; recording something in place does not make a task).
-pub async fn inbox(state: &AppState, caller: &Caller, limit: usize) -> Result<Vec<CaseListItem>> {
-    // The query the navigation counts; the engine then drops cases a guard closes.
-    let slots = crate::service::views::inbox_slots(state, caller);
-    let rows = store::inbox::list(&state.db, &slots, 500).await?;
-    let now = Utc::now();
-    let mut out = Vec::new();
-    for row in rows {
-        if crate::service::views::waits_on(state, caller, &row, now).await? {
-            out.push(list_item(state, row));
-        }
-        if out.len() >= limit {
-            break;
-        }
-    }
-    out.sort_by_key(|c| (!c.overdue, c.next_due.is_none(), c.next_due));
-    Ok(out)
+/// The caller's inbox: open cases where they may move the case on (an action to
+/// another state; recording something in place does not make a task), decided when
+/// each case was written.
+pub async fn inbox(
+    state: &AppState,
+    caller: &Caller,
+    programme: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<CaseListItem>> {
+    let reach = crate::service::views::reach(caller);
+    let rows = store::tasks::list(&state.db, &reach, programme, offset, limit).await?;
+    Ok(rows.into_iter().map(|row| list_item(state, row)).collect())
 }
 
 /// A notification.

@@ -203,7 +203,7 @@ pub struct BrokenRow {
 async fn audit_get(State(state): State<AppState>, page: Page) -> Result<Response, UiError> {
     admin_only(&page)?;
     let start = std::time::Instant::now();
-    let (checked, broken) = store::events::verify_all(&state.db).await?;
+    let (checked, broken) = store::events::verify_all(&state.db, |_, _| {}).await?;
     let broken: Vec<BrokenRow> = broken
         .into_iter()
         .map(|b| BrokenRow {

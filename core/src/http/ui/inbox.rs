@@ -72,21 +72,25 @@ pub struct InboxQuery {
     pub programme: String,
 }
 
+/// Cases the inbox page shows at most (the counts are of all of them).
+const PAGE: u64 = 200;
+
 async fn inbox_get(
     State(state): State<AppState>,
     page: Page,
     Query(q): Query<InboxQuery>,
 ) -> Result<Response, UiError> {
     let lang = page.lang;
-    let items = inbox(&state, &page.caller, 500).await?;
+    let selected = (!q.programme.is_empty()).then_some(q.programme.as_str());
+    let items = inbox(&state, &page.caller, selected, 0, PAGE).await?;
     let dir = Directory::load(&state.db).await?;
-    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for i in &items {
-        let e = counts.entry(i.programme.clone()).or_default();
-        e.0 += 1;
-        e.1 += usize::from(i.overdue);
-    }
-    let total = items.len();
+    let reach = crate::service::views::reach(&page.caller);
+    let counts: BTreeMap<String, (usize, usize)> = store::tasks::counts(&state.db, &reach)
+        .await?
+        .into_iter()
+        .map(|(p, c)| (p, (c.total as usize, c.overdue as usize)))
+        .collect();
+    let total = counts.values().map(|c| c.0).sum();
     let soon = Utc::now() + chrono::Duration::days(3);
     let mut sections = [
         ("overdue", Vec::new()),

@@ -52,6 +52,17 @@ pub struct Model {
     pub overdue: bool,
     #[allow(missing_docs)]
     pub next_due: Option<DateTimeUtc>,
+    /// How many events the case has: the sequence number of the last.
+    pub chain_len: i64,
+    /// The hash of the case's last event (all zeros before the first).
+    pub chain_head: String,
+    /// The roles that can move the case on now, comma-separated (`case_tasks` holds
+    /// the same, one row each); `None` until first decided.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub actors: Option<String>,
+    /// Whether a guard out of the case's state reads the clock, so the worker decides
+    /// [`Model::actors`] again as time passes.
+    pub clock: bool,
 }
 
 /// No relations are declared: queries join by id where needed.

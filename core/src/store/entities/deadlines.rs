@@ -33,6 +33,9 @@ pub struct Model {
     pub claimed_by: Option<String>,
     #[allow(missing_docs)]
     pub claimed_until: Option<DateTimeUtc>,
+    /// The automatic action of a breach: `pending` until taken (`done`) or refused for
+    /// good (`refused`); `None` when there is none.
+    pub escalation: Option<String>,
 }
 
 /// No relations are declared: queries join by id where needed.

@@ -35,6 +35,10 @@ async fn a_family(app: &App, id: &str, number: &str) {
         state_entered_at: now,
         overdue: false,
         next_due: None,
+        chain_len: 0,
+        chain_head: crate::store::events::GENESIS.to_owned(),
+        actors: None,
+        clock: false,
     };
     store::cases::insert(&app.state.db, row).await.unwrap();
 }

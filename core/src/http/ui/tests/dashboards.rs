@@ -77,6 +77,10 @@ async fn register(app: &App, n: usize, f: Family) {
             state_entered_at: now,
             overdue: f.overdue,
             next_due: None,
+            chain_len: 0,
+            chain_head: crate::store::events::GENESIS.to_owned(),
+            actors: None,
+            clock: false,
         },
     )
     .await
@@ -95,6 +99,7 @@ async fn register(app: &App, n: usize, f: Family) {
             closed_at: Set(Some(now)),
             claimed_by: Set(None),
             claimed_until: Set(None),
+            escalation: Set(None),
         }
         .insert(db)
         .await

@@ -1,0 +1,160 @@
+//! Free-text search through an index: every case's search text (number, summary,
+//! non-sensitive text fields) is kept as its characters and pairs of neighbouring
+//! characters, so a query of any length, Chinese two-character words such as 白酒
+//! included, is answered from the index and then confirmed as a substring.
+//!
+//! SQLite keeps the grams in an FTS5 table (`case_search`, rowid = the case row's);
+//! PostgreSQL in a `text[]` column of `cases` with a GIN index. Sensitive fields are
+//! never in the search text, so a masked value cannot be found by searching.
+
+use std::collections::BTreeSet;
+
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::{ConnectionTrait, Statement};
+
+use crate::error::Result;
+
+/// Runs of letters and digits, lowercased: what grams are made of.
+fn runs(text: &str) -> Vec<Vec<char>> {
+    let mut out = Vec::new();
+    let mut run = Vec::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            run.push(c);
+        } else if !run.is_empty() {
+            out.push(std::mem::take(&mut run));
+        }
+    }
+    if !run.is_empty() {
+        out.push(run);
+    }
+    out
+}
+
+/// The grams a text is indexed by: each character, and each pair of neighbouring
+/// characters within a run, once each.
+pub fn grams(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for run in runs(text) {
+        for (i, c) in run.iter().enumerate() {
+            out.insert(c.to_string());
+            if let Some(next) = run.get(i + 1) {
+                out.insert([*c, *next].iter().collect());
+            }
+        }
+    }
+    out
+}
+
+/// The grams a case holding `query` must have: the pairs of each run of the query (its
+/// single character, for a run of one).
+pub fn query_grams(query: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for run in runs(query) {
+        if run.len() == 1 {
+            out.insert(run[0].to_string());
+        }
+        for pair in run.windows(2) {
+            out.insert(pair.iter().collect());
+        }
+    }
+    out
+}
+
+/// The condition "the case's grams hold every gram of `query`" for the case list;
+/// `None` when the query has no letters or digits (the substring test alone decides).
+pub fn condition(postgres: bool, query: &str) -> Option<SimpleExpr> {
+    let wanted = query_grams(query);
+    if wanted.is_empty() {
+        return None;
+    }
+    if postgres {
+        // Grams hold no spaces: the list travels as one string.
+        let list: Vec<String> = wanted.into_iter().collect();
+        Some(Expr::cust_with_values(
+            // `$1`: this expression's own first value (sea-query numbers them).
+            "\"cases\".\"grams\" @> string_to_array($1, ' ')",
+            [list.join(" ")],
+        ))
+    } else {
+        // FTS5 query: every gram, quoted, all required.
+        let matching = wanted
+            .iter()
+            .map(|g| format!("\"{g}\""))
+            .collect::<Vec<_>>()
+            .join(" ");
+        Some(Expr::cust_with_values(
+            "\"cases\".\"rowid\" IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)",
+            [matching],
+        ))
+    }
+}
+
+/// Index a case's search text (replacing what it had).
+pub async fn index(db: &impl ConnectionTrait, case_id: &str, search: &str) -> Result<()> {
+    let backend = db.get_database_backend();
+    let text = grams(search).into_iter().collect::<Vec<_>>();
+    if super::is_postgres(db) {
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            "UPDATE cases SET grams = string_to_array($1, ' ') WHERE id = $2",
+            [text.join(" ").into(), case_id.to_owned().into()],
+        ))
+        .await?;
+        return Ok(());
+    }
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        "DELETE FROM case_search WHERE rowid = (SELECT rowid FROM cases WHERE id = ?1)",
+        [case_id.to_owned().into()],
+    ))
+    .await?;
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        "INSERT INTO case_search (rowid, grams) SELECT rowid, ?1 FROM cases WHERE id = ?2",
+        [text.join(" ").into(), case_id.to_owned().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Up to `limit` cases not in the index yet (written before it existed): (id, search).
+pub async fn unindexed(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<(String, String)>> {
+    let sql = if super::is_postgres(db) {
+        format!("SELECT id, search FROM cases WHERE grams IS NULL LIMIT {limit}")
+    } else {
+        format!(
+            "SELECT id, search FROM cases WHERE rowid NOT IN (SELECT rowid FROM case_search) LIMIT {limit}"
+        )
+    };
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("", "id")?, r.try_get("", "search")?)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_query_needs_only_grams_its_text_has() {
+        let text = "CJ-2026-000123 散装白酒 · 城关镇 张三酒坊";
+        let have = grams(text);
+        for q in [
+            "白酒",
+            "白",
+            "散装白酒",
+            "酒坊",
+            "cj-2026",
+            "000123",
+            "城关",
+        ] {
+            assert!(query_grams(q).is_subset(&have), "{q}");
+        }
+        assert!(!query_grams("啤酒").is_subset(&have));
+        assert!(query_grams("  ·  ").is_empty());
+    }
+}

@@ -1,0 +1,292 @@
+//! Who can move each open case on (`case_tasks`): one row per (case, role), written
+//! with the case, so the inbox is listed and counted by index from the caller's grants
+//! alone, never by loading cases and judging them one by one.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Alias, Cond, Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+
+use super::entities::cases;
+use crate::error::Result;
+
+/// Roles as the case row keeps them.
+pub fn encode(roles: &BTreeSet<String>) -> String {
+    roles.iter().cloned().collect::<Vec<_>>().join(",")
+}
+
+/// Roles from the case row.
+pub fn decode(text: Option<&str>) -> BTreeSet<String> {
+    text.unwrap_or_default()
+        .split(',')
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn p(db: &impl ConnectionTrait, n: usize) -> String {
+    if super::is_postgres(db) {
+        format!("${n}")
+    } else {
+        format!("?{n}")
+    }
+}
+
+/// Write a case's task rows for `roles` (none once it is closed), replacing what it had.
+pub async fn replace(
+    db: &impl ConnectionTrait,
+    row: &cases::Model,
+    roles: &BTreeSet<String>,
+) -> Result<()> {
+    let backend = db.get_database_backend();
+    let delete = format!("DELETE FROM case_tasks WHERE case_id = {}", p(db, 1));
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        delete,
+        [row.id.clone().into()],
+    ))
+    .await?;
+    if row.closed || roles.is_empty() {
+        return Ok(());
+    }
+    let insert = format!(
+        "INSERT INTO case_tasks (case_id, role, programme, org_path, overdue, next_due, created_at) \
+         VALUES ({}, {}, {}, {}, {}, {}, {})",
+        p(db, 1),
+        p(db, 2),
+        p(db, 3),
+        p(db, 4),
+        p(db, 5),
+        p(db, 6),
+        p(db, 7)
+    );
+    for role in roles {
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            insert.clone(),
+            [
+                row.id.clone().into(),
+                role.clone().into(),
+                row.programme.clone().into(),
+                row.org_path.clone().into(),
+                row.overdue.into(),
+                row.next_due.into(),
+                row.created_at.into(),
+            ],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Carry a case's new deadline summary onto its task rows.
+pub async fn set_deadline_summary(
+    db: &impl ConnectionTrait,
+    case_id: &str,
+    overdue: bool,
+    next_due: Option<DateTime<Utc>>,
+) -> Result<()> {
+    let sql = format!(
+        "UPDATE case_tasks SET overdue = {}, next_due = {} WHERE case_id = {}",
+        p(db, 1),
+        p(db, 2),
+        p(db, 3)
+    );
+    db.execute_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        sql,
+        [overdue.into(), next_due.into(), case_id.to_owned().into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// A place where a user may act: a role held at an org unit for a programme (or `*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reach {
+    /// Programme id, or `*` for every programme.
+    pub programme: String,
+    /// Role id.
+    pub role: String,
+    /// Org path of the unit where the role is held.
+    pub org_path: String,
+}
+
+/// The paths at `prefix` or below, as a range an index can answer (`LIKE 'p%'` is not
+/// one in SQLite): org paths end with `/`, so everything below `/a/b/` sorts before
+/// `/a/b0`.
+pub fn path_range(prefix: &str) -> (String, String) {
+    let mut upper = prefix.to_owned();
+    match upper.pop() {
+        Some(last) => upper.push(char::from_u32(last as u32 + 1).unwrap_or(char::MAX)),
+        None => upper.push(char::MAX),
+    }
+    (prefix.to_owned(), upper)
+}
+
+fn reach_condition(reach: &[Reach]) -> Cond {
+    let mut any = Cond::any();
+    for r in reach {
+        let (from, to) = path_range(&r.org_path);
+        let mut one = Cond::all()
+            .add(Expr::col(Alias::new("role")).eq(r.role.as_str()))
+            .add(Expr::col(Alias::new("org_path")).gte(from))
+            .add(Expr::col(Alias::new("org_path")).lt(to));
+        if r.programme != "*" {
+            one = one.add(Expr::col(Alias::new("programme")).eq(r.programme.as_str()));
+        }
+        any = any.add(one);
+    }
+    any
+}
+
+fn case_ids(reach: &[Reach], programme: Option<&str>) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(Alias::new("case_id"))
+        .from(Alias::new("case_tasks"))
+        .cond_where(reach_condition(reach));
+    if let Some(p) = programme {
+        q.and_where(Expr::col(Alias::new("programme")).eq(p));
+    }
+    q
+}
+
+/// The open cases waiting for someone with `reach` (in `programme` when given),
+/// overdue first, then by next due time, newest first; `limit` from `offset`.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    reach: &[Reach],
+    programme: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<cases::Model>> {
+    if reach.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(cases::Entity::find()
+        .filter(cases::Column::Id.in_subquery(case_ids(reach, programme)))
+        .order_by_desc(cases::Column::Overdue)
+        .order_by(
+            Expr::col(cases::Column::NextDue).is_null(),
+            sea_orm::Order::Asc,
+        )
+        .order_by_asc(cases::Column::NextDue)
+        .order_by_desc(cases::Column::CreatedAt)
+        .order_by_asc(cases::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Inbox counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Open cases in the inbox.
+    pub total: u64,
+    /// Overdue among them.
+    pub overdue: u64,
+}
+
+/// How many cases [`list`] holds, and how many of them are overdue, per programme.
+pub async fn counts(db: &impl ConnectionTrait, reach: &[Reach]) -> Result<Vec<(String, Counts)>> {
+    if reach.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut q = Query::select();
+    q.column(Alias::new("programme"))
+        .column(Alias::new("overdue"))
+        .expr_as(
+            Expr::col(Alias::new("case_id")).count_distinct(),
+            Alias::new("n"),
+        )
+        .from(Alias::new("case_tasks"))
+        .cond_where(reach_condition(reach))
+        .group_by_col(Alias::new("programme"))
+        .group_by_col(Alias::new("overdue"));
+    let stmt = db.get_database_backend().build(&q);
+    let rows = db.query_all_raw(stmt).await?;
+    let mut out: std::collections::BTreeMap<String, Counts> = Default::default();
+    for r in rows {
+        let programme: String = r.try_get("", "programme")?;
+        let overdue: bool = r.try_get("", "overdue")?;
+        let n: i64 = r.try_get("", "n")?;
+        let c = out.entry(programme).or_default();
+        let n = u64::try_from(n).unwrap_or(0);
+        c.total += n;
+        if overdue {
+            c.overdue += n;
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// Open cases whose task rows are not decided yet (older than `case_tasks`), or whose
+/// state has a guard that reads the clock: the ones to decide again. At most `limit`.
+pub async fn undecided(
+    db: &impl ConnectionTrait,
+    clock_only: bool,
+    after: &str,
+    limit: u64,
+) -> Result<Vec<cases::Model>> {
+    let which = if clock_only {
+        cases::Column::Clock.eq(true)
+    } else {
+        cases::Column::Actors.is_null()
+    };
+    Ok(cases::Entity::find()
+        .filter(cases::Column::Closed.eq(false))
+        .filter(which)
+        .filter(cases::Column::Id.gt(after))
+        .order_by_asc(cases::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Set a case's decided roles on its row if it is still at `version`, without a new
+/// version: who can act follows from the case, it is not an edit of it. False when
+/// the case moved meanwhile (its writer decided for itself).
+pub async fn set_actors(
+    db: &impl ConnectionTrait,
+    case_id: &str,
+    version: i64,
+    roles: &BTreeSet<String>,
+    clock: bool,
+) -> Result<bool> {
+    use sea_orm::sea_query::Expr as E;
+    let r = cases::Entity::update_many()
+        .col_expr(cases::Column::Actors, E::value(encode(roles)))
+        .col_expr(cases::Column::Clock, E::value(clock))
+        .filter(cases::Column::Id.eq(case_id))
+        .filter(cases::Column::Version.eq(version))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_range_holds_the_subtree_and_nothing_beside_it() {
+        let (from, to) = path_range("/city/county/");
+        for inside in [
+            "/city/county/",
+            "/city/county/town/",
+            "/city/county/town/village/",
+        ] {
+            assert!(inside >= from.as_str() && inside < to.as_str(), "{inside}");
+        }
+        for outside in ["/city/county2/", "/city/countz/", "/city/", "/city/count/"] {
+            assert!(
+                !(outside >= from.as_str() && outside < to.as_str()),
+                "{outside}"
+            );
+        }
+    }
+}
