@@ -29,6 +29,7 @@ async fn one_sample_one_form_one_dossier() {
         None,
     )
     .await;
+    super::enforcement::confirm_filed(&app, &id, &super::enforcement::ALL_FILED).await;
     let case = app
         .act(
             "lead",
