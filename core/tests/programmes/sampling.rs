@@ -540,20 +540,20 @@ async fn the_october_round_ends_on_30_october() {
     app.stop().await;
 }
 
-/// 对发现可能存在食品安全苗头性、系统性、区域性问题和风险的及时报告: a market office
-/// reports a risk it sees in the results against the year's plan; the bureau's lead is
-/// told and the moment is kept.
+/// 对发现可能存在食品安全苗头性、系统性、区域性问题和风险的及时报告: a risk seen in the
+/// results is reported against the year's plan, described in the comment; the
+/// programme's administrators are told and the moment is kept.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_systemic_risk_found_in_the_results_is_reported() {
     let app = Shipped::spawn(Db::Sqlite).await;
     let plan = plan(&app, 2026).await;
     let (status, body) = app
-        .try_act("inspector", &plan, "report-systemic-risk", json!({}), None)
+        .try_act("lead", &plan, "report-systemic-risk", json!({}), None)
         .await;
     assert_eq!(status, 422, "the risk must be described: {body}");
     let reported = app
         .act(
-            "inspector",
+            "lead",
             &plan,
             "report-systemic-risk",
             json!({}),
@@ -562,7 +562,7 @@ async fn a_systemic_risk_found_in_the_results_is_reported() {
         .await;
     assert!(reported["data"]["risk_reported_at"].is_string());
     assert!(
-        app.notifications("lead")
+        app.notifications("sd-admin")
             .await
             .iter()
             .any(|n| n["case_id"] == plan.as_str())
