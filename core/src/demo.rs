@@ -103,7 +103,7 @@ const USERS: &[UserSpec] = &[
     ("risk-admin", "赵丽", false, &[(RISK, "programme-admin", "anxian")]),
     ("sampler", "陈志明", false, &[(SAMPLING, "sampler", "anxian")]),
     ("inspector", "刘洋", false, &[(SAMPLING, "inspector", "amr-chengguan"), (SAMPLING, "inspector", "chengguan")]),
-    ("market-lead", "孙卫东", false, &[(SAMPLING, "bureau-lead", "anxian")]),
+    ("market-lead", "孙卫东", false, &[(SAMPLING, "bureau-lead", "anxian"), (RISK, "food-regulator", "anxian")]),
     ("lab", "周敏", false, &[(SAMPLING, "lab", "anxian")]),
     ("sampling-admin", "吴静", false, &[(SAMPLING, "programme-admin", "anxian")]),
     ("township", "黄德明", false, &[(CARE, "township-leader", "hexi")]),

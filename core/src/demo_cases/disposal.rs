@@ -207,8 +207,26 @@ async fn disposal(seed: &Seed<'_>, plan: &str, n: usize, d: &Disposal) -> Result
         ),
         _ => return Ok(()),
     };
+    if d.reached == Reached::Closed {
+        // 首检负责制: the laboratory checks what is to be published first.
+        seed.act(
+            "lab",
+            seed.at(0, 3),
+            publication,
+            step("confirm-accuracy", json!({})),
+        )
+        .await?;
+    }
     seed.act(who, seed.at(0, 2), publication, last).await?;
     Ok(())
+}
+
+/// The inspector confirms `step` as filed in the national system's disposal module.
+fn filed(step_id: &str) -> (&'static str, Step) {
+    (
+        "inspector",
+        step("confirm-system-filing", json!({ "filed_step": step_id })),
+    )
 }
 
 /// The steps a disposal took to reach where it is.
@@ -222,6 +240,7 @@ fn path(seed: &Seed<'_>, d: &Disposal) -> Result<Vec<(&'static str, Step)>> {
     let start =
         json!({ "inspector": inspector, "business_role": d.role, "controlled_quantity": 60 });
     steps.push(("inspector", step("start-disposal", start)));
+    steps.push(filed("disposal-started"));
     if d.reached == Terminated {
         steps.push(("inspector", step("accept-objection", json!({ "objection_received_on": "@day", "retest_lab": "湖南省食品质量监督检验研究院" }))));
         steps.push((
@@ -238,6 +257,7 @@ fn path(seed: &Seed<'_>, d: &Disposal) -> Result<Vec<(&'static str, Step)>> {
         return Ok(steps);
     }
     steps.push(("inspector", step("record-product-control", json!({ "control_measures": ["seal", "stop-sale", "recall"], "controlled_quantity": 60 }))));
+    steps.push(filed("product-control"));
     match d.reached {
         Controlled => return Ok(steps),
         Objection => {
@@ -247,6 +267,7 @@ fn path(seed: &Seed<'_>, d: &Disposal) -> Result<Vec<(&'static str, Step)>> {
         _ => {}
     }
     steps.push(("inspector", step("record-cause-investigation", json!({ "cause": "additive-misuse", "cause_note": "超范围使用防腐剂，进货查验记录不全" }))));
+    steps.push(filed("cause-investigation"));
     if d.reached == Cause {
         return Ok(steps);
     }
@@ -263,6 +284,7 @@ fn path(seed: &Seed<'_>, d: &Disposal) -> Result<Vec<(&'static str, Step)>> {
         return Ok(steps);
     }
     steps.push(("inspector", step("record-penalty", json!({ "penalty_decision_no": format!("安市监罚〔{}〕{}号", seed.year(0), d.days_ago), "penalty_kinds": ["warning", "fine"], "penalty_amount": 20000 }))));
+    steps.push(filed("penalty"));
     if d.reached == Penalty {
         return Ok(steps);
     }

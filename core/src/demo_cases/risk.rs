@@ -116,7 +116,7 @@ async fn sample(seed: &Seed<'_>, plan: &str, n: usize, reached: usize) -> Result
         .open("cdc", start, child(P, "monitoring-sample", plan, data))
         .await?;
     let clean = n == 7;
-    let times = seed.times(start, reached.min(if clean { 4 } else { 8 }));
+    let times = seed.times(start, reached.min(if clean { 4 } else { 10 }));
     let steps = sample_steps(seed, food, point, start, &times, clean);
     seed.walk_at(&id, &times, steps).await?;
     // Enlarged sampling: one follow-up sampled, one with its result in, each after the
@@ -206,6 +206,22 @@ fn sample_steps(
             "cdc",
             step("expand-sampling", json!({ "expansion_plan": rows })),
         ),
+        (
+            "health",
+            noted(
+                "report-to-government",
+                json!({}),
+                "已报告县人民政府和市卫生健康委：监测发现腌腊制品亚硝酸盐残留超过参考值。",
+            ),
+        ),
+        (
+            "market-lead",
+            noted(
+                "record-regulator-feedback",
+                json!({}),
+                "已对涉事经营户开展监督抽检并责令下架，调查处置情况通报县卫生健康委。",
+            ),
+        ),
         ("cdc", step("close", json!({}))),
     ]);
     steps
@@ -261,6 +277,8 @@ async fn disease_case(seed: &Seed<'_>, n: usize, reached: usize) -> Result<()> {
         },
         ("cdc", step("record-typing", typing)),
         ("cdc", step("flag-cluster", json!({}))),
+        // The health commission verifies the report before it tells the regulator.
+        ("health", step("verify-report", json!({}))),
         (
             "health",
             step(
@@ -273,7 +291,7 @@ async fn disease_case(seed: &Seed<'_>, n: usize, reached: usize) -> Result<()> {
     let steps: Vec<_> = match reached {
         3 => all.into_iter().take(2).collect(),
         5 => all.into_iter().take(4).collect(),
-        6 => all.into_iter().take(5).collect(),
+        6 => all.into_iter().take(6).collect(),
         7 => all
             .into_iter()
             .enumerate()
@@ -285,8 +303,9 @@ async fn disease_case(seed: &Seed<'_>, n: usize, reached: usize) -> Result<()> {
     seed.walk(&id, seed.at(days, 2), steps).await
 }
 
-/// How far each demo outbreak investigation has gone.
-const OUTBREAKS: [usize; 5] = [0, 1, 2, 3, 4];
+/// How many of its steps each demo outbreak has taken: reported, then under
+/// investigation (verified and started), complete, report submitted, closed.
+const OUTBREAKS: [usize; 5] = [0, 2, 3, 4, 5];
 
 async fn outbreak(seed: &Seed<'_>, n: usize, reached: usize) -> Result<()> {
     let (name, place, setting) = [
@@ -323,23 +342,25 @@ async fn outbreak(seed: &Seed<'_>, n: usize, reached: usize) -> Result<()> {
     // The health commission closes it, having told the regulator of a food-business link.
     let related = setting != "household";
     let closure = if related {
-        json!({ "food_business_related": true, "regulator_notified_on": day(3) })
+        json!({ "food_business_related": true, "regulator_notified_on": day(4) })
     } else {
         json!({ "food_business_related": false })
     };
     let steps = vec![
+        // 接到报告后，应当及时进行信息核实, then the CDC investigates on its commission.
+        ("health", step("verify-report", json!({}))),
         (
             "cdc",
             step(
                 "start-investigation",
-                json!({ "commissioned_by_health_admin": true, "online_start_reported_on": day(0) }),
+                json!({ "commissioned_by_health_admin": true, "online_start_reported_on": day(1) }),
             ),
         ),
         (
             "cdc",
             step(
                 "complete-investigation",
-                json!({ "attribution": attribution, "food_business_related": related, "online_completion_reported_on": day(1) }),
+                json!({ "attribution": attribution, "food_business_related": related, "online_completion_reported_on": day(2) }),
             ),
         ),
         (

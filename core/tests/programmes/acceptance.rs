@@ -306,3 +306,107 @@ async fn acceptance_is_requested_only_once_its_stage_opens() {
     );
     app.stop().await;
 }
+
+/// 凡…发生亡人和有影响火灾事故的，将逐起实施"火灾事故延伸调查": each report opens its own
+/// extended-investigation record, which the bureau concludes with its findings and the
+/// accountability, not just a flag on the rectification.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_fatal_fire_opens_an_extended_investigation_the_bureau_concludes() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let id = rectification(&app, building("住院大楼", "public", 16, 62.5)).await;
+    app.act(
+        "facility",
+        &id,
+        "report-fatal-fire",
+        json!({}),
+        Some("11月28日配电间起火，1人死亡"),
+    )
+    .await;
+    let records = app.children("hlead", &id, "fire-investigation").await;
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["data"]["building_name"], "住院大楼");
+    let record = records[0]["id"].as_str().unwrap();
+    let (status, _) = app
+        .try_act("facility", record, "conclude", json!({}), None)
+        .await;
+    assert_ne!(status, 200, "the bureau concludes it");
+    let conclusion = json!({
+        "deaths": 1, "findings": "配电间线路老化短路引燃杂物，消防控制室值班人员脱岗",
+        "accountability": "对医院分管副院长诫勉谈话，保卫科长免职", "concluded_on": "2026-12-20",
+    });
+    let done = app.act("hlead", record, "conclude", conclusion, None).await;
+    assert_eq!(done["state"], "concluded");
+    app.stop().await;
+}
+
+/// 各医疗机构应按照三年整治计划…; 专项整治开展情况纳入年度消防工作责任目标考核内容: the
+/// institution files its three-year plan, and at acceptance the bureau records that the
+/// campaign's result went into its annual fire-safety target assessment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_year_plan_filed_and_the_result_counted_in_the_annual_target_assessment() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let b = building("门诊综合楼", "public", 12, 49.8);
+    let id = rectification_for(&app, b, campaign_in_acceptance()).await;
+    let plan = json!({ "three_year_plan": "files/高层建筑消防安全三年整治计划.pdf", "three_year_plan_on": "2026-05-20" });
+    let filed = app
+        .act("facility", &id, "file-three-year-plan", plan, None)
+        .await;
+    assert_eq!(filed["data"]["three_year_plan_on"], "2026-05-20");
+    let rows = vec![hazard(
+        "fire-facilities",
+        "火灾自动报警系统故障",
+        "2026-08-15",
+        true,
+        false,
+    )];
+    app.act("facility", &id, "submit-two-lists", two_lists(rows), None)
+        .await;
+    let alarm = hazard_id(&hazards(&app, &id).await, "火灾自动报警系统故障");
+    rectify_and_verify(&app, &alarm, true).await;
+    app.act("facility", &id, "declare-rectified", json!({}), None)
+        .await;
+    let summary = json!({ "summary_report": "files/专项整治工作总结.docx" });
+    app.act("facility", &id, "request-acceptance", summary, None)
+        .await;
+    let assessed = app
+        .act(
+            "hlead",
+            &id,
+            "record-target-assessment",
+            json!({}),
+            Some("纳入2026年度消防工作责任目标考核，得分95"),
+        )
+        .await;
+    assert_eq!(assessed["data"]["target_assessed_by"], "hlead");
+    app.stop().await;
+}
+
+/// 对需要明火作业的，必须严格履行动火审批手续，操作人员必须持证上岗: hot work is recorded
+/// with its approval and refused when the operator's certificate has lapsed by the day of
+/// the work or the approval comes after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hot_work_needs_its_approval_and_a_certified_operator() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let b = super::fire::new_building(&app, building("住院大楼", "public", 16, 62.5)).await;
+    let work = |valid_until: &str, approved_on: &str| {
+        json!({ "programme": "fire-safety-rectification", "case_type": "hot-work", "org_unit": "clinic", "parent": b, "data": {
+            "work_on": "2026-12-10", "location": "五楼病区走廊", "description": "吊顶龙骨焊接",
+            "approved_by": "保卫科 王强", "approved_on": approved_on, "operator": "李师傅",
+            "certificate_no": "T430123198803150011", "certificate_valid_until": valid_until,
+            "safeguards": "清理可燃物，配置灭火器2具，专人监护",
+        } })
+    };
+    let (status, body) = app
+        .try_create("facility", work("2026-11-30", "2026-12-08"))
+        .await;
+    assert_eq!(status, 422, "a lapsed certificate: {body}");
+    let (status, body) = app
+        .try_create("facility", work("2028-03-14", "2026-12-11"))
+        .await;
+    assert_eq!(status, 422, "approved after the work: {body}");
+    let (status, body) = app
+        .try_create("facility", work("2028-03-14", "2026-12-08"))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    app.stop().await;
+}

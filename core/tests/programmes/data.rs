@@ -262,7 +262,7 @@ pub fn contacts() -> Value {
     json!({
         "township_contact": "leader-a",
         "village_contact": "cadre-a1",
-        "liaison": "volunteer",
+        "liaison": "liaison",
         "volunteers": [{ "person": "volunteer", "services": ["companionship", "medical-escort"] }],
         "contact_card_issued": true,
         "contact_methods": ["home-visit", "phone"],

@@ -211,11 +211,11 @@ async fn disposal_completes_within_90_natural_days_so_by_29_december() {
     app.stop().await;
 }
 
-/// The 90-day clock pauses while an objection retest (异议复检) runs and resumes with the
-/// time that was left: 10 days used before the objection, 80 left when the retest
-/// confirms the result on 2027-01-05 10:00, so due 2027-03-26 10:00.
+/// 严格控制在领取后的90个自然日内完成: the plan allows no pause. An objection retest
+/// (异议复检) accepted on 2026-10-10 leaves the clock running: still due 2026-12-29 10:00,
+/// and overdue a second after even though the retest has not come back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn objection_retest_pauses_the_90_day_clock() {
+async fn objection_retest_does_not_pause_the_90_day_clock() {
     let app = Shipped::spawn(Db::Sqlite).await;
     let id = notice_at(&app, "2026-09-30T10:00:00+08:00", false).await;
     app.act_at(
@@ -226,7 +226,7 @@ async fn objection_retest_pauses_the_90_day_clock() {
         data::start_disposal(),
     )
     .await;
-    let paused = app
+    let objected = app
         .act_at(
             "inspector",
             at("2026-10-10T10:00:00+08:00"),
@@ -235,38 +235,51 @@ async fn objection_retest_pauses_the_90_day_clock() {
             data::objection(),
         )
         .await;
-    assert_eq!(paused["state"], "objection-retest");
+    assert_eq!(objected["state"], "objection-retest");
     assert_eq!(
-        deadline(&paused, "complete-within-90-days")["status"],
-        "paused"
-    );
-    app.sweep(at("2026-12-30T10:00:00+08:00")).await;
-    assert_eq!(
-        app.case("inspector", &id).await["overdue"],
-        false,
-        "a paused clock does not fall due"
-    );
-    let resumed = app
-        .act_at(
-            "inspector",
-            at("2027-01-05T10:00:00+08:00"),
-            &id,
-            "retest-confirmed",
-            data::retest_confirmed("2027-01-04"),
-        )
-        .await;
-    assert_eq!(resumed["state"], "product-control");
-    assert_eq!(
-        deadline(&resumed, "complete-within-90-days")["status"],
+        deadline(&objected, "complete-within-90-days")["status"],
         "running"
     );
     assert_eq!(
-        due(&resumed, "complete-within-90-days"),
-        at("2027-03-26T10:00:00+08:00")
+        due(&objected, "complete-within-90-days"),
+        at("2026-12-29T10:00:00+08:00")
     );
-    app.sweep(at("2027-03-26T09:59:00+08:00")).await;
+    app.sweep(at("2026-12-29T09:59:59+08:00")).await;
     assert_eq!(app.case("inspector", &id).await["overdue"], false);
-    app.sweep(at("2027-03-26T10:00:01+08:00")).await;
-    assert_eq!(app.case("inspector", &id).await["overdue"], true);
+    app.sweep(at("2026-12-29T10:00:01+08:00")).await;
+    assert_eq!(
+        app.case("inspector", &id).await["overdue"],
+        true,
+        "the retest does not stop the clock"
+    );
+    app.stop().await;
+}
+
+/// 领取后: a notice opened by hand two days after it arrived counts from its receipt
+/// (`notice_received_at`), not from the moment it was typed in. Received 2026-09-30
+/// 10:00, high-risk, entered 2026-10-02 09:00: the start was due 2026-10-01 10:00 (so
+/// the case is overdue as soon as it is swept) and completion 2026-12-29 10:00.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clocks_of_a_notice_opened_by_hand_count_from_its_receipt() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let notice = data::notice("2026-09-30T10:00:00+08:00", true);
+    let case = app
+        .create_at(
+            "inspector",
+            at("2026-10-02T09:00:00+08:00"),
+            json!({ "programme": P, "case_type": "nonconforming-sample", "org_unit": "town-a", "data": notice }),
+        )
+        .await;
+    assert_eq!(
+        due(&case, "start-within-24-hours"),
+        at("2026-10-01T10:00:00+08:00")
+    );
+    assert_eq!(
+        due(&case, "complete-within-90-days"),
+        at("2026-12-29T10:00:00+08:00")
+    );
+    let id = case["id"].as_str().unwrap();
+    app.sweep(at("2026-10-02T09:00:01+08:00")).await;
+    assert_eq!(app.case("inspector", id).await["overdue"], true);
     app.stop().await;
 }

@@ -2,7 +2,7 @@
 //! resumes, transfer to the police.
 
 use chrono::Utc;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::data;
 use crate::common::Db;
@@ -53,6 +53,31 @@ pub async fn to_penalty(app: &Shipped) -> String {
     .await;
     id
 }
+
+/// Confirm `steps` as filed in the national system's disposal module (核查处置模块填报).
+pub async fn confirm_filed(app: &Shipped, id: &str, steps: &[&str]) -> Value {
+    let mut case = Value::Null;
+    for step in steps {
+        case = app
+            .act(
+                "inspector",
+                id,
+                "confirm-system-filing",
+                json!({ "filed_step": step }),
+                None,
+            )
+            .await;
+    }
+    case
+}
+
+/// The four steps the plan has filed in the national system.
+pub const ALL_FILED: [&str; 4] = [
+    "disposal-started",
+    "product-control",
+    "cause-investigation",
+    "penalty",
+];
 
 /// 未经复查，或者复查后同种食品仍然被检出问题的，食品生产者不得恢复生产: production may
 /// resume only after a re-inspection recorded as passed by an earlier action; a passed
@@ -135,6 +160,7 @@ async fn production_cannot_resume_before_a_passed_reinspection() {
         .await;
     assert_eq!(resumed["data"]["production_resumed"], true);
     let note = json!({ "dossier_note": "一样品一表一案卷，材料齐全" });
+    confirm_filed(&app, &id, &ALL_FILED).await;
     let closed = app.act("lead", &id, "close", note, None).await;
     assert_eq!(closed["state"], "closed");
     assert_eq!(
@@ -186,5 +212,43 @@ async fn suspected_crime_is_transferred_to_the_police_with_a_reason() {
             .iter()
             .any(|n| n["case_id"] == id.as_str())
     );
+    app.stop().await;
+}
+
+/// 食品安全抽检工作负责人员还需按要求开展"国家食品安全抽检监测信息系统"核查处置模块核查
+/// 启动、产品控制、原因排查、行政处罚情况的填报工作: each step is confirmed as filed, with
+/// who and when; the dossier does not close while the penalty's filing is unconfirmed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_disposal_step_is_confirmed_as_filed_in_the_national_system_before_closing() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let id = to_penalty(&app).await;
+    app.act("inspector", &id, "record-penalty", data::penalty(), None)
+        .await;
+    let today = app.state.calendar().local_date(Utc::now()).to_string();
+    app.act(
+        "inspector",
+        &id,
+        "record-reinspection",
+        data::reinspection("passed", &today),
+        None,
+    )
+    .await;
+    let filed = confirm_filed(&app, &id, &ALL_FILED[..3]).await;
+    let rows = filed["data"]["system_filings"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(
+        rows.iter()
+            .all(|r| r["filed_by"] == "inspector" && r["filed_at"].is_string())
+    );
+    let note = json!({ "dossier_note": "材料齐全" });
+    let (status, body) = app.try_act("lead", &id, "close", note.clone(), None).await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["guard_false".to_owned()]),
+        "the penalty is not confirmed as filed: {body}"
+    );
+    confirm_filed(&app, &id, &["penalty"]).await;
+    let closed = app.act("lead", &id, "close", note, None).await;
+    assert_eq!(closed["state"], "closed");
     app.stop().await;
 }

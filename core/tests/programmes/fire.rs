@@ -451,3 +451,21 @@ async fn stage_deadlines_for_the_lists_key_problems_and_major_hazards() {
     );
     app.stop().await;
 }
+
+/// 专项整治期间…采取"四不两直"的方式，明查暗访: unannounced inspections run through the
+/// whole campaign: one is recorded while the facility is still at its full investigation,
+/// before it has submitted the two lists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unannounced_inspections_run_throughout_the_campaign() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let r = rectification(&app, building("住院楼", "public", 12, 45.0)).await;
+    let inspection = json!({ "last_inspection": { "inspected_on": "2026-11-20",
+        "findings": "未组织全面排查，承诺书未签署", "compliant": false, "named_in_notice": true, "points_deducted": 3 } });
+    let (status, body) = app
+        .try_act("hinspector", &r, "record-inspection", inspection, None)
+        .await;
+    assert_eq!(status, 200, "during the full investigation: {body}");
+    assert_eq!(body["state"], "investigation");
+    assert_eq!(body["data"]["last_inspection"]["points_deducted"], 3);
+    app.stop().await;
+}

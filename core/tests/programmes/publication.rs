@@ -35,6 +35,8 @@ async fn publication_within_10_working_days_counts_national_day_and_the_10_octob
     app.sweep(at("2026-10-21T00:00:01+08:00")).await;
     assert_eq!(app.case("lead", &publication).await["overdue"], true);
     let published = json!({ "published_on": "2026-10-22", "publication_url": "https://amr.qinghe.gov.cn/cjxx/2026-118", "impact_assessed": true });
+    app.act("lab", &publication, "confirm-accuracy", json!({}), None)
+        .await;
     let done = app
         .act("lead", &publication, "publish", published, None)
         .await;
@@ -133,5 +135,51 @@ async fn publication_after_an_objection_retest_counts_10_working_days_from_the_r
         due(&resumed, "publish-after-retest"),
         at("2026-11-12T23:59:59+08:00")
     );
+    app.stop().await;
+}
+
+/// 承检机构实行首检负责制，应对拟公布食品安全抽检结果信息进行整理、汇总、核对，并对…准确性
+/// 负责; 及时向食品生产、流通、餐饮等机构通报抽检不合格信息: the result is published only
+/// once the laboratory has checked it (who and when are kept), and the market office
+/// records telling the businesses concerned.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_laboratory_checks_what_is_published_and_businesses_are_told() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let id = notice_at(&app, "2026-09-30T10:00:00+08:00", false).await;
+    app.act_at(
+        "inspector",
+        at("2026-09-30T16:00:00+08:00"),
+        &id,
+        "start-disposal",
+        data::start_disposal(),
+    )
+    .await;
+    let publication = app.children("lead", &id, "publication").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let published = json!({ "published_on": "2026-10-12", "publication_url": "https://amr.qinghe.gov.cn/cjxx/2026-118", "impact_assessed": true });
+    let (status, body) = app
+        .try_act("lead", &publication, "publish", published.clone(), None)
+        .await;
+    assert_eq!(status, 422, "not before the laboratory checked it: {body}");
+    let told = app
+        .act(
+            "inspector",
+            &publication,
+            "notify-businesses",
+            json!({}),
+            Some("已书面通报桃源酒坊及其上游供货商清河县酿酒厂"),
+        )
+        .await;
+    assert!(told["data"]["businesses_notified_at"].is_string());
+    let checked = app
+        .act("lab", &publication, "confirm-accuracy", json!({}), None)
+        .await;
+    assert_eq!(checked["data"]["lab_confirmed_by"], "lab");
+    let done = app
+        .act("lead", &publication, "publish", published, None)
+        .await;
+    assert_eq!(done["state"], "published");
     app.stop().await;
 }

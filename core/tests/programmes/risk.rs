@@ -327,6 +327,8 @@ async fn suspected_cluster_flagged_and_food_linked_case_closed_only_after_the_re
         (422, vec!["guard_false".to_owned()]),
         "{body}"
     );
+    app.act("health", id, "verify-report", json!({}), None)
+        .await;
     app.act(
         "health",
         id,
@@ -355,6 +357,8 @@ async fn outbreak_investigation_is_reported_online_at_start_and_at_completion() 
         .create("cdc", json!({ "programme": P, "case_type": "outbreak", "org_unit": "county", "data": report }))
         .await;
     let id = case["id"].as_str().unwrap();
+    app.act("health", id, "verify-report", json!({}), None)
+        .await;
     let commissioned = json!({ "commissioned_by_health_admin": true });
     let (status, body) = app
         .try_act("cdc", id, "start-investigation", commissioned, None)
@@ -384,5 +388,305 @@ async fn outbreak_investigation_is_reported_online_at_start_and_at_completion() 
         .act("cdc", id, "complete-investigation", done, None)
         .await;
     assert_eq!(complete["state"], "investigation-complete");
+    app.stop().await;
+}
+
+/// 我县辖区医疗机构和县疾控中心发现…食源性疾病暴发事件时，应当及时向县卫生健康行政部门
+/// 报告。县卫生健康行政部门接到报告后，应当及时进行信息核实: a sentinel hospital reports an
+/// outbreak itself; the health commission verifies the report, and only then does the
+/// CDC, commissioned by it, start the investigation. A reported disease case is verified
+/// by the health commission before it notifies the regulator of a food link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hospitals_report_outbreaks_and_the_health_commission_verifies_reports() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let report = json!({
+        "event_name": "桃源镇中心小学食堂腹泻事件", "reported_at": Utc::now().to_rfc3339(),
+        "place": "桃源镇中心小学", "setting": "school-canteen", "cases_count": 9, "hospitalised": 1, "deaths": 0,
+    });
+    let (status, outbreak) = app
+        .try_create("hospital", json!({ "programme": P, "case_type": "outbreak", "org_unit": "hospital", "data": report }))
+        .await;
+    assert_eq!(
+        status, 201,
+        "a sentinel hospital reports an outbreak: {outbreak}"
+    );
+    let id = outbreak["id"].as_str().unwrap();
+    let today = app.state.calendar().local_date(Utc::now()).to_string();
+    let start = json!({ "commissioned_by_health_admin": true, "online_start_reported_on": today });
+    let (status, body) = app
+        .try_act("cdc", id, "start-investigation", start.clone(), None)
+        .await;
+    assert_ne!(
+        status, 200,
+        "not before the health commission verified it: {body}"
+    );
+    let (status, body) = app
+        .try_act("cdc", id, "verify-report", json!({}), None)
+        .await;
+    assert_ne!(status, 200, "only the health commission verifies: {body}");
+    let verified = app
+        .act("health", id, "verify-report", json!({}), None)
+        .await;
+    assert_eq!(verified["state"], "verified");
+    assert_eq!(verified["data"]["verified_by"], "health");
+    assert!(verified["data"]["verified_at"].is_string());
+    let started = app.act("cdc", id, "start-investigation", start, None).await;
+    assert_eq!(started["state"], "investigating");
+
+    let case = app
+        .create("hospital", json!({ "programme": P, "case_type": "disease-case", "org_unit": "hospital", "data": data::disease_report("hospital") }))
+        .await;
+    let case = case["id"].as_str().unwrap();
+    app.act("cdc", case, "accept-report", json!({}), None).await;
+    let review = json!({ "pathogen": "副溶血性弧菌", "food_business_related": true });
+    app.act("cdc", case, "complete-review", review, None).await;
+    let notice = json!({ "regulator_notified_on": today });
+    let (status, body) = app
+        .try_act("health", case, "report-food-link", notice.clone(), None)
+        .await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["guard_false".to_owned()]),
+        "not before verification: {body}"
+    );
+    let checked = app
+        .act("health", case, "verify-report", json!({}), None)
+        .await;
+    assert_eq!(
+        checked["state"], "reviewed",
+        "verification records, it does not move"
+    );
+    let reported = app
+        .act("health", case, "report-food-link", notice, None)
+        .await;
+    assert_eq!(reported["state"], "food-link-reported");
+    app.stop().await;
+}
+
+/// A monitoring sample whose hazard the health commission has notified to the regulator.
+async fn hazard_notified(app: &Shipped) -> String {
+    let id = planned_sample(app).await;
+    app.act(
+        "cdc",
+        &id,
+        "record-collection",
+        json!({ "sampling_record": data::sampling_record() }),
+        None,
+    )
+    .await;
+    app.act(
+        "cdc",
+        &id,
+        "send-to-lab",
+        json!({ "sent_to_lab_on": "2026-05-12", "lab": "清河县疾控中心理化检验科" }),
+        None,
+    )
+    .await;
+    let result = json!({
+        "result_received_on": "2026-05-26",
+        "result_items": [{ "item": "亚硝酸盐", "value": 48.0, "unit": "mg/kg", "reference": "≤30" }],
+        "hazard_found": true,
+    });
+    app.act("cdc", &id, "record-result", result, None).await;
+    app.act("cdc", &id, "flag-hazard", json!({}), None).await;
+    app.act(
+        "cdc",
+        &id,
+        "report-hazard",
+        json!({ "hazard_description": "腊肉亚硝酸盐残留量超过限量", "verified_on": "2026-05-27" }),
+        None,
+    )
+    .await;
+    app.act(
+        "health",
+        &id,
+        "notify-regulator",
+        json!({ "regulator_notified_on": "2026-05-28" }),
+        None,
+    )
+    .await;
+    id
+}
+
+/// 县卫生健康行政部门应当及时将相关信息通报同级食品安全监管部门，并报告当地人民政府及上级
+/// 卫生健康行政部门。食品安全监管部门应当及时将调查处置情况通报同级卫生健康行政部门: the
+/// regulator is told of the hazard; the sample closes only once the health commission has
+/// reported to the county government and upward and the regulator has reported back on
+/// its handling (each with who and when, the comment saying what).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hazard_reported_to_the_government_and_the_regulator_reports_back_before_closing() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let id = hazard_notified(&app).await;
+    assert!(
+        app.notifications("regulator")
+            .await
+            .iter()
+            .any(|n| n["case_id"] == id.as_str()),
+        "the regulator is told"
+    );
+    let (status, body) = app.try_act("cdc", &id, "close", json!({}), None).await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["guard_false".to_owned()]),
+        "{body}"
+    );
+    let reported = app
+        .act(
+            "health",
+            &id,
+            "report-to-government",
+            json!({}),
+            Some("已书面报告县人民政府和市卫生健康委"),
+        )
+        .await;
+    assert_eq!(reported["data"]["government_reported_by"], "health");
+    let (status, _) = app
+        .try_act(
+            "cdc",
+            &id,
+            "record-regulator-feedback",
+            json!({}),
+            Some("已处置"),
+        )
+        .await;
+    assert_ne!(status, 200, "only the regulator reports its handling");
+    let back = app
+        .act(
+            "regulator",
+            &id,
+            "record-regulator-feedback",
+            json!({}),
+            Some("已对涉事经营户立案调查，问题产品下架封存"),
+        )
+        .await;
+    assert_eq!(back["data"]["regulator_feedback_by"], "regulator");
+    assert!(
+        app.notifications("health")
+            .await
+            .iter()
+            .filter(|n| n["case_id"] == id.as_str())
+            .count()
+            >= 2,
+        "the health commission hears back"
+    );
+    assert_eq!(
+        app.act("cdc", &id, "close", json!({}), None).await["state"],
+        "closed"
+    );
+    app.stop().await;
+}
+
+/// 向卫生健康行政部门、食品监管部门提交流行病学调查报告，并留存记录: the outbreak's
+/// investigation report reaches the regulator as well as the health commission, and the
+/// moment it was submitted is kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outbreak_investigation_report_goes_to_the_regulator_as_well() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let today = app.state.calendar().local_date(Utc::now()).to_string();
+    let report = json!({
+        "event_name": "石门镇农家乐就餐者呕吐事件", "reported_at": Utc::now().to_rfc3339(),
+        "place": "石门镇", "setting": "restaurant", "cases_count": 7, "hospitalised": 0, "deaths": 0,
+    });
+    let case = app
+        .create("cdc", json!({ "programme": P, "case_type": "outbreak", "org_unit": "county", "data": report }))
+        .await;
+    let id = case["id"].as_str().unwrap();
+    app.act("health", id, "verify-report", json!({}), None)
+        .await;
+    app.act(
+        "cdc",
+        id,
+        "start-investigation",
+        json!({ "commissioned_by_health_admin": true, "online_start_reported_on": today }),
+        None,
+    )
+    .await;
+    let attribution = json!({ "food": "凉拌黄瓜", "pathogen": "诺如病毒", "contributing_factors": ["infected-handler"], "confidence": "probable" });
+    app.act("cdc", id, "complete-investigation", json!({ "attribution": attribution, "food_business_related": true, "online_completion_reported_on": today }), None)
+        .await;
+    let submitted = app
+        .act(
+            "cdc",
+            id,
+            "submit-report",
+            json!({ "investigation_report": "files/流行病学调查报告.pdf" }),
+            None,
+        )
+        .await;
+    assert_eq!(submitted["state"], "report-submitted");
+    assert!(submitted["data"]["report_submitted_at"].is_string());
+    for who in ["regulator", "health"] {
+        assert!(
+            app.notifications(who)
+                .await
+                .iter()
+                .any(|n| n["case_id"] == id),
+            "{who} is told"
+        );
+    }
+    app.stop().await;
+}
+
+/// 监测样品数量不得少于市级监测方案要求的任务量，同时本地产品的数量所占比例不低于市级方案
+/// 规定任务量的60%, checked at the year's end on what was actually collected: a plan whose
+/// numbers met the city task (45 samples) but which collected one sample closes its year
+/// with both shortfalls on record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_year_closes_with_samples_actually_collected_checked_against_the_city_task() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let (status, plan) = try_plan(&app, data::city_tasks()).await;
+    assert_eq!(status, 201, "{plan}");
+    let plan = plan["id"].as_str().unwrap().to_owned();
+    let today = app.state.calendar().local_date(Utc::now()).to_string();
+    app.act(
+        "health",
+        &plan,
+        "file-plan",
+        json!({ "filed_on": today }),
+        None,
+    )
+    .await;
+    let sample = app
+        .create("cdc", json!({ "programme": P, "case_type": "monitoring-sample", "org_unit": "county", "parent": plan, "data": data::monitoring_sample() }))
+        .await;
+    let sample = sample["id"].as_str().unwrap();
+    let collected = app
+        .act(
+            "cdc",
+            sample,
+            "record-collection",
+            json!({ "sampling_record": data::sampling_record() }),
+            None,
+        )
+        .await;
+    assert_eq!(collected["data"]["collected"], true);
+    let closed = app
+        .act("health", &plan, "close-year", json!({}), None)
+        .await;
+    assert_eq!(
+        closed["state"], "closed",
+        "warnings do not stop the year closing"
+    );
+    let (status, events) = app
+        .get(&format!("/api/v1/cases/{plan}/events"), "health")
+        .await;
+    assert_eq!(status, 200, "{events}");
+    let event = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "close-year")
+        .unwrap();
+    let found: Vec<&str> = event["payload"]["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["code"].as_str())
+        .collect();
+    assert!(found.contains(&"collected-below-city-task"), "{found:?}");
+    assert!(
+        found.contains(&"local-collected-below-60-percent"),
+        "{found:?}"
+    );
     app.stop().await;
 }

@@ -42,8 +42,9 @@ pub async fn reported_batch(app: &Shipped, plan: &str, result: Value) -> String 
     id
 }
 
-/// 同一经营企业每批不得超过6个批次: the seventh batch from one business in a plan is
-/// refused; another business, or the same business in another plan, is not.
+/// 同一经营企业每批不得超过6个批次: the seventh batch from one business in a round (all
+/// sampled in November here) is refused; another business, or the same business in
+/// another plan, is not.
 async fn at_most_six_batches_from_one_business_in_a_plan(kind: Db) {
     let app = Shipped::spawn(kind).await;
     let plan_2026 = plan(&app, 2026).await;
@@ -483,6 +484,131 @@ async fn monthly_quotas_count_each_batch_in_the_month_it_was_sampled() {
             .as_str()
             .unwrap()
             .contains("2026-05 agricultural: 1 of 35")
+    );
+    app.stop().await;
+}
+
+/// 对同一经营企业的产品实施抽样时每批不得超过6个批次: "每批" is each batch task (the
+/// month's round), not the whole year. A business with six batches sampled in the
+/// November round may still be sampled in another round of the same plan; a seventh in
+/// the same round is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn six_batches_from_one_business_is_a_limit_per_round_not_per_year() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let plan = plan(&app, 2026).await;
+    for n in 1..=6 {
+        let (status, body) =
+            try_batch(&app, Some(&plan), data::batch(&format!("腊肉{n}"), 1)).await;
+        expect(201, status, &body, &format!("batch {n} of the round"));
+    }
+    let (status, body) = try_batch(&app, Some(&plan), data::batch("腊肉7", 1)).await;
+    assert_eq!(status, 422, "a seventh in the same round: {body}");
+    let mut october = data::batch("腊肉（十月批次）", 1);
+    october["sampled_on"] = json!("2026-10-20");
+    let (status, body) = try_batch(&app, Some(&plan), october).await;
+    expect(201, status, &body, "the same business in another round");
+    app.stop().await;
+}
+
+/// 抽检时间为4月1日-10月30日: the October round and its self-evaluation count from
+/// 30 October, not 31: the round is due 2026-10-30 (a Friday) and the evaluation three
+/// working days later, 2026-11-04.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_october_round_ends_on_30_october() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let plan = plan(&app, 2026).await;
+    app.sweep(at("2026-10-01T08:00:00+08:00")).await;
+    let october = round(&app, &plan, "2026-10")
+        .await
+        .expect("the October round");
+    assert_eq!(october["data"]["due_on"], "2026-10-30");
+    assert_eq!(
+        (
+            october["data"]["food_quota"].as_i64(),
+            october["data"]["agri_quota"].as_i64()
+        ),
+        (Some(50), Some(25))
+    );
+    assert_eq!(
+        due(&october, "round-complete"),
+        at("2026-10-30T23:59:59+08:00")
+    );
+    assert_eq!(
+        due(&october, "self-evaluation-within-3-working-days"),
+        at("2026-11-04T23:59:59+08:00")
+    );
+    app.stop().await;
+}
+
+/// 对发现可能存在食品安全苗头性、系统性、区域性问题和风险的及时报告: a risk seen in the
+/// results is reported against the year's plan, described in the comment; the
+/// programme's administrators are told and the moment is kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_systemic_risk_found_in_the_results_is_reported() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let plan = plan(&app, 2026).await;
+    let (status, body) = app
+        .try_act("lead", &plan, "report-systemic-risk", json!({}), None)
+        .await;
+    assert_eq!(status, 422, "the risk must be described: {body}");
+    let reported = app
+        .act(
+            "lead",
+            &plan,
+            "report-systemic-risk",
+            json!({}),
+            Some("本县多家小作坊腊肉亚硝酸盐超标，疑为同一辅料供应商所致"),
+        )
+        .await;
+    assert!(reported["data"]["risk_reported_at"].is_string());
+    assert!(
+        app.notifications("sd-admin")
+            .await
+            .iter()
+            .any(|n| n["case_id"] == plan.as_str())
+    );
+    app.stop().await;
+}
+
+/// 市场监管局…进行不定期巡查，回访被抽样单位，采取发放问卷调查、电话回访等形式，随机抽查
+/// 承检机构工作纪律: the bureau records a patrol with its call-backs whenever it makes one;
+/// at least one business is called back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn irregular_patrols_call_back_the_sampled_businesses() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let mut patrol = json!({
+        "lab": "清河县食品检验检测中心", "patrolled_on": "2026-11-18",
+        "methods": ["unannounced-patrol", "phone-callback"],
+        "callbacks": [],
+        "discipline_kept": true,
+    });
+    let (status, body) = app
+        .try_create("lead", json!({ "programme": P, "case_type": "lab-patrol", "org_unit": "county", "data": patrol.clone() }))
+        .await;
+    assert_eq!(status, 422, "no business called back: {body}");
+    patrol["callbacks"] = json!([{ "business_name": "清河县老字号腊味坊1号店", "batch_no": "CY-2026-000001", "answer": "抽样人员出示证件，按规定付费，无收受馈赠" }]);
+    let (status, body) = app
+        .try_create("lead", json!({ "programme": P, "case_type": "lab-patrol", "org_unit": "county", "data": patrol }))
+        .await;
+    expect(201, status, &body, "a patrol with a call-back");
+    assert_eq!(body["state"], "recorded");
+    app.stop().await;
+}
+
+/// 样品属地理标志保护、有机认证产品的，应在抽样单或检验报告中予以备注: the sampling record
+/// carries the mark, and keeps it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn geographic_indication_and_organic_products_are_marked_on_the_record() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let plan = plan(&app, 2026).await;
+    let mut record = data::batch("有机大米", 3);
+    record["special_marks"] = json!(["geographic-indication", "organic"]);
+    let (status, body) = try_batch(&app, Some(&plan), record).await;
+    expect(201, status, &body, "a marked batch");
+    let batch = app.case("lead", body["id"].as_str().unwrap()).await;
+    assert_eq!(
+        batch["data"]["special_marks"],
+        json!(["geographic-indication", "organic"])
     );
     app.stop().await;
 }

@@ -65,6 +65,17 @@ pub const FORMS: &[(&str, &str, &str)] = &[
         "Rectification evidence",
     ),
     ("verification", "核查销号", "Verification"),
+    (
+        "three-year-plan",
+        "三年整治计划",
+        "Three-year rectification plan",
+    ),
+    ("hot-work", "动火作业审批", "Hot-work approval"),
+    (
+        "fire-investigation",
+        "火灾事故延伸调查",
+        "Extended fire investigation",
+    ),
 ];
 
 /// Checks: id, Chinese title, English title.

@@ -23,7 +23,10 @@ pub mod forms;
 
 use anjuan_plugin_sdk::{CallError, Context, Description, Finding, FormDef, Item, Plugin, Value};
 
-pub use checks::{MIN_SAMPLES_FOR_CONCENTRATION, samples_at_point_query, samples_query};
+pub use checks::{
+    MIN_SAMPLES_FOR_CONCENTRATION, collected_query, local_collected_query, samples_at_point_query,
+    samples_query,
+};
 
 /// The plugin.
 pub struct RiskMonitoring;
@@ -102,6 +105,11 @@ pub const CHECKS: &[(&str, &str, &str)] = &[
         "sampling-points-cover-county",
         "采样点涵盖所有辖区",
         "Sampling points cover the county",
+    ),
+    (
+        "samples-collected-meet-city-task",
+        "实际采样数量不少于市级任务量，本地产品不低于60%",
+        "Samples collected meet the city task and the local share",
     ),
     (
         "sampling-record-complete",

@@ -27,7 +27,7 @@ pub(crate) mod testing;
 
 use anjuan_plugin_sdk::{CallError, Context, DataExt, Finding, Value};
 
-pub use batch::{MAX_BATCHES_PER_BUSINESS, batches_query};
+pub use batch::{MAX_BATCHES_PER_BUSINESS, batches_query, round_query};
 pub use plan::{category_query, month_query};
 
 /// Runs check `id`.

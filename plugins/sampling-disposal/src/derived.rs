@@ -15,9 +15,7 @@ pub const DERIVED_FIELDS: &[&str] = &["/sampled_month", "/quota_line"];
 /// edible agricultural products, `food` for every other category); `null` while the
 /// field it comes from is missing.
 pub fn derive(data: &Value) -> Value {
-    let month = data
-        .date_at("/sampled_on")
-        .map(|d| d.format("%Y-%m").to_string());
+    let month = month_of(data);
     let line = data.str_at("/category").filter(|c| !c.is_empty()).map(|c| {
         if c == "agricultural" {
             "agricultural"
@@ -26,6 +24,13 @@ pub fn derive(data: &Value) -> Value {
         }
     });
     json!({ "sampled_month": month, "quota_line": line })
+}
+
+/// The month (`YYYY-MM`) a batch was sampled in, from `/sampled_on`: the round (批次任务)
+/// it belongs to.
+pub fn month_of(data: &Value) -> Option<String> {
+    data.date_at("/sampled_on")
+        .map(|d| d.format("%Y-%m").to_string())
 }
 
 #[cfg(test)]

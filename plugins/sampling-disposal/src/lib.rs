@@ -22,7 +22,9 @@ pub mod vocab;
 
 use anjuan_plugin_sdk::{CallError, Context, Description, Finding, FormDef, Item, Plugin, Value};
 
-pub use checks::{MAX_BATCHES_PER_BUSINESS, batches_query, category_query, month_query};
+pub use checks::{
+    MAX_BATCHES_PER_BUSINESS, batches_query, category_query, month_query, round_query,
+};
 
 /// The plugin.
 pub struct SamplingDisposal;
@@ -48,6 +50,16 @@ pub const FORMS: &[(&str, &str, &str)] = &[
         "Non-conforming result notice received",
     ),
     ("sample-receipt", "收样", "Receive the sample"),
+    (
+        "system-filing",
+        "确认已在国抽系统核查处置模块填报",
+        "Confirm filing in the national system",
+    ),
+    (
+        "lab-patrol",
+        "不定期巡查和回访被抽样单位",
+        "Patrol and call-backs to sampled businesses",
+    ),
     ("test-result", "录入检验结论", "Record the result"),
     (
         "report-upload",

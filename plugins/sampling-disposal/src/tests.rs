@@ -16,7 +16,7 @@ fn the_plugin_agrees_with_its_manifest() {
         MANIFEST,
         env!("CARGO_PKG_VERSION"),
     );
-    assert_eq!((FORMS.len(), CHECKS.len()), (24, 20));
+    assert_eq!((FORMS.len(), CHECKS.len()), (26, 20));
 }
 
 /// Every check the plugin describes runs (on empty data it may find gaps, never fail
@@ -26,6 +26,7 @@ fn every_described_check_runs_and_unknown_ids_are_refused() {
     let env = Envelope::for_test("sampling-disposal", "sampling-plan").with_state("in-progress");
     let host = FakeHost::new()
         .count_answer(batches_query(), 0)
+        .count_answer(round_query(), 0)
         .count_answer(category_query(), 0)
         .count_answer(month_query(), 0);
     let ctx = Context::new(&env, &host);
@@ -50,6 +51,10 @@ fn count_queries_are_declared() {
         (
             batches_query(),
             "params = { plan = \"@parent\", business = \"/business_credit_code\" }",
+        ),
+        (
+            round_query(),
+            "params = { plan = \"@parent\", business = \"/business_credit_code\", month = \"/sampled_month\" }",
         ),
         (
             category_query(),

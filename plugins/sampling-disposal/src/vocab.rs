@@ -172,3 +172,20 @@ pub fn label<'a>(list: &'a [Opt], value: &'a str) -> (&'a str, &'a str) {
         .find(|(v, ..)| *v == value)
         .map_or((value, value), |(_, zh, en)| (*zh, *en))
 }
+
+/// `filed_step` of a non-conforming sample: 国家食品安全抽检监测信息系统核查处置模块核查启动、
+/// 产品控制、原因排查、行政处罚情况的填报.
+pub const FILING_STEPS: &[Opt] = &[
+    ("disposal-started", "核查启动", "Disposal started"),
+    ("product-control", "产品控制", "Product control"),
+    ("cause-investigation", "原因排查", "Cause investigation"),
+    ("penalty", "行政处罚", "Administrative penalty"),
+];
+
+/// `methods` of a patrol: 不定期巡查，回访被抽样单位，采取发放问卷调查、电话回访等形式.
+pub const PATROL_METHODS: &[Opt] = &[
+    ("unannounced-patrol", "不定期巡查", "Unannounced patrol"),
+    ("questionnaire", "问卷调查", "Questionnaire"),
+    ("phone-callback", "电话回访", "Phone call-back"),
+    ("visit-callback", "上门回访", "Call-back visit"),
+];

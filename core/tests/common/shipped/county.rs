@@ -54,6 +54,11 @@ const USERS: &[(&str, &[Grant])] = &[
         "rm-admin",
         &[("risk-monitoring", "programme-admin", "county")],
     ),
+    // the county market supervision bureau as the food-safety regulator
+    (
+        "regulator",
+        &[("risk-monitoring", "food-regulator", "county")],
+    ),
     // sampling-disposal
     ("sampler", &[("sampling-disposal", "sampler", "county")]),
     ("inspector", &[("sampling-disposal", "inspector", "town-a")]),
@@ -83,6 +88,15 @@ const USERS: &[(&str, &[Grant])] = &[
     (
         "staff",
         &[("special-family-care", "association-staff", "town-a")],
+    ),
+    (
+        "doctor-a1",
+        &[("special-family-care", "village-doctor", "village-a1")],
+    ),
+    // a volunteer named as a family's liaison (联络员), unlike `volunteer`
+    (
+        "liaison",
+        &[("special-family-care", "volunteer", "village-a1")],
     ),
     (
         "fc-admin",

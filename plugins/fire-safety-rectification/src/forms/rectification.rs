@@ -105,3 +105,54 @@ pub fn acceptance() -> FormDef {
         .field(Field::date("accepted_on", "验收日期", "Accepted on").required())
         .field(Field::long_text("acceptance_opinion", "验收意见", "Acceptance opinion").required())
 }
+
+/// 三年整治计划: each institution's plan for the three years, against which it rectifies
+/// the two lists (各医疗机构应按照三年整治计划，对照"两个清单"…).
+pub fn three_year_plan() -> FormDef {
+    FormDef::new("three-year-plan", "三年整治计划", "Three-year rectification plan")
+        .help(
+            "各医疗机构应按照三年整治计划，对照\"两个清单\"，逐个制定整改计划和措施，逐个落实整改方案、责任和资金。",
+            "Each institution rectifies the two lists by its three-year plan: a plan, measures, responsibility and funds for each item.",
+        )
+        .field(Field::file("three_year_plan", "三年整治计划", "Three-year plan").required())
+        .field(Field::date("three_year_plan_on", "制定日期", "Drawn up on").required())
+}
+
+/// 动火审批: hot work during a rebuild, extension or refit is approved first and done by
+/// a certified operator (需要明火作业的，必须严格履行动火审批手续，操作人员必须持证上岗).
+pub fn hot_work() -> FormDef {
+    FormDef::new("hot-work", "动火作业审批", "Hot-work approval")
+        .help(
+            "高层建筑改建、扩建、装修需要明火作业的，必须严格履行动火审批手续，操作人员必须持证上岗。",
+            "Hot work in a rebuild, extension or refit needs its approval first, and a certified operator.",
+        )
+        .field(Field::date("work_on", "动火日期", "Work on").required())
+        .field(Field::text("location", "动火部位", "Where").required())
+        .field(Field::long_text("description", "作业内容", "Work").required())
+        .field(Field::text("approved_by", "审批人", "Approved by").required())
+        .field(Field::date("approved_on", "审批日期", "Approved on").required())
+        .field(Field::text("operator", "操作人员", "Operator").required())
+        .field(Field::text("certificate_no", "特种作业操作证号", "Operator's certificate").required())
+        .field(
+            Field::date(
+                "certificate_valid_until",
+                "操作证有效期至",
+                "Certificate valid until",
+            )
+            .required(),
+        )
+        .field(Field::long_text("safeguards", "现场防护和监护措施", "Safeguards and fire watch").required())
+}
+
+/// 火灾事故延伸调查: the extended investigation of a fatal or notable fire, concluded.
+pub fn fire_investigation() -> FormDef {
+    FormDef::new("fire-investigation", "火灾事故延伸调查", "Extended fire investigation")
+        .help(
+            "凡在高层建筑领域发生亡人和有影响火灾事故的，逐起实施\"火灾事故延伸调查\"，严肃追责问责。",
+            "Every fatal or notable fire in a high-rise is investigated further and those responsible held to account.",
+        )
+        .field(Field::integer("deaths", "死亡人数", "Deaths").required())
+        .field(Field::long_text("findings", "调查结论", "Findings").required())
+        .field(Field::long_text("accountability", "追责问责情况", "Accountability").required())
+        .field(Field::date("concluded_on", "调查完成日期", "Concluded on").required())
+}

@@ -9,6 +9,7 @@ mod sample;
 
 use anjuan_plugin_sdk::{CallError, Context, DataExt, Finding, Value};
 
+pub use plan::{collected_query, local_collected_query};
 pub use sample::{MIN_SAMPLES_FOR_CONCENTRATION, samples_at_point_query, samples_query};
 
 /// Runs check `id`.
@@ -17,6 +18,7 @@ pub fn run(ctx: &Context<'_>, id: &str, input: &Value) -> Result<Vec<Finding>, C
         "plan-not-below-city-task" => plan::plan_not_below_city_task(input),
         "local-products-at-least-60-percent" => plan::local_products_at_least_60_percent(input),
         "sampling-points-cover-county" => plan::sampling_points_cover_county(input),
+        "samples-collected-meet-city-task" => plan::samples_collected_meet_city_task(ctx, input)?,
         "sampling-record-complete" => sample::sampling_record_complete(ctx, input),
         "sampling-not-concentrated" => sample::sampling_not_concentrated(ctx, input)?,
         "hazard-report-complete" => sample::hazard_report_complete(ctx, input),

@@ -1,6 +1,6 @@
 //! The county plan against the city task (市级方案规定的任务量).
 
-use anjuan_plugin_sdk::{DataExt, Finding, Value};
+use anjuan_plugin_sdk::{CallError, Context, DataExt, Finding, Value, json};
 
 /// One row of `sample_tasks`, numbers missing read as 0.
 struct Task {
@@ -155,3 +155,64 @@ pub fn sampling_points_cover_county(input: &Value) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests;
+
+/// The count query behind [`samples_collected_meet_city_task`]: samples of a plan that
+/// were collected (`/collected`, set by the workflow when the sampling is recorded).
+pub fn collected_query() -> &'static str {
+    "samples-collected-in-plan"
+}
+
+/// See [`collected_query`]: those of them produced locally.
+pub fn local_collected_query() -> &'static str {
+    "local-samples-collected-in-plan"
+}
+
+/// `samples-collected-meet-city-task` (warnings, at the year's close): the samples
+/// actually collected under the plan against the city task (样品数量不得少于市级方案
+/// 规定的任务量) and the local ones against 60% of it (本地产品的数量所占比例不低于市级
+/// 方案规定任务量的60%). The plan's own numbers are checked when it is filed; this counts
+/// what was done. Compared in total: one plan may have more task rows than one call may
+/// count.
+pub fn samples_collected_meet_city_task(
+    ctx: &Context<'_>,
+    input: &Value,
+) -> Result<Vec<Finding>, CallError> {
+    let city: i64 = tasks(input).iter().map(|t| t.city).sum();
+    if city <= 0 {
+        return Ok(Vec::new());
+    }
+    let plan = ctx.envelope().case_id.clone();
+    let collected = ctx.count(
+        collected_query(),
+        &json!({ "plan": plan, "collected": true }),
+    )?;
+    let local = ctx.count(
+        local_collected_query(),
+        &json!({ "plan": plan, "collected": true, "local": true }),
+    )?;
+    let collected = i64::try_from(collected).unwrap_or(i64::MAX);
+    let local = i64::try_from(local).unwrap_or(i64::MAX);
+    let local_needed = (city * 60 + 99) / 100;
+    let mut out = Vec::new();
+    if collected < city {
+        out.push(Finding::warning(
+            "/sample_tasks",
+            "collected-below-city-task",
+            &format!("全年实际采集样品 {collected} 份，少于市级任务量 {city} 份"),
+            &format!("{collected} samples were collected this year, below the city task of {city}"),
+        ));
+    }
+    if local < local_needed {
+        out.push(Finding::warning(
+            "/sample_tasks",
+            "local-collected-below-60-percent",
+            &format!(
+                "全年实际采集本地产品 {local} 份，低于市级任务量 {city} 份的60%（{local_needed} 份）"
+            ),
+            &format!(
+                "{local} local samples were collected, below 60% of the city task of {city} ({local_needed})"
+            ),
+        ));
+    }
+    Ok(out)
+}

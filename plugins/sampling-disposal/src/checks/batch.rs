@@ -3,16 +3,26 @@
 use crate::days::{day_at, not_in_future, time_at};
 use anjuan_plugin_sdk::{CallError, Context, DataExt, Finding, Value, json};
 
-/// 同一经营企业每批不得超过6个批次 (source work plan).
+/// 对同一经营企业的产品实施抽样时每批不得超过6个批次 (source work plan).
 pub const MAX_BATCHES_PER_BUSINESS: u64 = 6;
 
-/// The count query declared in plugin.toml for the batch rule.
+/// The count query behind the batch rule when the batch's date is not known: the
+/// business's batches in the whole plan.
 pub fn batches_query() -> &'static str {
     "batches-in-plan-from-business"
 }
 
+/// The count query behind the batch rule: the business's batches in one round (批次任务)
+/// of the plan, a round being the month the batch was sampled in (`sampled_month`).
+pub fn round_query() -> &'static str {
+    "batches-in-round-from-business"
+}
+
 /// `max-batches-per-business`: at most [`MAX_BATCHES_PER_BUSINESS`] sampled batches from
-/// one business (by credit code) in one sampling plan (the batch's parent case).
+/// one business (by credit code) in one batch task (每批): the monthly round of the
+/// sampling plan (the batch's parent case) that its sampling date falls in. A record
+/// without a sampling date (refused by `sampling-record-complete` anyway) is counted
+/// against the whole plan, the stricter reading.
 ///
 /// The count query counts the batches already recorded; when the case does not exist yet
 /// (empty `state`) this batch is one more. The sixth passes with a warning; a seventh is
@@ -27,10 +37,25 @@ pub fn max_batches_per_business(
     ) else {
         return Ok(Vec::new());
     };
-    let recorded = ctx.count(
-        batches_query(),
-        &json!({ "plan": plan, "business": business }),
-    )?;
+    let month = crate::derived::month_of(input);
+    let (recorded, zh_scope, en_scope) = match &month {
+        Some(m) => (
+            ctx.count(
+                round_query(),
+                &json!({ "plan": plan, "business": business, "month": m }),
+            )?,
+            format!("{m}批次任务"),
+            format!("the {m} round"),
+        ),
+        None => (
+            ctx.count(
+                batches_query(),
+                &json!({ "plan": plan, "business": business }),
+            )?,
+            "本计划".to_owned(),
+            "the plan".to_owned(),
+        ),
+    };
     let total = recorded + u64::from(ctx.envelope().state.is_empty());
     let field = "/business_credit_code";
     Ok(if total > MAX_BATCHES_PER_BUSINESS {
@@ -38,19 +63,19 @@ pub fn max_batches_per_business(
             field,
             "too-many-batches",
             &format!(
-                "该被抽样单位在本计划中已抽样 {recorded} 批次，同一单位不得超过 {MAX_BATCHES_PER_BUSINESS} 批次"
+                "该被抽样单位在{zh_scope}中已抽样 {recorded} 批次，每批不得超过 {MAX_BATCHES_PER_BUSINESS} 个批次"
             ),
             &format!(
-                "This business already has {recorded} batches in the plan; at most {MAX_BATCHES_PER_BUSINESS} are allowed"
+                "This business already has {recorded} batches in {en_scope}; at most {MAX_BATCHES_PER_BUSINESS} are allowed"
             ),
         )]
     } else if total == MAX_BATCHES_PER_BUSINESS {
         vec![Finding::warning(
             field,
             "last-batch",
-            &format!("这是该单位在本计划中的第 {MAX_BATCHES_PER_BUSINESS} 批次，已达上限"),
+            &format!("这是该单位在{zh_scope}中的第 {MAX_BATCHES_PER_BUSINESS} 批次，已达上限"),
             &format!(
-                "This is the business's batch number {MAX_BATCHES_PER_BUSINESS} in the plan: the limit is reached"
+                "This is the business's batch number {MAX_BATCHES_PER_BUSINESS} in {en_scope}: the limit is reached"
             ),
         )]
     } else {

@@ -2,7 +2,7 @@
 //! registration of sampling staff.
 
 use super::{choices, note};
-use crate::vocab::{FESTIVALS, LAB_FOCUS, LAB_METHODS};
+use crate::vocab::{FESTIVALS, LAB_FOCUS, LAB_METHODS, PATROL_METHODS};
 use anjuan_plugin_sdk::{Field, FormDef};
 
 /// 承检机构监督检查: opens an inspection and records it. What was found and whether the
@@ -99,4 +99,49 @@ pub fn staff_registration() -> FormDef {
         .required()
         .items(Some(1), None),
     )
+}
+
+/// 不定期巡查，回访被抽样单位: the bureau's irregular patrol of a laboratory's sampling, with
+/// call-backs to the businesses it sampled (questionnaire, phone), checking its discipline
+/// at random.
+pub fn lab_patrol() -> FormDef {
+    FormDef::new(
+        "lab-patrol",
+        "不定期巡查和回访被抽样单位",
+        "Patrol and call-backs to sampled businesses",
+    )
+    .help(
+        "在对承检机构监督检查的基础上不定期巡查，回访被抽样单位，采取发放问卷调查、电话回访等形式，随机抽查承检机构工作纪律。",
+        "Besides the April and June inspections, patrol at random and call back the businesses sampled, by questionnaire or phone, to check the laboratory's discipline.",
+    )
+    .field(Field::text("lab", "承检机构", "Laboratory").required())
+    .field(Field::date("patrolled_on", "巡查日期", "Patrolled on").required())
+    .field(
+        Field::multi_select("methods", "方式", "Methods", choices(PATROL_METHODS))
+            .required()
+            .items(Some(1), None),
+    )
+    .field(
+        Field::group(
+            "callbacks",
+            "回访被抽样单位",
+            "Businesses called back",
+            vec![
+                Field::text("business_name", "被抽样单位", "Business").required(),
+                Field::text("batch_no", "抽样批次编号", "Batch number"),
+                note("answer", "回访情况", "What they said"),
+            ],
+        )
+        .required()
+        .items(Some(1), None),
+    )
+    .field(
+        Field::boolean(
+            "discipline_kept",
+            "承检机构工作纪律无问题",
+            "The laboratory kept its discipline",
+        )
+        .required(),
+    )
+    .field(note("findings", "发现问题及处理", "Findings and action taken"))
 }

@@ -9,7 +9,8 @@
 
 use super::{CREDIT_CODE_PATTERN, choices, failed_items, note, objects};
 use crate::vocab::{
-    BUSINESS_ROLES, CAUSES, CONTROL_MEASURES, PENALTY_KINDS, REINSPECTION_RESULTS, RETEST_RESULTS,
+    BUSINESS_ROLES, CAUSES, CONTROL_MEASURES, FILING_STEPS, PENALTY_KINDS, REINSPECTION_RESULTS,
+    RETEST_RESULTS,
 };
 use anjuan_plugin_sdk::{Condition, Field, FormDef, json};
 
@@ -309,4 +310,27 @@ pub fn publication() -> FormDef {
             Field::boolean("impact_assessed", "已加强分析研判", "Public impact assessed")
                 .required(),
         )
+}
+
+/// 核查处置模块填报: the inspector confirms that one step was filed in the national system's
+/// disposal module; the workflow records who confirmed it and when.
+pub fn system_filing() -> FormDef {
+    FormDef::new(
+        "system-filing",
+        "确认已在国抽系统核查处置模块填报",
+        "Confirm filing in the national system",
+    )
+    .help(
+        "核查启动、产品控制、原因排查、行政处罚情况须在\"国家食品安全抽检监测信息系统\"核查处置模块填报；每填报一个环节在此确认一次。",
+        "Disposal start, product control, cause investigation and penalty are each filed in the national sampling system's disposal module; confirm each here once filed.",
+    )
+    .field(
+        Field::select(
+            "filed_step",
+            "已填报的环节",
+            "Step filed",
+            choices(FILING_STEPS),
+        )
+        .required(),
+    )
 }

@@ -3,6 +3,7 @@
 
 use super::{ItemSpec, missing_items};
 use crate::days::not_in_future;
+use anjuan_plugin_sdk::chrono::NaiveDate;
 use anjuan_plugin_sdk::{Context, DataExt, Finding, Value};
 
 fn chose(input: &Value, pointer: &str, option: &str) -> bool {
@@ -13,8 +14,8 @@ fn chose(input: &Value, pointer: &str, option: &str) -> bool {
 
 /// `visit-record-complete`: the visit says when, how and who, what help was given, and
 /// how the family is in body and mind and what they need (及时了解其身体精神状况及利益
-/// 诉求). Condolence money has an amount. A holiday visit made after the festival goes
-/// ahead with a warning (the deadline records the breach).
+/// 诉求). Condolence money has an amount. A holiday visit made after the festival period
+/// goes ahead with a warning (the deadline records the breach).
 pub fn visit_record_complete(ctx: &Context<'_>, input: &Value) -> Vec<Finding> {
     let items: &[ItemSpec] = &[
         ("/visited_on", "走访日期", "date of the visit"),
@@ -65,16 +66,32 @@ pub fn visit_record_complete(ctx: &Context<'_>, input: &Value) -> Vec<Finding> {
         holiday,
         input.date_at("/visited_on"),
         input.date_at("/due_on"),
-    ) && v > due
-    {
-        out.push(Finding::warning(
-            "/visited_on",
-            "holiday-visit-late",
-            &format!("节日走访应在节日期间完成（期限 {due}），实际 {v}"),
-            &format!("The holiday visit was due by {due}; it was made on {v}"),
-        ));
+    ) {
+        let end = festival_period_end(ctx, due);
+        if v > end {
+            out.push(Finding::warning(
+                "/visited_on",
+                "holiday-visit-late",
+                &format!("节日走访应在节日期间完成（至 {end}），实际 {v}"),
+                &format!("The holiday visit was due during the festival period, by {end}; it was made on {v}"),
+            ));
+        }
     }
     out
+}
+
+/// The last day of a festival's period, as the workflow's `holiday-visit` deadline counts
+/// it: the festival day when it is a working day, else the first working day after the
+/// festival's days off.
+fn festival_period_end(ctx: &Context<'_>, festival: NaiveDate) -> NaiveDate {
+    let working = festival
+        .pred_opt()
+        .and_then(|before| ctx.working_days_between(before, festival).ok())
+        == Some(1);
+    if working {
+        return festival;
+    }
+    ctx.add_working_days(festival, 1).unwrap_or(festival)
 }
 
 /// `health-record-updated`: after the yearly check the health record is kept and the

@@ -175,6 +175,25 @@ pub fn health_services() -> FormDef {
         .required(),
     )
     .field(Field::text("health_record_no", "健康档案号", "Health record number").sensitive())
+    .field(
+        Field::boolean(
+            "psych_in_contract",
+            "心理健康服务已纳入家庭医生签约内容",
+            "Psychological care is part of the family-doctor contract",
+        )
+        .help(
+            "将计生特殊家庭对象心理健康服务全部纳入\"家庭医生\"签约内容。",
+            "Psychological care of every special family is part of its family-doctor contract.",
+        ),
+    )
+    .field(
+        Field::text(
+            "psych_record_no",
+            "心理健康档案号（健康档案的组成部分）",
+            "Psychological record number (part of the health record)",
+        )
+        .sensitive(),
+    )
     .field(Field::object("insurance", "保险保障", "Insurance", objects::insurance()).required())
 }
 

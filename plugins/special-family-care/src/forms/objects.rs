@@ -31,6 +31,11 @@ pub fn next_visit() -> Vec<Field> {
     let kinds = [
         ("regular", "定期走访", "Regular"),
         ("ad-hoc", "不定期走访", "Ad hoc"),
+        (
+            "doctor-round",
+            "村医定期上门巡诊",
+            "Village doctor's home round",
+        ),
     ];
     vec![
         Field::select("kind", "走访类别", "Kind", choices(&kinds)).required(),

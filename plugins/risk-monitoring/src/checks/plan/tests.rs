@@ -104,3 +104,35 @@ fn sampling_points_that_miss_an_area_are_warned_about() {
         vec!["coverage-unknown"]
     );
 }
+
+fn collected(total: u64, local: u64) -> (Vec<Finding>, Vec<(String, Value)>) {
+    use anjuan_plugin_sdk::{Context, Envelope, FakeHost};
+    let env = Envelope::for_test("risk-monitoring", "monitoring-plan").with_state("filed");
+    let host = FakeHost::new()
+        .count_answer(collected_query(), total)
+        .count_answer(local_collected_query(), local);
+    let ctx = Context::new(&env, &host);
+    // City task 10 + 10 = 20; 60% of it is 12.
+    let input = plan(json!([row("蔬菜", 10, 10, 6), row("水果", 10, 10, 6)]));
+    let f = samples_collected_meet_city_task(&ctx, &input).unwrap_or_else(|e| panic!("{e}"));
+    (f, host.count_calls())
+}
+
+#[test]
+fn samples_actually_collected_are_counted_against_the_city_task_and_the_local_share() {
+    let (f, calls) = collected(20, 12);
+    assert!(f.is_empty(), "{f:?}");
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[0].1["collected"], true);
+    assert_eq!(calls[1].1["local"], true);
+    let (f, _) = collected(19, 11);
+    assert_eq!(
+        codes(&f),
+        vec![
+            "collected-below-city-task",
+            "local-collected-below-60-percent"
+        ]
+    );
+    assert!(f.iter().all(|f| f.severity == Severity::Warning));
+    assert!(f[1].message_en.contains("11 local samples"), "{f:?}");
+}

@@ -49,6 +49,29 @@ fn the_count_query_gets_the_plan_and_the_business() {
     );
 }
 
+/// 每批: with a sampling date the count is over the business's batches in that month's
+/// round, so six in April leave May free.
+#[test]
+fn the_count_is_per_round_when_the_batch_has_a_date() {
+    let env = Envelope::for_test("sampling-disposal", "sampled-batch").with_parent("P");
+    let host = FakeHost::new().count_answer(round_query(), 6);
+    let f = check_with(
+        "max-batches-per-business",
+        &env,
+        &host,
+        &json!({"business_credit_code": "C", "sampled_on": "2026-05-03"}),
+    );
+    assert_eq!(f[0].code, "too-many-batches");
+    assert!(f[0].message_en.contains("the 2026-05 round"), "{f:?}");
+    assert_eq!(
+        host.count_calls(),
+        vec![(
+            round_query().to_string(),
+            json!({"plan": "P", "business": "C", "month": "2026-05"})
+        )]
+    );
+}
+
 fn record() -> Value {
     json!({
         "product": "鲜猪肉", "category": "agricultural", "business_name": "某摊位",

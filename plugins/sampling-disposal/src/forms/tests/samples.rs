@@ -156,6 +156,16 @@ pub fn all() -> Vec<(&'static str, Value)> {
             "closure",
             json!({ "dossier_note": "一样品一表一案卷，材料齐全" }),
         ),
+        ("system-filing", json!({ "filed_step": "product-control" })),
+        (
+            "lab-patrol",
+            json!({
+                "lab": "清河县食品检验检测中心", "patrolled_on": "2026-11-18",
+                "methods": ["unannounced-patrol", "phone-callback"],
+                "callbacks": [{ "business_name": "清河县老字号腊味坊1号店", "batch_no": "CY-2026-000001", "answer": "按规定付费，无收受馈赠" }],
+                "discipline_kept": true,
+            }),
+        ),
         (
             "publication",
             json!({
