@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_create_schema;
 mod m20261129_120000_create_files;
 mod m20261129_130000_add_file_field;
+mod m20261204_140000_extend_api_tokens;
 
 /// Runs anjuan's migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_create_schema::Migration),
             Box::new(m20261129_120000_create_files::Migration),
             Box::new(m20261129_130000_add_file_field::Migration),
+            Box::new(m20261204_140000_extend_api_tokens::Migration),
         ]
     }
 }
