@@ -85,6 +85,10 @@ const USERS: &[(&str, &[Grant])] = &[
         &[("special-family-care", "association-staff", "town-a")],
     ),
     (
+        "staff-b",
+        &[("special-family-care", "association-staff", "town-b")],
+    ),
+    (
         "fc-admin",
         &[("special-family-care", "programme-admin", "county")],
     ),
@@ -165,6 +169,8 @@ pub async fn seed(db: &impl ConnectionTrait) {
             created_at: Set(now),
             last_used_at: Set(None),
             revoked: Set(false),
+            expires_at: Set(None),
+            issued_by: Set(None),
         }
         .insert(db)
         .await
