@@ -43,6 +43,9 @@ enum Command {
     /// Users, grants, org units and API tokens.
     #[command(flatten)]
     Admin(anjuan::cli::admin::AdminCommand),
+    /// Back up and restore a SQLite database.
+    #[command(flatten)]
+    Backup(anjuan::cli::backup::BackupCommand),
     /// Write, run and test programme plugins.
     #[command(subcommand)]
     Plugin(anjuan_plugin_host::cli::PluginCommand),
@@ -146,6 +149,9 @@ async fn run_async(command: Command) -> anyhow::Result<ExitCode> {
             anjuan::cli::admin::run(cmd, &db).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup(cmd) => anjuan::cli::backup::run(cmd)
+            .await
+            .map(|()| ExitCode::SUCCESS),
         Command::Validate { .. } | Command::Plugin(_) => Ok(ExitCode::SUCCESS),
     }
 }

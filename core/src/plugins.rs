@@ -471,6 +471,15 @@ impl HostServices for ServerServices {
                     ))
                     .map_err(|e| e.to_string())?;
             }
+            let answer = crate::service::probes::answer(
+                &self.db,
+                r.actor,
+                r.programme,
+                &sensitive,
+                &matched,
+                now,
+            );
+            return self.runtime.block_on(answer).map_err(|e| e.to_string());
         }
         Ok(matched.len() as u64)
     }

@@ -13,6 +13,7 @@ mod m20261204_110000_add_case_chain_head;
 mod m20261204_120000_create_case_tasks;
 mod m20261204_130000_add_deadline_escalation;
 mod m20261204_140000_create_case_search;
+mod m20261204_150000_extend_api_tokens;
 
 /// Runs anjuan's migrations in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_120000_create_case_tasks::Migration),
             Box::new(m20261204_130000_add_deadline_escalation::Migration),
             Box::new(m20261204_140000_create_case_search::Migration),
+            Box::new(m20261204_150000_extend_api_tokens::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ login-username = User name
 login-password = Password
 login-submit = Sign in
 login-failed = The user name or password is wrong.
+login-csrf = The sign-in form was out of date; please sign in again.
 login-rate-limited = Too many attempts; try again in { $seconds } seconds.
 yes = Yes
 no = No

@@ -22,6 +22,7 @@ login-username = 用户名
 login-password = 密码
 login-submit = 登录
 login-failed = 用户名或密码不正确。
+login-csrf = 登录页面已过期，请重新登录。
 login-rate-limited = 尝试次数过多，请 { $seconds } 秒后再试。
 yes = 是
 no = 否

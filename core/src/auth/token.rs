@@ -45,25 +45,75 @@ pub struct Issued {
     pub row: api_tokens::Model,
 }
 
-/// Issue a token for a user; `name` says what it is for.
+/// How long a token works unless its issuer asks otherwise.
+pub const DEFAULT_DAYS: u32 = 90;
+
+/// The longest life a token may be given (ten years).
+pub const MAX_DAYS: u32 = 3650;
+
+/// A token to issue.
+#[derive(Debug, Clone, Copy)]
+pub struct NewToken<'a> {
+    /// The user it acts as.
+    pub user_id: &'a str,
+    /// What it is for.
+    pub name: &'a str,
+    /// Who issues it (none from the command line).
+    pub issued_by: Option<&'a str>,
+    /// Days it works: [`DEFAULT_DAYS`] when none, 1 to [`MAX_DAYS`].
+    pub days: Option<u32>,
+}
+
+/// Issue a token for a user; `name` says what it is for. It works [`DEFAULT_DAYS`].
 pub async fn issue(
     db: &impl sea_orm::ConnectionTrait,
     user_id: &str,
     name: &str,
 ) -> Result<Issued> {
+    let new = NewToken {
+        user_id,
+        name,
+        issued_by: None,
+        days: None,
+    };
+    issue_token(db, new).await
+}
+
+/// Issue a token as [`NewToken`] says.
+pub async fn issue_token(db: &impl sea_orm::ConnectionTrait, new: NewToken<'_>) -> Result<Issued> {
+    let NewToken {
+        user_id,
+        name,
+        issued_by,
+        days,
+    } = new;
     identity::check_token_name(name)?;
+    let days = days.unwrap_or(DEFAULT_DAYS);
+    if !(1..=MAX_DAYS).contains(&days) {
+        return Err(Error::Invalid(vec![crate::error::Violation {
+            field: "/expires_in_days".into(),
+            code: "out-of-range".into(),
+            message: crate::workflow::model::I18n {
+                zh: format!("有效期为 1 至 {MAX_DAYS} 天"),
+                en: format!("a token works 1 to {MAX_DAYS} days"),
+            },
+        }]));
+    }
     if identity::user(db, user_id).await?.is_none() {
         return Err(Error::NotFound(format!("user {user_id}")));
     }
     let token = generate();
+    let now = Utc::now();
     let row = api_tokens::Model {
         id: uuid::Uuid::now_v7().to_string(),
         user_id: user_id.to_owned(),
         name: name.trim().to_owned(),
         token_hash: digest(&token),
-        created_at: Utc::now(),
+        created_at: now,
         last_used_at: None,
         revoked: false,
+        expires_at: Some(now + chrono::Duration::days(i64::from(days))),
+        issued_by: issued_by.map(str::to_owned),
     };
     identity::insert_token(db, row.clone()).await?;
     Ok(Issued { token, row })
@@ -83,7 +133,7 @@ pub async fn authenticate(
     let Some(row) = identity::token_by_hash(db, &digest(token)).await? else {
         return Ok(None);
     };
-    if row.revoked {
+    if row.revoked || row.expires_at.is_some_and(|t| t <= now) {
         return Ok(None);
     }
     if row.last_used_at.is_none_or(|t| now - t >= TOUCH_EVERY) {
@@ -135,6 +185,14 @@ mod tests {
                     .await
                     .unwrap()
                     .is_none()
+            );
+            let later = now + chrono::Duration::days(i64::from(DEFAULT_DAYS) + 1);
+            assert!(
+                authenticate(&db, &issued.token, later)
+                    .await
+                    .unwrap()
+                    .is_none(),
+                "a token expires after {DEFAULT_DAYS} days by default"
             );
             identity::revoke_token(&db, &row.id).await.unwrap();
             assert!(

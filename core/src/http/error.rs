@@ -1,4 +1,8 @@
 //! Core errors → RFC 9457 `application/problem+json`, in one place.
+//!
+//! A database or internal failure never shows its text to the caller (it can name
+//! tables, columns, constraint names and values): the problem says the request failed
+//! and carries the request id; the full text is in the server log under that id.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -51,6 +55,24 @@ impl Error {
         }
     }
 
+    /// Whether the error's text is for the server log only.
+    pub fn is_private(&self) -> bool {
+        matches!(self, Error::Db(_) | Error::Internal(_))
+    }
+
+    /// The text a caller may read: the error itself, or for a database or internal
+    /// failure only the request id to quote.
+    pub fn public_detail(&self) -> String {
+        if self.is_private() {
+            let id = current_request_id();
+            format!(
+                "the server could not complete this request; quote request id {id} to the administrator"
+            )
+        } else {
+            self.to_string()
+        }
+    }
+
     /// The problem document.
     pub fn problem(&self) -> serde_json::Value {
         let status = self.status();
@@ -58,8 +80,11 @@ impl Error {
             "type": format!("/problems/{}", self.kind()),
             "title": status.canonical_reason().unwrap_or("Error"),
             "status": status.as_u16(),
-            "detail": self.to_string(),
+            "detail": self.public_detail(),
         });
+        if self.is_private() {
+            body["request_id"] = json!(current_request_id());
+        }
         match self {
             Error::Invalid(violations) => body["violations"] = json!(violations),
             Error::Conflict { expected, current } => {
@@ -83,6 +108,31 @@ impl Error {
         }
         body
     }
+}
+
+tokio::task_local! {
+    static REQUEST_ID: String;
+}
+
+/// The id of the request being served (`-` outside one).
+pub fn current_request_id() -> String {
+    REQUEST_ID
+        .try_with(Clone::clone)
+        .unwrap_or_else(|_| "-".to_owned())
+}
+
+/// Middleware: makes the request's `X-Request-Id` known to [`current_request_id`].
+pub async fn with_request_id(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    REQUEST_ID.scope(id, next.run(req)).await
 }
 
 impl IntoResponse for Error {
@@ -137,6 +187,15 @@ mod tests {
             Error::Internal("x".into()).status(),
             StatusCode::INTERNAL_SERVER_ERROR
         );
+        let db = Error::Db(sea_orm::DbErr::Custom(
+            "UNIQUE constraint failed: users.username".into(),
+        ));
+        let problem = db.problem();
+        assert!(
+            !problem["detail"].as_str().unwrap().contains("users"),
+            "{problem}"
+        );
+        assert_eq!(problem["request_id"], "-");
         let r = Error::NotFound("case".into()).into_response();
         assert_eq!(
             r.headers()[header::CONTENT_TYPE],

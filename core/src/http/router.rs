@@ -1,11 +1,12 @@
 //! Every route, composed from one `router()` per noun, with the layers every request
-//! passes: a request id on every log line and response, a trace span, metrics.
+//! passes: a request id on every log line and response, a trace span, metrics, and the
+//! security headers every answer carries.
 
 use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderName, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::system::router())
         .merge(super::ui::router(&state))
         .layer(middleware::from_fn(api_problems))
+        .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn_with_state(state.clone(), measure))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -36,6 +38,7 @@ pub fn router(state: AppState) -> Router {
                 tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
             }),
         )
+        .layer(middleware::from_fn(crate::http::error::with_request_id))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024))
@@ -64,6 +67,38 @@ async fn api_problems(req: Request, next: Next) -> Response {
         }
         _ => response,
     }
+}
+
+/// What a browser may load for an anjuan page: only the server's own scripts, styles
+/// and images (no inline script or style: templates use classes, the vendored htmx is
+/// told not to add its own style), forms post only here, and no other site may frame a
+/// page (clickjacking).
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+    style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+    object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// The headers every answer carries, unless a handler chose its own.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ),
+        (
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ),
+    ] {
+        headers.entry(name).or_insert(value);
+    }
+    response
 }
 
 fn is_problem(response: &Response) -> bool {

@@ -7,6 +7,7 @@
 //! - `commit`: writing an accepted outcome (case row, event, deadlines, children,
 //!   notifications) inside a transaction.
 //! - [`files`]: uploads for `file` fields, who may read them, attaching them to cases.
+//! - [`probes`]: lookups by sensitive fields are not an oracle (limit, alert).
 //! - [`views`]: the case as the API returns it, masked for the caller.
 //! - [`worker`]: deadlines that pass and schedules that fall due.
 //! - [`writer`]: the one writer that commits decided work in groups (SQLite).
@@ -15,6 +16,7 @@ pub mod cases;
 mod commit;
 pub mod files;
 pub mod locks;
+pub mod probes;
 pub mod views;
 pub mod worker;
 pub mod writer;

@@ -281,8 +281,18 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// A summary is shown unmasked in every list and feeds the search text, so it may
+    /// name only fields that are not sensitive.
     fn summary_pattern(&mut self, summary: &Name, ct: &CaseType) {
         for token in tokens(summary) {
+            if ct.fields.get(token.as_str()).is_some_and(|f| f.sensitive) {
+                self.err(
+                    summary.span(),
+                    format!(
+                        "summary names sensitive field `{token}`: a summary is shown unmasked to everyone who can list the case and feeds the search text; leave it out"
+                    ),
+                );
+            }
             if !ct.fields.contains_key(token.as_str()) {
                 let hint = did_you_mean(&token, ct.fields.keys().map(|k| k.as_str()));
                 self.err(
@@ -520,6 +530,12 @@ impl<'a> Validator<'a> {
                         item,
                     };
                     self.assignments(&spawn.data, &child.fields, &child_scope);
+                    let list_sensitive = spawn
+                        .for_each
+                        .as_ref()
+                        .and_then(|l| ct.fields.get(l.as_str()))
+                        .is_some_and(|f| f.sensitive);
+                    self.spawn_keeps_masked(spawn, child, &child_scope, list_sensitive);
                 }
                 Effect::Notify(n) => {
                     for r in &n.roles {
@@ -529,6 +545,58 @@ impl<'a> Validator<'a> {
                         self.user_field(uf, ct, scope.parent);
                     }
                 }
+            }
+        }
+    }
+
+    /// A spawned child must not carry a sensitive value of this case (or its parent, or a
+    /// row of a sensitive list) in a field that is not sensitive: the child would show
+    /// unmasked what the spawning case masks.
+    fn spawn_keeps_masked(
+        &mut self,
+        spawn: &crate::workflow::model::Spawn,
+        child: &CaseType,
+        scope: &Scope<'_>,
+        list_sensitive: bool,
+    ) {
+        let sensitive = |fields: Option<&IndexMap<Name, Field>>, name: &str| {
+            fields
+                .and_then(|fs| fs.get(name))
+                .is_some_and(|f| f.sensitive)
+        };
+        for (field, value) in &spawn.data {
+            if child.fields.get(field.as_str()).is_none_or(|f| f.sensitive) {
+                continue;
+            }
+            let Ok(compiled) = Expression::compile(value) else {
+                continue;
+            };
+            let mut leaks: Vec<String> = Vec::new();
+            for (root, fields) in [("data", Some(scope.data)), ("parent", scope.parent)] {
+                for read in compiled.fields_of(root) {
+                    if sensitive(fields, &read) {
+                        leaks.push(format!("{root}.{read}"));
+                    }
+                }
+            }
+            if list_sensitive {
+                leaks.extend(
+                    compiled
+                        .fields_of("item")
+                        .into_iter()
+                        .map(|f| format!("item.{f}")),
+                );
+            }
+            if let Some(first) = leaks.first() {
+                self.err(
+                    field.span(),
+                    format!(
+                        "spawn copies sensitive `{first}` into `{}` of case type `{}`, which is not sensitive: mark `{}` sensitive there or copy something else",
+                        field.as_str(),
+                        spawn.case_type.as_str(),
+                        field.as_str()
+                    ),
+                );
             }
         }
     }

@@ -225,6 +225,8 @@ async fn user(db: &impl ConnectionTrait, name: &str, role: Option<(&str, &str)>)
         created_at: Set(Utc::now()),
         last_used_at: Set(None),
         revoked: Set(false),
+        expires_at: Set(None),
+        issued_by: Set(None),
     }
     .insert(db)
     .await

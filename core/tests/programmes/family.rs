@@ -194,6 +194,61 @@ async fn family_registered_only_once() {
     app.stop().await;
 }
 
+/// The duplicate check is not an oracle: a registration refused because the ID number
+/// is a family elsewhere in the county says only "ask the association office"; after
+/// three such matches in a day every registration by that user is refused the same way,
+/// and the programme administrator is told.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn family_duplicate_check_is_not_an_id_number_oracle() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let ids = [
+        "430123195804121526",
+        "430123195511230513",
+        "430123196107080028",
+    ];
+    for id in ids {
+        app.create("staff", new_family(id)).await;
+    }
+    let elsewhere = |id: &str| {
+        let mut body = new_family(id);
+        body["org_unit"] = json!("village-b1");
+        body
+    };
+    for id in ids {
+        let (status, body) = app.try_create("staff-b", elsewhere(id)).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(codes(&body), vec!["ask-association-office"], "{body}");
+        let text = body.to_string();
+        assert!(
+            !text.contains("already") && !text.contains("已建档") && !text.contains(id),
+            "the refusal does not say why: {text}"
+        );
+    }
+    let alerts = anjuan::store::notifications::list(&app.state.db, "fc-admin", false, 50)
+        .await
+        .unwrap();
+    let alert = alerts
+        .iter()
+        .find(|n| n.kind == "probe-alert")
+        .expect("the programme administrator is told of repeated matches");
+    assert!(alert.message_en.contains("staff-b"), "{}", alert.message_en);
+    // Over the limit, a number nobody registered is refused the same way: no oracle.
+    let (status, body) = app
+        .try_create("staff-b", elsewhere("430123197001010011"))
+        .await;
+    assert_eq!(
+        (status, codes(&body)),
+        (422, vec!["ask-association-office".to_owned()]),
+        "{body}"
+    );
+    // A family in one's own area is no secret: no probe, no limit.
+    let (status, _) = app.try_create("staff", new_family(ids[0])).await;
+    assert_eq!(status, 422);
+    let fresh = app.create("staff", new_family("430123197001010011")).await;
+    assert_eq!(fresh["state"], "registered");
+    app.stop().await;
+}
+
 /// 双岗联系人 (1+1+N): a family is in care only once a township leader and a village
 /// cadre are its contacts, with a liaison, assigned by `assign-contacts` and its checks:
 /// the contacts cannot be set when the family is registered.

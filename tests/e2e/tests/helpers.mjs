@@ -19,6 +19,13 @@ export async function newPage(browser, viewport = { width: 1280, height: 900 }) 
   const context = await browser.newContext({ viewport, locale: "zh-CN", acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(15000);
+  // The server sends a content security policy; a page or script it blocks fails the run.
+  page.on("console", (msg) => {
+    if (/Content.Security.Policy/i.test(msg.text())) {
+      console.error(`CSP violation on ${page.url()}: ${msg.text()}`);
+      process.exitCode = 1;
+    }
+  });
   return page;
 }
 

@@ -92,3 +92,66 @@ proptest! {
         prop_assert_eq!(c.local_date(due + chrono::TimeDelta::seconds(1)), last.succ_opt().expect("date"));
     }
 }
+
+/// Any date chrono can hold, far outside any data.
+fn any_date() -> impl Strategy<Value = NaiveDate> {
+    use chrono::Datelike;
+    (NaiveDate::MIN.num_days_from_ce()..=NaiveDate::MAX.num_days_from_ce())
+        .prop_map(|n| NaiveDate::from_num_days_from_ce_opt(n).expect("in range"))
+}
+
+/// A valid year file with a few characters deleted, replaced or inserted.
+fn mangled_year_file() -> impl Strategy<Value = String> {
+    let text: Vec<char> = super::loading::VALID_2027.chars().collect();
+    let len = text.len();
+    proptest::collection::vec((0..len, any::<char>(), 0u8..3), 1..6).prop_map(move |edits| {
+        let mut t = text.clone();
+        for (at, c, op) in edits {
+            let at = at.min(t.len().saturating_sub(1));
+            match op {
+                0 if !t.is_empty() => {
+                    t.remove(at);
+                }
+                1 if !t.is_empty() => t[at] = c,
+                _ => t.insert(at, c),
+            }
+        }
+        t.into_iter().collect()
+    })
+}
+
+fn issues_have_places(text: &str) -> Result<(), TestCaseError> {
+    if let Err(issues) = crate::calendar::file::parse("2027.toml", "2027.toml", text) {
+        prop_assert!(!issues.is_empty());
+        let lines = text.lines().count().max(1) + 1;
+        for i in issues {
+            prop_assert!(i.at.line >= 1 && i.at.column >= 1, "{i:?}");
+            prop_assert!(i.at.line <= lines, "{i:?} past the end of {lines} lines");
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn arithmetic_never_panics_on_any_date(a in any_date(), b in any_date(), n in any::<u32>()) {
+        let c = cal();
+        let _ = c.add_working_days(a, n);
+        let _ = c.working_days_between(a, b);
+        let _ = c.next_working_day(a);
+        let _ = c.previous_working_day(b);
+        let _ = c.is_working_day(a);
+        let _ = c.start_of_day(a);
+        let _ = c.end_of_day(b);
+    }
+
+    #[test]
+    fn any_text_as_a_year_file_is_refused_with_a_place_not_a_panic(text in "\\PC{0,400}") {
+        issues_have_places(&text)?;
+    }
+
+    #[test]
+    fn a_mangled_year_file_is_refused_with_a_place_not_a_panic(text in mangled_year_file()) {
+        issues_have_places(&text)?;
+    }
+}

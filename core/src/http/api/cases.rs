@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -97,9 +97,11 @@ pub struct ListQuery {
     pub parent: Option<String>,
     /// `due` (default), `newest`, `oldest`, `updated` or `number`.
     pub sort: Option<String>,
-    /// Page, from 1.
+    /// Page, from 1 (at most 1,000,000).
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u64>,
     /// Rows per page (at most 500, default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u64>,
 }
 
@@ -209,7 +211,9 @@ pub async fn filter(
             DateTime::parse_from_rfc3339(s)
                 .map(|t| t.with_timezone(&Utc))
                 .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d").map(day_start))
-                .map_err(|_| {
+                .ok()
+                .filter(|t| (1..=9999).contains(&t.year()))
+                .ok_or_else(|| {
                     bad_request("due_before", "use a date (2026-10-20) or an RFC 3339 time")
                 })?,
         ),
@@ -223,17 +227,42 @@ pub async fn filter(
         overdue: q.overdue,
         open: q.open,
         due_before,
-        created_from: q.created_from.map(day_start),
-        created_to: q
-            .created_to
-            .map(|d| day_start(d + chrono::Duration::days(1))),
+        created_from: plausible("created_from", q.created_from)?.map(day_start),
+        created_to: plausible("created_to", q.created_to)?
+            .and_then(|d| d.succ_opt())
+            .map(day_start),
         q: q.q.map(|s| s.to_lowercase()),
         parent: q.parent,
         reach,
         sort,
-        page: q.page.unwrap_or(1).max(1),
+        page: page_number(q.page)?,
         per_page: q.per_page.unwrap_or(50).clamp(1, 500),
     })
+}
+
+/// The highest page a list answers: far beyond any real list, and low enough that
+/// page × rows per page never overflows an offset.
+pub const MAX_PAGE: u64 = 1_000_000;
+
+fn page_number(page: Option<u64>) -> Result<u64> {
+    match page.unwrap_or(1) {
+        p if p > MAX_PAGE => Err(bad_request(
+            "page",
+            format!("pages run from 1 to {MAX_PAGE}"),
+        )),
+        p => Ok(p.max(1)),
+    }
+}
+
+/// A date filter within years 1 to 9999: beyond them date arithmetic overflows and
+/// PostgreSQL cannot store the bound.
+fn plausible(field: &str, date: Option<NaiveDate>) -> Result<Option<NaiveDate>> {
+    match date {
+        Some(d) if !(1..=9999).contains(&d.year()) => {
+            Err(bad_request(field, "use a date between years 1 and 9999"))
+        }
+        other => Ok(other),
+    }
 }
 
 /// A case, with its deadlines and the actions the caller may take now.

@@ -40,12 +40,23 @@ async fn healthz_get(State(state): State<AppState>) -> Result<Json<serde_json::V
 }
 
 /// Prometheus metrics: requests, latencies, actions by programme, open and overdue cases.
-/// With `--metrics-token`, only a scraper sending it as a bearer token is answered.
-#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "Prometheus text format"), (status = 401, description = "`--metrics-token` is set and was not sent")))]
+/// With `--metrics-token`, only a scraper sending it as a bearer token is answered;
+/// without it, only a caller on this machine (loopback, not relayed by a proxy): case
+/// counts per programme are not for the network at large.
+#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "Prometheus text format"), (status = 401, description = "`--metrics-token` is set and was not sent"), (status = 403, description = "No `--metrics-token` is set and the caller is not on this machine")))]
 async fn metrics_get(
     State(state): State<AppState>,
+    crate::auth::extract::ClientAddr(client): crate::auth::extract::ClientAddr,
     headers: axum::http::HeaderMap,
 ) -> Result<impl IntoResponse> {
+    if state.config.metrics_token.is_none() {
+        let relayed = headers.contains_key("x-forwarded-for") || headers.contains_key("forwarded");
+        if relayed || !client.is_some_and(|a| a.is_loopback()) {
+            return Err(crate::error::Error::Forbidden(
+                "/metrics answers callers on this machine only; set --metrics-token for a remote scraper".into(),
+            ));
+        }
+    }
     if let Some(secret) = &state.config.metrics_token {
         let sent = headers
             .get(header::AUTHORIZATION)

@@ -156,9 +156,10 @@ async fn notifications_read_post(
 /// Query of the working-day calculator.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct WorkingDaysQuery {
-    /// Start date.
+    /// Start date (years 1 to 9999).
     pub from: NaiveDate,
-    /// Working days to add.
+    /// Working days to add (at most 36500, about 140 years).
+    #[param(minimum = 0, maximum = 36500)]
     pub add: Option<u32>,
     /// Or: count working days up to this date.
     pub to: Option<NaiveDate>,
@@ -179,6 +180,9 @@ pub struct WorkingDays {
     pub covered: bool,
 }
 
+/// The most working days the calculator adds: about 140 years.
+const MAX_ADD: u32 = 36_500;
+
 /// Working-day arithmetic by the statutory calendar (holidays and make-up days).
 #[utoipa::path(get, path = "/api/v1/calendar/working-days", tag = "calendar", params(WorkingDaysQuery), responses((status = 200, body = WorkingDays), (status = 400)))]
 async fn working_days_get(
@@ -193,9 +197,30 @@ async fn working_days_get(
         ));
     }
     use chrono::Datelike;
+    // Dates outside years 1 to 9999 are not ISO 8601 calendar dates as the answer's
+    // schema promises (`+12345-01-01`), so neither the question nor the answer may hold one.
+    let plain = |d: NaiveDate| (1..=9999).contains(&d.year());
+    for (field, d) in [("from", Some(q.from)), ("to", q.to)] {
+        if d.is_some_and(|d| !plain(d)) {
+            return Err(bad_request(field, "use a date between years 1 and 9999"));
+        }
+    }
+    if q.add.is_some_and(|n| n > MAX_ADD) {
+        return Err(bad_request(
+            "add",
+            format!("add at most {MAX_ADD} working days"),
+        ));
+    }
+    let date = q.add.map(|n| cal.add_working_days(q.from, n));
+    if date.is_some_and(|d| !plain(d)) {
+        return Err(bad_request(
+            "add",
+            "the answer would fall after the year 9999",
+        ));
+    }
     Ok(Json(WorkingDays {
         from: q.from,
-        date: q.add.map(|n| cal.add_working_days(q.from, n)),
+        date,
         working_days: q.to.map(|to| cal.working_days_between(q.from, to)),
         from_is_working_day: cal.is_working_day(q.from),
         covered: cal.covers(q.from.year()),

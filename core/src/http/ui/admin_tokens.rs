@@ -37,6 +37,10 @@ pub struct TokenRow {
     pub created: String,
     /// Last used.
     pub last_used: String,
+    /// Stops working at (blank: never).
+    pub expires: String,
+    /// Who issued it (blank: the command line).
+    pub issued_by: String,
     /// Revoked.
     pub revoked: bool,
 }
@@ -99,6 +103,8 @@ async fn render(
                 .last_used_at
                 .map(|x| local_time(x, tz))
                 .unwrap_or_default(),
+            expires: t.expires_at.map(|x| local_time(x, tz)).unwrap_or_default(),
+            issued_by: t.issued_by.map(|u| dir.user(&u)).unwrap_or_default(),
             revoked: t.revoked,
         })
         .collect();
@@ -161,9 +167,17 @@ async fn tokens_post(
         wrong.extend(v);
     }
     let result = match user {
-        Some(u) if wrong.is_empty() => token::issue(&state.db, &u.id, &form.name.value)
-            .await
-            .map(|issued| (u, issued)),
+        Some(u) if wrong.is_empty() => {
+            let new = token::NewToken {
+                user_id: &u.id,
+                name: &form.name.value,
+                issued_by: Some(&page.caller.id),
+                days: None,
+            };
+            token::issue_token(&state.db, new)
+                .await
+                .map(|issued| (u, issued))
+        }
         _ => Err(Error::Invalid(wrong)),
     };
     match result {

@@ -70,7 +70,7 @@ pub async fn html_errors(req: Request, next: Next) -> Response {
         tracing::debug!(error = %error, kind = error.kind(), "page refused");
     }
     let Some(ui) = ui else {
-        return (status, error.to_string()).into_response();
+        return (status, error.public_detail()).into_response();
     };
     let mut page = error_page(&ui, lang, &error, &path);
     *page.status_mut() = status;
@@ -142,7 +142,9 @@ pub fn error_page(ui: &Ui, lang: Lang, error: &Error, here: &str) -> Response {
     let page = ErrorPage {
         status: error.status().as_u16(),
         message: ui.t(lang, &key),
-        detail: if error.status().is_server_error() {
+        detail: if error.is_private() {
+            error.public_detail()
+        } else if error.status().is_server_error() {
             String::new()
         } else {
             error.to_string()
@@ -168,8 +170,8 @@ pub fn as_violation(ui: &Ui, e: &Error) -> crate::error::Violation {
         field,
         code: e.kind().into(),
         message: crate::workflow::model::I18n {
-            zh: format!("{}（{e}）", ui.t(Lang::Zh, &key)),
-            en: format!("{} ({e})", ui.t(Lang::En, &key)),
+            zh: format!("{}（{}）", ui.t(Lang::Zh, &key), e.public_detail()),
+            en: format!("{} ({})", ui.t(Lang::En, &key), e.public_detail()),
         },
     }
 }

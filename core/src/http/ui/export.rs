@@ -198,12 +198,9 @@ pub fn csv_bytes(t: &Table) -> Result<Vec<u8>, UiError> {
     let fail = |e: csv::Error| UiError(Error::Internal(format!("csv: {e}")));
     w.write_record(&t.header).map_err(fail)?;
     for r in &t.rows {
-        let cells = r.iter().enumerate().map(|(c, v)| {
-            if t.numeric.get(c).copied().unwrap_or(false) {
-                v.clone()
-            } else {
-                csv_text(v)
-            }
+        let cells = r.iter().enumerate().map(|(c, v)| match t.cell(c, v) {
+            Cell::Number(_) => v.clone(),
+            Cell::Text(v) => csv_text(v),
         });
         w.write_record(cells).map_err(fail)?;
     }
@@ -219,10 +216,17 @@ pub fn csv_bytes(t: &Table) -> Result<Vec<u8>, UiError> {
 /// when copied, so an ID number pasted into a lookup would no longer match.) Values of
 /// 11 digits or fewer without a leading 0 (a mobile number) Excel shows whole, so
 /// they stay as they are.
+///
+/// Text a spreadsheet program would run as a formula (it starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return: a household head named `=HYPERLINK(…)` say) gets a
+/// leading apostrophe, as OWASP advises against CSV injection: the program then shows
+/// it as text. Numbers in numeric columns never reach here (`-2.5` stays a number).
 pub fn csv_text(v: &str) -> String {
     let digits = !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
     if digits && (v.len() > 11 || (v.len() > 1 && v.starts_with('0'))) {
         format!("=\"{v}\"")
+    } else if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{v}")
     } else {
         v.to_owned()
     }

@@ -4,10 +4,16 @@
 //! password check and rate limit as the API) and sets the session cookie; `POST
 //! /logout` ends it. `GET /lang/{code}` stores the chosen language in a cookie and
 //! goes back to the page the user was on.
+//!
+//! The login form carries a CSRF token although nobody is signed in yet: without it
+//! another site could sign a visitor in to an account of the attacker's choosing (and
+//! read what the visitor then types). The token is a fresh random value, both in a
+//! hidden field and in a `SameSite=Strict` cookie scoped to `/login`; a post whose two
+//! copies differ is refused.
 
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
@@ -17,7 +23,7 @@ use super::page::{
 };
 use super::render::Lang;
 use crate::auth::extract::{ClientAddr, Https};
-use crate::auth::{Via, session};
+use crate::auth::{Via, session, token};
 use crate::error::Error;
 use crate::state::AppState;
 
@@ -46,11 +52,39 @@ pub struct LoginPage {
     pub next: String,
     /// Why the last attempt failed.
     pub error: String,
+    /// The form's CSRF token (also in the [`LOGIN_CSRF_COOKIE`] cookie).
+    pub csrf: String,
 }
 
-async fn login_get(visitor: Visitor, Query(q): Query<NextQuery>) -> Result<Response, UiError> {
+/// The cookie holding the login form's CSRF token.
+pub const LOGIN_CSRF_COOKIE: &str = "anjuan_login_csrf";
+
+fn login_cookie(value: &str, https: bool) -> String {
+    let secure = if https { "; Secure" } else { "" };
+    format!(
+        "{LOGIN_CSRF_COOKIE}={value}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=86400{secure}"
+    )
+}
+
+fn sent_login_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LOGIN_CSRF_COOKIE)
+        .map(|(_, v)| v)
+}
+
+async fn login_get(
+    visitor: Visitor,
+    Https(https): Https,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, UiError> {
     show(
         &visitor,
+        https,
         String::new(),
         &q.next,
         String::new(),
@@ -58,13 +92,16 @@ async fn login_get(visitor: Visitor, Query(q): Query<NextQuery>) -> Result<Respo
     )
 }
 
+/// The login page with a fresh CSRF token (in the form and in its cookie).
 fn show(
     v: &Visitor,
+    https: bool,
     username: String,
     next: &str,
     error: String,
     status: StatusCode,
 ) -> Result<Response, UiError> {
+    let csrf = token::random_secret(24);
     let here = format!(
         "/login?next={}",
         form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
@@ -78,10 +115,11 @@ fn show(
             username,
             next: next.to_owned(),
             error,
+            csrf: csrf.clone(),
         },
     )?;
     *r.status_mut() = status;
-    Ok(r)
+    Ok(with_cookies(r, &[login_cookie(&csrf, https)]))
 }
 
 async fn login_post(
@@ -89,11 +127,18 @@ async fn login_post(
     visitor: Visitor,
     ClientAddr(client): ClientAddr,
     Https(https): Https,
+    headers: HeaderMap,
     body: FormBody,
 ) -> Result<Response, UiError> {
     let username = body.get("username").unwrap_or_default().trim().to_owned();
     let password = body.get("password").unwrap_or_default().to_owned();
     let next = body.get("next").unwrap_or_default().to_owned();
+    let sent = body.get("_csrf").unwrap_or_default();
+    let kept = sent_login_cookie(&headers).unwrap_or_default();
+    if sent.is_empty() || !crate::auth::extract::same(sent.as_bytes(), kept.as_bytes()) {
+        let msg = visitor.ui.t(visitor.lang, "login-csrf");
+        return show(&visitor, https, username, &next, msg, StatusCode::FORBIDDEN);
+    }
     let attempt = session::Attempt {
         username: &username,
         password: &password,
@@ -102,10 +147,14 @@ async fn login_post(
     match session::login(&state, attempt).await {
         Ok((_, s)) => Ok(with_cookies(
             see_other(&safe_next(Some(&next))),
-            &[session::set_cookie(&state.config, &s, https)],
+            &[
+                session::set_cookie(&state.config, &s, https),
+                format!("{LOGIN_CSRF_COOKIE}=; Path=/login; Max-Age=0"),
+            ],
         )),
         Err(Error::Unauthenticated) => show(
             &visitor,
+            https,
             username,
             &next,
             visitor.ui.t(visitor.lang, "login-failed"),
@@ -119,6 +168,7 @@ async fn login_post(
             );
             show(
                 &visitor,
+                https,
                 username,
                 &next,
                 msg,

@@ -21,6 +21,10 @@ pub struct Model {
     pub last_used_at: Option<DateTimeUtc>,
     #[allow(missing_docs)]
     pub revoked: bool,
+    /// When the token stops working (none: never; only tokens older than expiry).
+    pub expires_at: Option<DateTimeUtc>,
+    /// The user who issued it (none: issued from the command line).
+    pub issued_by: Option<String>,
 }
 
 /// No relations are declared: queries join by id where needed.

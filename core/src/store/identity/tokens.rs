@@ -68,6 +68,20 @@ pub async fn revoke_token(db: &impl ConnectionTrait, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Revoke every token of a user (a password reset, a deactivation).
+pub async fn revoke_tokens_of(db: &impl ConnectionTrait, user_id: &str) -> Result<u64> {
+    let done = api_tokens::Entity::update_many()
+        .col_expr(
+            api_tokens::Column::Revoked,
+            sea_orm::sea_query::Expr::value(true),
+        )
+        .filter(api_tokens::Column::UserId.eq(user_id))
+        .filter(api_tokens::Column::Revoked.eq(false))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
+}
+
 /// Record that a token was used.
 pub async fn touch_token(db: &impl ConnectionTrait, id: &str, at: DateTime<Utc>) -> Result<()> {
     api_tokens::Entity::update_many()

@@ -206,7 +206,9 @@ pub async fn update_user(
     let ends_sessions = changes.password_hash.is_some() || changes.active == Some(false);
     let updated = apply(current, changes).update(db).await?;
     if ends_sessions {
+        // A new password or a deactivation ends every way in: sessions and API tokens.
         super::delete_sessions_of(db, id).await?;
+        super::revoke_tokens_of(db, id).await?;
     }
     Ok(updated)
 }

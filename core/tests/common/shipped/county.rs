@@ -99,6 +99,10 @@ const USERS: &[(&str, &[Grant])] = &[
         &[("special-family-care", "volunteer", "village-a1")],
     ),
     (
+        "staff-b",
+        &[("special-family-care", "association-staff", "town-b")],
+    ),
+    (
         "fc-admin",
         &[("special-family-care", "programme-admin", "county")],
     ),
@@ -179,6 +183,8 @@ pub async fn seed(db: &impl ConnectionTrait) {
             created_at: Set(now),
             last_used_at: Set(None),
             revoked: Set(false),
+            expires_at: Set(None),
+            issued_by: Set(None),
         }
         .insert(db)
         .await

@@ -30,17 +30,74 @@ fn a_second_start_loads_compiled_code_from_the_cache() {
     assert!(second.check("noop", "pass", &env("p"), &json!({})).is_ok());
 
     // A damaged artefact is detected and recompiled, never loaded.
-    for entry in std::fs::read_dir(cache.path())
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        std::fs::write(entry.path(), b"garbage that is not a compiled component")
+    for entry in artefacts(cache.path()) {
+        std::fs::write(entry, b"garbage that is not a compiled component")
             .unwrap_or_else(|e| panic!("{e}"));
     }
     let third = host_with(Some(cache.path()), Arc::new(MemoryServices::new()));
     assert_eq!(third.load_dir(dir.path()).loaded.len(), 2);
     assert_eq!(third.stats().compilations, 2);
+}
+
+fn artefacts(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "cwasm"))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The cache holds native code: an artefact this server did not write for this very
+/// wasm (another plugin's, copied over; one anybody may write) is never loaded.
+#[test]
+fn an_artefact_the_server_did_not_write_for_this_wasm_is_refused() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let cache = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for n in ["noop", "probe"] {
+        install(n, n, dir.path(), |m| m);
+    }
+    let first = host_with(Some(cache.path()), Arc::new(MemoryServices::new()));
+    assert_eq!(first.load_dir(dir.path()).loaded.len(), 2);
+    drop(first);
+    let files = artefacts(cache.path());
+    assert_eq!(files.len(), 2);
+    // One plugin's compiled code under the other's name (its sha256 is intact).
+    std::fs::copy(&files[0], &files[1]).unwrap_or_else(|e| panic!("{e}"));
+    let second = host_with(Some(cache.path()), Arc::new(MemoryServices::new()));
+    assert_eq!(second.load_dir(dir.path()).loaded.len(), 2);
+    assert_eq!(
+        (second.stats().compilations, second.stats().cache_hits),
+        (1, 1),
+        "the swapped artefact is recompiled, the other loaded"
+    );
+    assert!(second.check("noop", "pass", &env("p"), &json!({})).is_ok());
+    drop(second);
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in artefacts(cache.path()) {
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o666))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let third = host_with(Some(cache.path()), Arc::new(MemoryServices::new()));
+        assert_eq!(third.load_dir(dir.path()).loaded.len(), 2);
+        assert_eq!(
+            (third.stats().compilations, third.stats().cache_hits),
+            (2, 0),
+            "artefacts anybody may write are not trusted"
+        );
+        let key = cache.path().join("key");
+        let mode = std::fs::metadata(&key)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the key is the server user's alone");
+    }
 }
 
 #[test]

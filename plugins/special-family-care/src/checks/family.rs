@@ -13,7 +13,9 @@ pub fn id_number_query() -> &'static str {
 /// `family-not-already-registered`: no other family record has this head of household's
 /// ID number (closed records included: a family that comes back is reopened, not
 /// registered twice). A final `x` is looked up in both cases, as people write it both
-/// ways. The finding does not repeat the number.
+/// ways. The finding says neither the number nor why: a refusal that said "already
+/// registered" would tell anyone allowed to register whether a number belongs to a
+/// family anywhere in the county. The server limits and reports such lookups.
 pub fn family_not_already_registered(
     ctx: &Context<'_>,
     input: &Value,
@@ -40,9 +42,9 @@ pub fn family_not_already_registered(
     }
     Ok(vec![Finding::error(
         "/id_number",
-        "already-registered",
-        "该身份证号的家庭已建档，不得重复建档；请查找已有档案（含已销档的）",
-        "A family with this ID number is already registered; find its record (closed ones included)",
+        "ask-association-office",
+        "无法为该家庭建档，请联系计生协会办公室",
+        "This family cannot be registered here; ask the association office",
     )])
 }
 

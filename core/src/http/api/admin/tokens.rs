@@ -49,6 +49,9 @@ pub struct CreateToken {
     /// The user it acts as (id or login name): the caller when absent; someone else
     /// only for administrators.
     pub user: Option<String>,
+    /// Days the token works (1 to 3650; 90 when absent).
+    #[schema(minimum = 1, maximum = 3650)]
+    pub expires_in_days: Option<u32>,
 }
 
 /// The user a request is about: the caller, or (administrators only) another user.
@@ -90,7 +93,13 @@ async fn tokens_post(
     Json(req): Json<CreateToken>,
 ) -> Result<(StatusCode, Json<IssuedTokenView>)> {
     let user = target_user(&state, &caller, req.user.as_deref()).await?;
-    let issued = token::issue(&state.db, &user, &req.name).await?;
+    let new = token::NewToken {
+        user_id: &user,
+        name: &req.name,
+        issued_by: Some(&caller.id),
+        days: req.expires_in_days,
+    };
+    let issued = token::issue_token(&state.db, new).await?;
     let view = IssuedTokenView {
         token: issued.token,
         info: issued.row.into(),

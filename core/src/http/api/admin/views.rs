@@ -148,6 +148,10 @@ pub struct TokenView {
     pub last_used_at: Option<DateTime<Utc>>,
     /// Revoked tokens no longer work.
     pub revoked: bool,
+    /// When it stops working (none: never).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// The user who issued it (none: from the command line).
+    pub issued_by: Option<String>,
 }
 
 impl From<api_tokens::Model> for TokenView {
@@ -159,6 +163,8 @@ impl From<api_tokens::Model> for TokenView {
             created_at: t.created_at,
             last_used_at: t.last_used_at,
             revoked: t.revoked,
+            expires_at: t.expires_at,
+            issued_by: t.issued_by,
         }
     }
 }

@@ -114,6 +114,8 @@ pub(crate) fn contexts() -> Vec<(&'static str, Value)> {
                 user: "u".into(),
                 created: "c".into(),
                 last_used: String::new(),
+                expires: "e".into(),
+                issued_by: String::new(),
                 revoked: true,
             },
             TokenRow {
@@ -122,6 +124,8 @@ pub(crate) fn contexts() -> Vec<(&'static str, Value)> {
                 user: "u".into(),
                 created: "c".into(),
                 last_used: "l".into(),
+                expires: "e".into(),
+                issued_by: "admin".into(),
                 revoked: false,
             },
         ],

@@ -202,6 +202,38 @@ async fn an_export_is_named_in_the_servers_time_zone() {
 }
 
 #[test]
+fn csv_cells_a_spreadsheet_would_run_as_formulas_are_neutralised() {
+    for (raw, safe) in [
+        (
+            "=HYPERLINK(\"http://x\",\"点\")",
+            "'=HYPERLINK(\"http://x\",\"点\")",
+        ),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("张三", "张三"),
+    ] {
+        assert_eq!(csv_text(raw), safe, "{raw:?}");
+    }
+    let t = Table {
+        header: vec!["户主".into(), "数量".into()],
+        numeric: vec![false, true],
+        rows: vec![
+            vec!["=1+2".into(), "-2.5".into()],
+            vec!["ok".into(), "=1+2".into()],
+        ],
+    };
+    let csv = String::from_utf8(csv_bytes(&t).unwrap()).unwrap();
+    assert!(csv.contains("'=1+2,-2.5\n"), "{csv}");
+    assert!(
+        csv.contains("ok,'=1+2\n"),
+        "a numeric column's text is neutralised too: {csv}"
+    );
+}
+
+#[test]
 fn long_digit_runs_stay_text_in_csv_and_numbers_are_numbers_in_xlsx() {
     assert_eq!(csv_text("430523199001011234"), "=\"430523199001011234\"");
     assert_eq!(csv_text("020123456789"), "=\"020123456789\"");

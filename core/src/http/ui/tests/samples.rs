@@ -288,6 +288,7 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
                 username: "u".into(),
                 next: "/inbox".into(),
                 error: "错误".into(),
+                csrf: "t".into(),
             }),
         ),
         (

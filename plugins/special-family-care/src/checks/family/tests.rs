@@ -15,7 +15,7 @@ fn register(state: &str, host: &FakeHost, id: &str) -> Vec<Finding> {
 fn a_family_already_registered_is_refused_without_echoing_the_id_number() {
     let host = FakeHost::new().count_answer(id_number_query(), 1);
     let f = register("", &host, "110101195001011234");
-    assert_eq!(codes(&f), vec!["already-registered"]);
+    assert_eq!(codes(&f), vec!["ask-association-office"]);
     assert_eq!(f[0].field, "/id_number");
     assert!(!f[0].message_zh.contains("1101") && !f[0].message_en.contains("1101"));
     assert_eq!(
@@ -43,7 +43,7 @@ fn an_id_number_ending_in_x_is_found_in_either_case() {
     });
     assert_eq!(
         codes(&register("", &host, "11010119500101123X")),
-        vec!["already-registered"]
+        vec!["ask-association-office"]
     );
     assert_eq!(host.count_calls().len(), 2);
 }

@@ -1,0 +1,311 @@
+//! What a security review found, each proved fixed against the real server: query
+//! parameters that used to panic, spreadsheet formulas in exports, security headers,
+//! what `/metrics` and a failed request reveal.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // a test that cannot go on should panic
+
+mod common;
+
+use common::{Db, TestApp};
+use serde_json::Value;
+
+async fn query_parameters_that_overflow_are_refused_not_panics(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    for query in [
+        "page=18446744073709551615",
+        "page=1000001",
+        "created_to=%2B262142-12-31",
+        "created_from=-262143-01-01",
+        "due_before=%2B262142-12-31",
+    ] {
+        let r = app
+            .get(&format!("/api/v1/cases?{query}"), "lead")
+            .send()
+            .await
+            .expect("the server answers instead of dropping the connection");
+        assert_eq!(r.status(), 400, "{query}");
+        assert_eq!(
+            r.headers()["content-type"],
+            "application/problem+json",
+            "{query}"
+        );
+        let problem: Value = r.json().await.unwrap();
+        assert_eq!(problem["type"], "/problems/bad-request", "{query}");
+        let r = app
+            .get(&format!("/cases?{query}"), "lead")
+            .send()
+            .await
+            .expect("the page answers instead of dropping the connection");
+        assert_eq!(r.status(), 400, "UI /cases?{query}");
+    }
+    let r = app
+        .get("/api/v1/cases?page=1000000", "lead")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "the last page allowed still answers");
+    app.stop().await;
+}
+on_both!(query_parameters_that_overflow_are_refused_not_panics);
+
+async fn pages_carry_security_headers_and_the_login_form_a_csrf_token(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = client
+        .get(format!("{}/login", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let h = r.headers();
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    let csp = h["content-security-policy"].to_str().unwrap();
+    for part in [
+        "frame-ancestors 'none'",
+        "script-src 'self'",
+        "default-src 'self'",
+    ] {
+        assert!(csp.contains(part), "{csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    let cookie = h
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("anjuan_login_csrf="))
+        .expect("the login page sets its CSRF cookie");
+    assert!(
+        cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let value = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1
+        .to_owned();
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(&format!("name=\"_csrf\" value=\"{value}\"")),
+        "the form carries the cookie's token"
+    );
+    let post = |form: Vec<(&'static str, String)>, cookie: Option<String>| {
+        let mut req = client.post(format!("{}/login", app.url)).form(&form);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        req.send()
+    };
+    let creds = || {
+        vec![
+            ("username", "admin".to_owned()),
+            ("password", "wrong".to_owned()),
+        ]
+    };
+    let r = post(creds(), None).await.unwrap();
+    assert_eq!(
+        r.status(),
+        403,
+        "a login post without the form's token is refused"
+    );
+    let mut forged = creds();
+    forged.push(("_csrf", "guessed".into()));
+    let r = post(forged, Some(format!("anjuan_login_csrf={value}")))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        403,
+        "a token that differs from the cookie is refused"
+    );
+    let mut honest = creds();
+    honest.push(("_csrf", value.clone()));
+    let r = post(honest, Some(format!("anjuan_login_csrf={value}")))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        401,
+        "with the token, the password is what is judged"
+    );
+    let api = app.get("/api/v1/programmes", "lead").send().await.unwrap();
+    assert_eq!(api.headers()["x-frame-options"], "DENY");
+    app.stop().await;
+}
+on_both!(pages_carry_security_headers_and_the_login_form_a_csrf_token);
+
+async fn metrics_answer_this_machine_only_without_a_token(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let metrics = format!("{}/metrics", app.url);
+    let r = app.client.get(&metrics).send().await.unwrap();
+    assert_eq!(r.status(), 200, "loopback callers are answered");
+    let r = app
+        .client
+        .get(&metrics)
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        403,
+        "a caller relayed by a proxy is not on this machine"
+    );
+    app.stop().await;
+}
+on_both!(metrics_answer_this_machine_only_without_a_token);
+
+async fn database_errors_answer_a_request_id_not_their_text(kind: Db) {
+    use sea_orm::ConnectionTrait;
+    let app = TestApp::spawn(kind).await;
+    app.state
+        .db
+        .execute_unprepared("ALTER TABLE cases RENAME TO cases_moved_away")
+        .await
+        .unwrap();
+    let r = app.get("/api/v1/cases", "lead").send().await.unwrap();
+    assert_eq!(r.status(), 500);
+    let id = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let problem: Value = r.json().await.unwrap();
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(!detail.contains("cases"), "no table names: {detail}");
+    assert!(
+        !detail.to_lowercase().contains("relation") && !detail.contains("table"),
+        "{detail}"
+    );
+    assert!(detail.contains(&id), "{detail}");
+    assert_eq!(problem["request_id"], id.as_str());
+    app.stop().await;
+}
+on_both!(database_errors_answer_a_request_id_not_their_text);
+
+async fn api_tokens_expire_name_their_issuer_and_end_with_a_password_reset(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let r = app
+        .post("/api/v1/tokens", "admin")
+        .json(&serde_json::json!({ "name": "nightly export", "user": "inspector", "expires_in_days": 7 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let issued: Value = r.json().await.unwrap();
+    assert_eq!(issued["issued_by"], "admin");
+    let expires: chrono::DateTime<chrono::Utc> =
+        issued["expires_at"].as_str().unwrap().parse().unwrap();
+    let days = (expires - chrono::Utc::now()).num_hours();
+    assert!(
+        (6 * 24..=7 * 24).contains(&days),
+        "7 days asked: {days} hours"
+    );
+    let secret = issued["token"].as_str().unwrap().to_owned();
+    let r = app
+        .post("/api/v1/tokens", "admin")
+        .json(&serde_json::json!({ "name": "default", "user": "lead" }))
+        .send()
+        .await
+        .unwrap();
+    let default: Value = r.json().await.unwrap();
+    let expires: chrono::DateTime<chrono::Utc> =
+        default["expires_at"].as_str().unwrap().parse().unwrap();
+    assert!(
+        (expires - chrono::Utc::now()).num_days() >= 89,
+        "90 days by default"
+    );
+    let r = app
+        .post("/api/v1/tokens", "admin")
+        .json(&serde_json::json!({ "name": "forever", "expires_in_days": 100000 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "no token for ever");
+
+    let with_secret = |path: &str| {
+        app.client
+            .get(format!("{}{path}", app.url))
+            .bearer_auth(&secret)
+            .send()
+    };
+    assert_eq!(with_secret("/api/v1/tasks").await.unwrap().status(), 200);
+    let listed: Value = app.get_json("/api/v1/tokens?user=inspector", "admin").await;
+    let row = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == issued["id"])
+        .unwrap();
+    assert!(
+        row["last_used_at"].is_string(),
+        "its use is recorded: {row}"
+    );
+
+    let r = app
+        .client
+        .patch(format!("{}/api/v1/admin/users/inspector", app.url))
+        .bearer_auth(common::token("admin"))
+        .json(&serde_json::json!({ "password": "a new password for 2026" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        with_secret("/api/v1/tasks").await.unwrap().status(),
+        401,
+        "a password reset revokes the user's tokens"
+    );
+    let r = app.get("/api/v1/tasks", "inspector").send().await.unwrap();
+    assert_eq!(r.status(), 401, "the harness's token too");
+
+    let r = app
+        .client
+        .patch(format!("{}/api/v1/admin/users/lead", app.url))
+        .bearer_auth(common::token("admin"))
+        .json(&serde_json::json!({ "active": false }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    app.client
+        .patch(format!("{}/api/v1/admin/users/lead", app.url))
+        .bearer_auth(common::token("admin"))
+        .json(&serde_json::json!({ "active": true }))
+        .send()
+        .await
+        .unwrap();
+    let r = app.get("/api/v1/tasks", "lead").send().await.unwrap();
+    assert_eq!(r.status(), 401, "a deactivation revokes tokens for good");
+    app.stop().await;
+}
+on_both!(api_tokens_expire_name_their_issuer_and_end_with_a_password_reset);
+
+async fn the_working_day_calculator_answers_only_plain_dates(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    for query in [
+        "from=2026-12-01&add=2147483648",
+        "from=2026-12-01&add=36501",
+        "from=%2B12345-01-01&add=1",
+        "from=2026-12-01&to=%2B12345-01-01",
+        "from=9999-12-30&add=30",
+    ] {
+        let r = app
+            .get(&format!("/api/v1/calendar/working-days?{query}"), "lead")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400, "{query}: {}", r.text().await.unwrap());
+    }
+    let ok: Value = app
+        .get_json(
+            "/api/v1/calendar/working-days?from=2026-12-01&add=36500",
+            "lead",
+        )
+        .await;
+    assert!(ok["date"].as_str().unwrap().len() == 10, "{ok}");
+    app.stop().await;
+}
+on_both!(the_working_day_calculator_answers_only_plain_dates);
