@@ -2,7 +2,7 @@
 //! aid, and screening for new families.
 
 use super::{ItemSpec, missing_items};
-use crate::days::not_in_future;
+use anjuan_plugin_sdk::time::not_in_future;
 use anjuan_plugin_sdk::{Context, DataExt, Finding, Value};
 
 fn chose(input: &Value, pointer: &str, option: &str) -> bool {
