@@ -13,6 +13,7 @@ use std::path::Path;
 use anjuan_plugin_host::{Envelope, PluginHost};
 use anjuan_plugin_sdk::{Field as FormField, FieldKind};
 use indexmap::IndexMap;
+use serde_json::Value;
 
 use crate::workflow::Definition;
 use crate::workflow::diagnostic::Diagnostic;
@@ -127,6 +128,93 @@ fn check_programme(def: &Definition, host: &PluginHost, out: &mut Vec<Diagnostic
                 ),
             ));
         }
+    }
+    derived_types(def, host, plugin, &description.derived_fields, out);
+}
+
+/// The values `derive` gives fit the types the workflow declares for them (the server
+/// refuses an action whose derived values do not, so a mismatch would otherwise show on
+/// the first case). `derive` is asked twice per case type: for a case with every field
+/// empty, and for one with every field filled with a plain value of its declared type
+/// (a select's first option, `true`, 100, a date). A plugin that cannot derive from
+/// either is left to the server's own refusal.
+fn derived_types(
+    def: &Definition,
+    host: &PluginHost,
+    plugin: &Name,
+    pointers: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    for (ct_name, ct) in &def.programme.case_types {
+        let tops: BTreeSet<&str> = pointers
+            .iter()
+            .filter_map(|p| p.strip_prefix('/')?.split('/').next())
+            .filter(|f| ct.fields.contains_key(*f))
+            .collect();
+        let env = Envelope::for_test(def.id(), ct_name.as_str());
+        let probes = [
+            sample_case(&ct.fields, |_| Value::Null),
+            sample_case(&ct.fields, sample_value),
+        ];
+        let mut reported = BTreeSet::new();
+        for probe in probes.iter().filter(|_| !tops.is_empty()) {
+            let Ok(report) = host.derive(plugin, &env, probe) else {
+                continue;
+            };
+            for &top in &tops {
+                let value = report.fields.get(top).cloned().unwrap_or(Value::Null);
+                let Some(wrong) =
+                    crate::engine::check_input(&ct.fields, &serde_json::json!({ top: value }))
+                        .into_iter()
+                        .next()
+                else {
+                    continue;
+                };
+                let Some((_, declared)) = ct.fields.iter().find(|(k, _)| k.as_str() == top) else {
+                    continue;
+                };
+                if reported.insert(top) {
+                    out.push(Diagnostic::at(
+                        def.path.as_path(),
+                        declared.kind.span(),
+                        format!(
+                            "plugin `{}` derives `{top}` as {value} for case type `{}`, which does not fit: {}",
+                            **plugin,
+                            ct_name.as_str(),
+                            wrong.message.en
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// A case's data with each declared field set by `value`.
+fn sample_case(fields: &IndexMap<Name, Field>, value: impl Fn(&Field) -> Value) -> Value {
+    Value::Object(
+        fields
+            .iter()
+            .map(|(k, f)| (k.to_string(), value(f)))
+            .collect(),
+    )
+}
+
+/// A plain value of a field's declared type.
+fn sample_value(field: &Field) -> Value {
+    let first = field.options.first().map(|o| o.to_string());
+    match *field.kind {
+        FieldType::Text | FieldType::User | FieldType::OrgUnit | FieldType::File => {
+            Value::from("1")
+        }
+        FieldType::Integer | FieldType::Number => Value::from(100),
+        FieldType::Boolean => Value::Bool(true),
+        FieldType::Date => Value::from("2026-10-01"),
+        FieldType::Datetime => Value::from("2026-10-01T10:00:00+08:00"),
+        FieldType::Select => first.map(Value::from).unwrap_or(Value::Null),
+        FieldType::MultiSelect => Value::Array(first.map(Value::from).into_iter().collect()),
+        FieldType::List => Value::Array(vec![sample_case(&field.fields, sample_value)]),
+        FieldType::Object => sample_case(&field.fields, sample_value),
     }
 }
 

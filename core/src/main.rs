@@ -38,7 +38,7 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
         #[command(flatten)]
-        db: DbArgs,
+        db: anjuan::cli::db::DbArgs,
     },
     /// Users, grants, org units and API tokens.
     #[command(flatten)]
@@ -57,47 +57,29 @@ enum AuditCommand {
     Verify,
 }
 
-/// Where the database is, for commands that use it without serving.
-#[derive(Debug, Clone, clap::Args)]
-struct DbArgs {
-    /// Database URL [default: SQLite under --data].
-    #[arg(long, env = "DATABASE_URL", global = true)]
-    database_url: Option<String>,
-    /// Data folder [default: ./data].
-    #[arg(long, env = "ANJUAN_DATA", global = true)]
-    data: Option<PathBuf>,
-}
-
-impl DbArgs {
-    fn url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            anjuan::config::sqlite_url(
-                &self
-                    .data
-                    .clone()
-                    .unwrap_or_else(|| PathBuf::from("data"))
-                    .join("anjuan.db"),
-            )
-        })
-    }
-}
+/// Exit code of a command that found mistakes in what it checked (`validate`,
+/// `audit verify`, `plugin run … check`).
+const FOUND_ERRORS: u8 = 1;
+/// Exit code of a command that could not do what was asked: bad arguments (clap uses
+/// 2 too), a file or database that is not there, a name that does not exist.
+const USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { path, plugins } => validate(&path, plugins.as_deref()),
         Command::Plugin(cmd) => match anjuan_plugin_host::cli::run(cmd, &mut std::io::stdout()) {
-            Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+            Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(USAGE)),
             Err(e) => {
                 eprintln!("error: {e:#}");
-                ExitCode::FAILURE
+                ExitCode::from(USAGE)
             }
         },
         other => match runtime().and_then(|rt| rt.block_on(run_async(other))) {
             Ok(code) => code,
             Err(e) => {
                 eprintln!("error: {e:#}");
-                ExitCode::FAILURE
+                ExitCode::from(USAGE)
             }
         },
     }
@@ -117,7 +99,7 @@ async fn run_async(command: Command) -> anyhow::Result<ExitCode> {
             command: AuditCommand::Verify,
             db,
         } => {
-            let db = anjuan::store::connect(&db.url()).await?;
+            let db = db.connect_existing().await?;
             let started = std::time::Instant::now();
             let mut last = std::time::Instant::now();
             let (checked, broken) = anjuan::store::events::verify_all(&db, |cases, events| {
@@ -141,11 +123,11 @@ async fn run_async(command: Command) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             } else {
                 println!("{} broken chain(s) among {checked} events", broken.len());
-                Ok(ExitCode::FAILURE)
+                Ok(ExitCode::from(FOUND_ERRORS))
             }
         }
         Command::Admin(cmd) => {
-            let db = anjuan::store::connect(&admin_db_url()).await?;
+            let db = cmd.db().connect_existing().await?;
             anjuan::cli::admin::run(cmd, &db).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -182,9 +164,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let bind = config.bind;
     let demo = config.demo;
     let state = anjuan::server::state(config, Arc::new(plugins)).await?;
+    // The demo county brings its own administrator: seed it before asking whether
+    // there is one, so a demo start does not warn of a missing administrator.
+    let directory = match demo {
+        true => Some(anjuan::demo::seed_identity(&state.db).await?),
+        false => None,
+    };
     anjuan::cli::admin::bootstrap_admin(&state.db).await?;
-    if demo {
-        let directory = anjuan::demo::seed_identity(&state.db).await?;
+    if let Some(directory) = directory {
         let cases = anjuan::demo_cases::seed_cases(&state).await?;
         println!("\nDemo county seeded ({cases} new cases). Accounts:\n{directory}");
     }
@@ -215,18 +202,27 @@ fn init_tracing() {
 }
 
 fn validate(path: &Path, plugins: Option<&Path>) -> ExitCode {
+    if !path.exists() {
+        eprintln!("error: {}: no such file or folder", path.display());
+        return ExitCode::from(USAGE);
+    }
     let (mut defs, mut errors) = workflow::load_dir(path);
     if let Some(dir) = plugins {
         match anjuan::crosscheck::check_dir(&defs, dir) {
             Ok(found) => errors.extend(found),
             Err(e) => {
                 eprintln!("error: {e:#}");
-                return ExitCode::FAILURE;
+                return ExitCode::from(USAGE);
             }
         }
     }
     for e in &errors {
         eprintln!("{e}");
+    }
+    let warnings: Vec<workflow::Diagnostic> =
+        defs.iter().flat_map(workflow::lint::warnings).collect();
+    for w in &warnings {
+        eprintln!("warning: {w}");
     }
     let failing: std::collections::BTreeSet<&Path> =
         errors.iter().map(|e| e.file.as_path()).collect();
@@ -247,9 +243,10 @@ fn validate(path: &Path, plugins: Option<&Path>) -> ExitCode {
     } else {
         if defs.is_empty() && errors.is_empty() {
             eprintln!(
-                "{}: no workflow files found (expected <dir>/<programme>/workflow.yaml)",
+                "error: {}: no workflow files found (expected <dir>/<programme>/workflow.yaml)",
                 path.display()
             );
+            return ExitCode::from(USAGE);
         }
         eprintln!(
             "{} mistake{} in {failed} of {files} file{}; valid: {} programmes, {} case types, {} states, {} transitions",
@@ -261,17 +258,6 @@ fn validate(path: &Path, plugins: Option<&Path>) -> ExitCode {
             s.states,
             s.transitions
         );
-        ExitCode::FAILURE
+        ExitCode::from(FOUND_ERRORS)
     }
-}
-
-/// The database of the administration commands: `DATABASE_URL`, else SQLite under
-/// `ANJUAN_DATA` (default `./data`).
-fn admin_db_url() -> String {
-    std::env::var("DATABASE_URL").unwrap_or_else(|_| {
-        let data = std::env::var("ANJUAN_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| PathBuf::from("data"));
-        anjuan::config::sqlite_url(&data.join("anjuan.db"))
-    })
 }

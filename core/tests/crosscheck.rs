@@ -112,3 +112,29 @@ async fn mismatches_are_reported_where_the_workflow_names_them() {
     assert_eq!(from_server, found);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_derived_field_of_another_type_is_reported_at_its_declaration() {
+    let original =
+        std::fs::read_to_string(root().join("workflows/fire-safety-rectification/workflow.yaml"))
+            .unwrap();
+    let broken = original.replacen("in_scope: { type: boolean", "in_scope: { type: text", 1);
+    assert_ne!(broken, original);
+    let dir = std::env::temp_dir().join(format!("anjuan-derived-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("fire-safety-rectification")).unwrap();
+    std::fs::write(dir.join("fire-safety-rectification/workflow.yaml"), &broken).unwrap();
+    let (defs, errors) = workflow::load_dir(&dir);
+    assert!(errors.is_empty(), "{errors:?}");
+    let found = anjuan::crosscheck::check_dir(&defs, &plugins()).unwrap();
+    let text: Vec<String> = found.iter().map(ToString::to_string).collect();
+    let line = line_of(&broken, "in_scope: { type: text");
+    assert!(
+        found.iter().any(|d| d.line == line
+            && d.message
+                .contains("plugin `fire-safety-rectification` derives `in_scope` as ")
+            && d.message.contains("which does not fit")),
+        "expected line {line}\ngot:\n{}",
+        text.join("\n")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::store::identity::{self, NewGrant, NewOrgUnit, NewUser, UserChanges};
 
 mod commands;
+mod known;
 mod print;
 mod secret;
 #[cfg(test)]
@@ -25,10 +26,10 @@ use secret::read_password;
 /// Run an identity command against the database.
 pub async fn run(cmd: AdminCommand, db: &DatabaseConnection) -> anyhow::Result<()> {
     let result = match cmd {
-        AdminCommand::User(c) => user(c, db).await,
-        AdminCommand::Grant(c) => grant(c, db).await,
-        AdminCommand::Org(c) => org(c, db).await,
-        AdminCommand::Token(c) => token_cmd(c, db).await,
+        AdminCommand::User { command, .. } => user(command, db).await,
+        AdminCommand::Grant { command, .. } => grant(command, db).await,
+        AdminCommand::Org { command, .. } => org(command, db).await,
+        AdminCommand::Token { command, .. } => token_cmd(command, db).await,
     };
     result.map_err(explain)
 }
@@ -117,6 +118,8 @@ async fn grant(cmd: GrantCommand, db: &DatabaseConnection) -> anyhow::Result<()>
             programme,
         } => {
             let u = identity::find_user(db, &user).await?;
+            let known = known::Known::load(db).await?;
+            identity::refuse_if_any(known.grant_refusals(&programme, &role, &org_unit))?;
             let g = identity::add_grant(
                 db,
                 NewGrant {

@@ -4,6 +4,8 @@
 //! - [`admin`]: `anjuan user|grant|org|token …`, and the first administrator from
 //!   the environment at server start.
 //! - [`backup`]: `anjuan backup|restore`, a consistent copy of a SQLite database.
+//! - [`db`]: the database flags those commands share with `serve`.
 
 pub mod admin;
 pub mod backup;
+pub mod db;

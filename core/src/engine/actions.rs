@@ -59,7 +59,7 @@ pub fn available_actions(
                 .as_ref()
                 .and_then(|g| def.expr(g))
                 .is_some_and(|e| e.free_names().contains("input"));
-            reads_input || guard(def, t.guard.as_ref(), &vars).is_none()
+            reads_input || guard(def, t.guard.as_ref(), None, &vars).is_none()
         })
         .map(|t| AvailableAction {
             action: t.action.to_string(),

@@ -12,7 +12,7 @@ use super::{
 use crate::calendar::Calendar;
 use crate::workflow::Definition;
 use crate::workflow::expr::Vars;
-use crate::workflow::model::{CaseType, Effect, Name, Transition};
+use crate::workflow::model::{CaseType, Effect, I18n, Name, Transition};
 
 /// A case someone asks to open.
 #[derive(Debug, Clone, Copy)]
@@ -85,7 +85,7 @@ pub fn decide(
         parent: &parent,
         ..Vars::new(&seen, req.now)
     };
-    if let Some(refusal) = guard(def, t.guard.as_ref(), &vars) {
+    if let Some(refusal) = guard(def, t.guard.as_ref(), t.guard_message.as_ref(), &vars) {
         return Ok(refused(vec![refusal]));
     }
     let call = CheckCall {
@@ -178,7 +178,11 @@ pub fn create(
         ..Vars::new(&seen, new.now)
     };
     let rule = ct.create.as_ref();
-    if let Some(refusal) = guard(def, rule.and_then(|r| r.guard.as_ref()), &vars) {
+    let (rule_guard, message) = match rule {
+        Some(r) => (r.guard.as_ref(), r.guard_message.as_ref()),
+        None => (None, None),
+    };
+    if let Some(refusal) = guard(def, rule_guard, message, &vars) {
         return Ok(refused(vec![refusal]));
     }
     let call = CheckCall {
@@ -284,8 +288,14 @@ pub(super) fn find_transition<'a>(
     ))
 }
 
-/// A refusal when the guard is false or cannot be evaluated.
-pub(super) fn guard(def: &Definition, guard: Option<&Name>, vars: &Vars<'_>) -> Option<Refusal> {
+/// A refusal when the guard is false or cannot be evaluated. A false guard says the
+/// workflow's `guard_message` when it has one, else the expression itself.
+pub(super) fn guard(
+    def: &Definition,
+    guard: Option<&Name>,
+    message: Option<&I18n>,
+    vars: &Vars<'_>,
+) -> Option<Refusal> {
     let source = guard?;
     let result = match def.expr(source) {
         Some(e) => e.eval_bool(vars),
@@ -293,12 +303,15 @@ pub(super) fn guard(def: &Definition, guard: Option<&Name>, vars: &Vars<'_>) -> 
     };
     match result {
         Ok(true) => None,
-        Ok(false) => Some(Refusal::new(
-            "guard_false",
-            None,
-            format!("不满足条件:{}", source.as_str()),
-            format!("the condition does not hold: {}", source.as_str()),
-        )),
+        Ok(false) => Some(match message {
+            Some(m) => Refusal::new("guard_false", None, m.zh.clone(), m.en.clone()),
+            None => Refusal::new(
+                "guard_false",
+                None,
+                format!("不满足条件:{}", source.as_str()),
+                format!("the condition does not hold: {}", source.as_str()),
+            ),
+        }),
         Err(e) => Some(Refusal::new(
             "guard_error",
             None,

@@ -338,6 +338,50 @@ fn the_guard_keeps_production_from_resuming_before_a_passed_reinspection() {
 }
 
 #[test]
+fn a_false_guard_says_its_message_instead_of_the_expression() {
+    let cal = Calendar::builtin();
+    let now = at(2026, 3, 2, 9);
+    let inspector = actor(&["inspector"]);
+    let reason = |def: &Definition| {
+        let mut case = open_case(def, &cal, json!({}), now);
+        let o = accepted(take(def, &cal, &case, "start", json!({}), &inspector, now));
+        apply(&mut case, &o, now);
+        match take(
+            def,
+            &cal,
+            &case,
+            "close",
+            json!({"resumed": true}),
+            &inspector,
+            now,
+        ) {
+            Decision::Refused { reasons } => reasons[0].clone(),
+            Decision::Accepted(o) => panic!("accepted: {o:?}"),
+        }
+    };
+    let raw = reason(&def());
+    assert_eq!(
+        raw.message.en,
+        "the condition does not hold: data.resumed != true || data.reinspection_passed == true"
+    );
+    let text = WORKFLOW.replace(
+        "        guard: \"data.resumed != true || data.reinspection_passed == true\"\n",
+        "        guard: \"data.resumed != true || data.reinspection_passed == true\"\n        guard_message: { zh: 复查合格后才能恢复生产, en: Production resumes only after a passed re-inspection }\n",
+    );
+    let with_message =
+        Definition::from_text(Path::new("demo/workflow.yaml"), &text).expect("valid");
+    let told = reason(&with_message);
+    assert_eq!(told.code, "guard_false");
+    assert_eq!(
+        (told.message.zh.as_str(), told.message.en.as_str()),
+        (
+            "复查合格后才能恢复生产",
+            "Production resumes only after a passed re-inspection"
+        )
+    );
+}
+
+#[test]
 fn a_retest_pauses_the_clock_and_resuming_keeps_the_time_left() {
     let (def, cal) = (def(), Calendar::builtin());
     let inspector = actor(&["inspector"]);

@@ -10,10 +10,12 @@
 //! - `validate`, `graph`: references, expressions, reachability.
 //! - [`expr`]: CEL guards and computed values.
 //! - [`diagnostic`]: a mistake with its place.
+//! - [`lint`]: warnings about valid files (a guard without a message).
 
 pub mod diagnostic;
 pub mod expr;
 mod graph;
+pub mod lint;
 pub mod model;
 mod parse;
 mod validate;

@@ -104,6 +104,9 @@ pub struct CreateRule {
     /// A CEL condition on the submitted data.
     #[serde(default)]
     pub guard: Option<Name>,
+    /// What the user is told when the guard is false, instead of the expression.
+    #[serde(default)]
+    pub guard_message: Option<I18n>,
 }
 
 /// A declared data field of a case type.
@@ -222,6 +225,9 @@ pub struct Transition {
     /// A CEL condition that must hold.
     #[serde(default)]
     pub guard: Option<Name>,
+    /// What the user is told when the guard is false, instead of the expression.
+    #[serde(default)]
+    pub guard_message: Option<I18n>,
     /// Whether the actor must write a comment.
     #[serde(default)]
     pub comment_required: bool,

@@ -14,10 +14,8 @@
 //!   (the two lists, inspections, summary, acceptance) and `hazard` (progress, listed
 //!   supervision, evidence, verification); object fields in `forms::objects`.
 //! - `checks`: by the same nouns.
-//! - `days`: the county's calendar day from the envelope's `now`.
 
 mod checks;
-mod days;
 pub mod forms;
 pub mod scope;
 

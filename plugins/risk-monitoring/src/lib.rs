@@ -15,10 +15,8 @@
 //!   (case report complete), `outbreak` (online reports at start and completion,
 //!   attribution), `quality` (reports attached, quarterly supervision, training of at
 //!   least two working days).
-//! - `days`: the county's calendar day from the envelope's `now`.
 
 mod checks;
-mod days;
 pub mod forms;
 
 use anjuan_plugin_sdk::{CallError, Context, Description, Finding, FormDef, Item, Plugin, Value};

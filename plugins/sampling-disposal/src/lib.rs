@@ -12,10 +12,8 @@
 //!   `plan-monthly-quotas-met` use the count queries `plugin.toml` declares.
 //! - `derived`: a batch's month and quota line, which the server stores in the batch.
 //! - `vocab`: the workflow's option lists with zh/en labels.
-//! - `days`: the county's calendar day from the envelope's `now`.
 
 mod checks;
-mod days;
 pub mod derived;
 pub mod forms;
 pub mod vocab;

@@ -18,6 +18,7 @@
 //!   [`form::validate`] checks submitted data against every generic constraint.
 //! - [`data`]: [`DataExt`], typed access to case data by JSON Pointer.
 //! - [`host`]: the [`Host`] services a plugin may call, and [`FakeHost`] for tests.
+//! - [`time`]: today and the day of a date field in the county's zone; the date checks.
 //! - `testkit` (feature `validate`): the assertions every plugin's tests make.
 //! - `wasm` (only on `wasm32`): the wit-bindgen glue behind [`export_plugin!`].
 #![deny(missing_docs)]
@@ -34,6 +35,7 @@ pub mod host;
 pub mod plugin;
 #[cfg(feature = "validate")]
 pub mod testkit;
+pub mod time;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod wasm;

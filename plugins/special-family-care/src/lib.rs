@@ -15,10 +15,8 @@
 //! - `checks`: `family` (one record per family, the two contacts and a liaison, consent
 //!   recorded) and `care` (visit records, health records, consent on file before an
 //!   assessment, aid records, new families registered).
-//! - `days`: the county's calendar day from the envelope's `now`.
 
 mod checks;
-mod days;
 pub mod forms;
 
 use anjuan_plugin_sdk::{CallError, Context, Description, Finding, FormDef, Item, Plugin, Value};

@@ -2,21 +2,60 @@
 
 use clap::Subcommand;
 
-/// Identity commands; flatten into the binary's command enum.
+use crate::cli::db::DbArgs;
+
+/// Identity commands; flatten into the binary's command enum. Each takes the
+/// database flags of [`DbArgs`] (before or after its own arguments).
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
     /// Users: add, list, set a password, change.
-    #[command(subcommand)]
-    User(UserCommand),
+    User {
+        /// What to do.
+        #[command(subcommand)]
+        command: UserCommand,
+        /// Which database.
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Roles held at org units.
-    #[command(subcommand)]
-    Grant(GrantCommand),
+    Grant {
+        /// What to do.
+        #[command(subcommand)]
+        command: GrantCommand,
+        /// Which database.
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// The org-unit tree.
-    #[command(subcommand)]
-    Org(OrgCommand),
+    Org {
+        /// What to do.
+        #[command(subcommand)]
+        command: OrgCommand,
+        /// Which database.
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// API tokens for machines.
-    #[command(subcommand)]
-    Token(TokenCommand),
+    Token {
+        /// What to do.
+        #[command(subcommand)]
+        command: TokenCommand,
+        /// Which database.
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+impl AdminCommand {
+    /// The database the command works on.
+    pub fn db(&self) -> &DbArgs {
+        match self {
+            AdminCommand::User { db, .. }
+            | AdminCommand::Grant { db, .. }
+            | AdminCommand::Org { db, .. }
+            | AdminCommand::Token { db, .. } => db,
+        }
+    }
 }
 
 /// Where a password comes from (a terminal prompt when neither is given).
@@ -93,11 +132,11 @@ pub enum GrantCommand {
     Add {
         /// Login name.
         user: String,
-        /// Role id, e.g. `village-cadre`.
+        /// Role id, e.g. `village-cadre`: one the programme's workflow declares.
         role: String,
-        /// Org unit id.
+        /// Org unit id (see `anjuan org list`).
         org_unit: String,
-        /// Programme id; `*` means every programme.
+        /// Programme id, as stored by the server; `*` means every programme.
         #[arg(long, default_value = "*")]
         programme: String,
     },

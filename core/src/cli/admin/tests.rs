@@ -24,7 +24,10 @@ fn the_commands_parse_and_password_sources_exclude_each_other() {
     Cli::command().debug_assert();
     assert!(matches!(
         parse(&["user", "add", "li", "--admin", "--password-env", "PW"]),
-        AdminCommand::User(UserCommand::Add(AddUser { admin: true, .. }))
+        AdminCommand::User {
+            command: UserCommand::Add(AddUser { admin: true, .. }),
+            ..
+        }
     ));
     assert!(matches!(
         parse(&[
@@ -36,7 +39,10 @@ fn the_commands_parse_and_password_sources_exclude_each_other() {
             "--programme",
             "special-family-care"
         ]),
-        AdminCommand::Grant(GrantCommand::Add { .. })
+        AdminCommand::Grant {
+            command: GrantCommand::Add { .. },
+            ..
+        }
     ));
     assert!(matches!(
         parse(&[
@@ -52,11 +58,22 @@ fn the_commands_parse_and_password_sources_exclude_each_other() {
             "--en",
             "Hexi"
         ]),
-        AdminCommand::Org(OrgCommand::Add { .. })
+        AdminCommand::Org {
+            command: OrgCommand::Add { .. },
+            ..
+        }
     ));
+    let at = parse(&["grant", "list", "li", "--data", "/srv/anjuan"]);
+    assert_eq!(
+        at.db().data.as_deref(),
+        Some(std::path::Path::new("/srv/anjuan"))
+    );
     assert!(matches!(
         parse(&["token", "create", "li", "export"]),
-        AdminCommand::Token(TokenCommand::Create { .. })
+        AdminCommand::Token {
+            command: TokenCommand::Create { .. },
+            ..
+        }
     ));
     let both = [
         "anjuan",
@@ -78,6 +95,16 @@ fn the_commands_parse_and_password_sources_exclude_each_other() {
         "PW",
     ];
     assert!(Cli::try_parse_from(none_and_env).is_err());
+}
+
+/// Store the shipped workflow files as the server does at start.
+async fn store_shipped_workflows(db: &DatabaseConnection) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../workflows");
+    let (defs, errors) = crate::workflow::load_dir(&dir);
+    assert!(errors.is_empty(), "{errors:?}");
+    crate::store::definitions::sync(db, defs, errors, Vec::new())
+        .await
+        .unwrap();
 }
 
 /// Run one command line (words split on spaces).
@@ -123,12 +150,38 @@ async fn users_units_grants_and_tokens_are_managed_from_the_command_line() {
         .await
         .unwrap();
         sh(&db, "org list").await.unwrap();
+        store_shipped_workflows(&db).await;
         sh(
             &db,
             "grant add robot cdc-officer anxian --programme risk-monitoring",
         )
         .await
         .unwrap();
+        let err = sh(
+            &db,
+            "grant add robot cdc-oficer anxain --programme risk-monitorin",
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("there is no org unit `anxain` (did you mean `anxian`?)")
+                && err.contains(
+                    "there is no programme `risk-monitorin` (did you mean `risk-monitoring`?)"
+                ),
+            "{err}"
+        );
+        let err = sh(
+            &db,
+            "grant add robot cdc-oficer anxian --programme risk-monitoring",
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("declares no role `cdc-oficer` (did you mean `cdc-officer`?)"),
+            "{err}"
+        );
         let robot = identity::user_by_username(&db, "robot")
             .await
             .unwrap()

@@ -143,6 +143,21 @@ pub(super) fn refused_if(refused: bool, mut response: Response) -> Response {
     response
 }
 
+/// How every admin form post ends: done → 303 to `done`'s page, which shows the notice;
+/// refused (`Error::Invalid`) → the form again from `again`, with every reason it was
+/// given, answered 422; any other error → the error page.
+pub(super) async fn settle<T>(
+    result: Result<T, crate::error::Error>,
+    done: impl FnOnce(T) -> String,
+    again: impl AsyncFnOnce(Vec<Violation>) -> Result<Response, UiError>,
+) -> Result<Response, UiError> {
+    match result {
+        Ok(value) => Ok(super::page::see_other(&done(value))),
+        Err(crate::error::Error::Invalid(v)) => Ok(refused_if(true, again(v).await?)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// What the page just did, after a redirect: `?done=user-created`, with `&id=…` when
 /// the page lists many things and the notice names one of them.
 ///

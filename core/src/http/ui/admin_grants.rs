@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::post;
 use serde::Serialize;
 
-use super::admin::{Field, Refusal, admin_form, done_url, refusal};
+use super::admin::{Field, Refusal, admin_form, done_url, refusal, settle};
 use super::admin_users::render_user;
 use super::directory::{Choice, Directory};
 use super::page::{FormBody, Page, UiError, see_other};
@@ -245,21 +245,18 @@ async fn user_grants_post(
         }
         _ => Err(Error::Invalid(wrong)),
     };
-    match result {
-        Ok(g) => {
-            tracing::info!(admin = %page.caller.username, user = %user.username, grant = g.id, "role granted");
-            let to = format!("/admin/users/{}", user.id);
-            Ok(see_other(&done_url(&to, "grant-added", None)))
-        }
-        Err(Error::Invalid(v)) => {
-            let mut r = Refusal::new(page.lang, &v);
-            r.mark(&mut form.role, &["role", "programme"]);
-            r.mark(&mut form.org_unit, &["org_unit"]);
-            form.errors = r.rest();
-            render_user(&state, &page, &user, |ctx| ctx.grant = form).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let done = |g: crate::store::entities::grants::Model| {
+        tracing::info!(admin = %page.caller.username, user = %user.username, grant = g.id, "role granted");
+        done_url(&format!("/admin/users/{}", user.id), "grant-added", None)
+    };
+    settle(result, done, async |v| {
+        let mut r = Refusal::new(page.lang, &v);
+        r.mark(&mut form.role, &["role", "programme"]);
+        r.mark(&mut form.org_unit, &["org_unit"]);
+        form.errors = r.rest();
+        render_user(&state, &page, &user, |ctx| ctx.grant = form).await
+    })
+    .await
 }
 
 async fn grant_revoke_post(

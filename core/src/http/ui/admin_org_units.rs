@@ -10,9 +10,9 @@ use axum::routing::get;
 use sea_orm::TransactionTrait;
 use serde::Serialize;
 
-use super::admin::{DoneQuery, Field, Refusal, admin_form, admin_only, done_url, refusal};
+use super::admin::{DoneQuery, Field, Refusal, admin_form, admin_only, done_url, refusal, settle};
 use super::directory::{Choice, Directory};
-use super::page::{FormBody, Page, UiError, see_other};
+use super::page::{FormBody, Page, UiError};
 use super::render::Lang;
 use crate::error::Error;
 use crate::state::AppState;
@@ -186,21 +186,16 @@ async fn org_units_post(
         name_zh: form.name_zh.value.clone(),
         name_en: form.name_en.value.clone(),
     };
-    match identity::create_org_unit(&state.db, new).await {
-        Ok(unit) => {
-            tracing::info!(admin = %page.caller.username, unit = %unit.id, "org unit added");
-            Ok(see_other(&done_url(
-                "/admin/org-units",
-                "unit-created",
-                Some(&unit.id),
-            )))
-        }
-        Err(Error::Invalid(v)) => {
-            form.refuse(page.lang, &v);
-            render_tree(&state, &page, String::new(), form).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = identity::create_org_unit(&state.db, new).await;
+    let done = |unit: org_units::Model| {
+        tracing::info!(admin = %page.caller.username, unit = %unit.id, "org unit added");
+        done_url("/admin/org-units", "unit-created", Some(&unit.id))
+    };
+    settle(result, done, async |v| {
+        form.refuse(page.lang, &v);
+        render_tree(&state, &page, String::new(), form).await
+    })
+    .await
 }
 
 /// A unit's page.
@@ -297,18 +292,19 @@ async fn org_unit_post(
     } else {
         change(&state, &unit, &form, &parent).await
     };
-    match result {
-        Ok(saved) => {
-            tracing::info!(admin = %page.caller.username, unit = %saved.id, path = %saved.path, "org unit changed");
-            let to = format!("/admin/org-units/{}", saved.id);
-            Ok(see_other(&done_url(&to, "unit-saved", None)))
-        }
-        Err(Error::Invalid(v)) => {
-            form.refuse(page.lang, &v);
-            render_unit(&state, &page, &unit, String::new(), Some(form)).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let done = |saved: org_units::Model| {
+        tracing::info!(admin = %page.caller.username, unit = %saved.id, path = %saved.path, "org unit changed");
+        done_url(
+            &format!("/admin/org-units/{}", saved.id),
+            "unit-saved",
+            None,
+        )
+    };
+    settle(result, done, async |v| {
+        form.refuse(page.lang, &v);
+        render_unit(&state, &page, &unit, String::new(), Some(form)).await
+    })
+    .await
 }
 
 /// Apply the changes in one transaction, as the admin API does.

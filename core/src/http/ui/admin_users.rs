@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use sea_orm::TransactionTrait;
 use serde::Serialize;
 
-use super::admin::{DoneQuery, Field, Refusal, admin_form, admin_only, done_url, refusal};
+use super::admin::{DoneQuery, Field, Refusal, admin_form, admin_only, done_url, refusal, settle};
 use super::admin_grants::{GrantForm, RoleGroup, grant_text, role_groups, user_grants};
 use super::directory::{Choice, Directory};
 use super::page::{FormBody, Page, UiError, local_time, see_other};
@@ -199,29 +199,23 @@ async fn users_post(
     } else {
         Err(Error::Invalid(wrong))
     };
-    match result {
-        Ok(user) => {
-            tracing::info!(admin = %page.caller.username, user = %user.username, "user created");
-            let to = format!("/admin/users/{}", user.id);
-            Ok(see_other(&done_url(&to, "user-created", None)))
-        }
-        Err(Error::Invalid(v)) => {
-            let mut r = Refusal::new(page.lang, &v);
-            r.mark(&mut form.username, &["username"]);
-            r.mark(&mut form.display_name, &["display_name"]);
-            r.mark(&mut form.password, &["password"]);
-            r.mark(&mut form.password_confirm, &["password_confirm"]);
-            r.mark(&mut form.locale, &["locale"]);
-            r.mark(&mut form.role, &["role", "programme"]);
-            r.mark(&mut form.org_unit, &["org_unit"]);
-            form.errors = r.rest();
-            Ok(super::admin::refused_if(
-                true,
-                render_new(&state, &page, form).await?,
-            ))
-        }
-        Err(e) => Err(e.into()),
-    }
+    let done = |user: users::Model| {
+        tracing::info!(admin = %page.caller.username, user = %user.username, "user created");
+        done_url(&format!("/admin/users/{}", user.id), "user-created", None)
+    };
+    settle(result, done, async |v| {
+        let mut r = Refusal::new(page.lang, &v);
+        r.mark(&mut form.username, &["username"]);
+        r.mark(&mut form.display_name, &["display_name"]);
+        r.mark(&mut form.password, &["password"]);
+        r.mark(&mut form.password_confirm, &["password_confirm"]);
+        r.mark(&mut form.locale, &["locale"]);
+        r.mark(&mut form.role, &["role", "programme"]);
+        r.mark(&mut form.org_unit, &["org_unit"]);
+        form.errors = r.rest();
+        render_new(&state, &page, form).await
+    })
+    .await
 }
 
 /// Create the user and their first role together: either both are stored or neither.
@@ -405,22 +399,19 @@ async fn user_post(
         };
         identity::update_user(&state.db, &user.id, changes).await
     };
-    match result {
-        Ok(saved) => {
-            tracing::info!(admin = %page.caller.username, user = %saved.username, "user changed");
-            let to = format!("/admin/users/{}", saved.id);
-            Ok(see_other(&done_url(&to, "user-saved", None)))
-        }
-        Err(Error::Invalid(v)) => {
-            let mut r = Refusal::new(page.lang, &v);
-            r.mark(&mut form.display_name, &["display_name"]);
-            r.mark(&mut form.locale, &["locale"]);
-            form.is_admin_errors = r.take(&["is_admin", "active"]);
-            form.errors = r.rest();
-            render_user(&state, &page, &user, |ctx| ctx.profile = form).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let done = |saved: users::Model| {
+        tracing::info!(admin = %page.caller.username, user = %saved.username, "user changed");
+        done_url(&format!("/admin/users/{}", saved.id), "user-saved", None)
+    };
+    settle(result, done, async |v| {
+        let mut r = Refusal::new(page.lang, &v);
+        r.mark(&mut form.display_name, &["display_name"]);
+        r.mark(&mut form.locale, &["locale"]);
+        form.is_admin_errors = r.take(&["is_admin", "active"]);
+        form.errors = r.rest();
+        render_user(&state, &page, &user, |ctx| ctx.profile = form).await
+    })
+    .await
 }
 
 fn not_yourself(page: &Page, field: &str) -> Violation {
@@ -474,21 +465,18 @@ async fn user_active_post(
     } else {
         identity::set_active(&state.db, &user.id, active).await
     };
-    match result {
-        Ok(()) => {
-            tracing::info!(admin = %page.caller.username, user = %user.username, active, "account switched");
-            let done = if active {
-                "user-enabled"
-            } else {
-                "user-disabled"
-            };
-            let to = format!("/admin/users/{}", user.id);
-            Ok(see_other(&done_url(&to, done, None)))
-        }
-        Err(Error::Invalid(v)) => {
-            let errors = Refusal::new(page.lang, &v).rest();
-            render_user(&state, &page, &user, |ctx| ctx.account_errors = errors).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let done = |()| {
+        tracing::info!(admin = %page.caller.username, user = %user.username, active, "account switched");
+        let done = if active {
+            "user-enabled"
+        } else {
+            "user-disabled"
+        };
+        done_url(&format!("/admin/users/{}", user.id), done, None)
+    };
+    settle(result, done, async |v| {
+        let errors = Refusal::new(page.lang, &v).rest();
+        render_user(&state, &page, &user, |ctx| ctx.account_errors = errors).await
+    })
+    .await
 }

@@ -1,7 +1,7 @@
 //! One hazard: listed supervision (挂牌督办) and the evidence of its rectification.
 
 use super::{ItemSpec, missing_items};
-use crate::days::not_in_future;
+use anjuan_plugin_sdk::time::not_in_future;
 use anjuan_plugin_sdk::{Context, DataExt, Finding, Value};
 
 const PLAN_ITEMS: &[ItemSpec] = &[

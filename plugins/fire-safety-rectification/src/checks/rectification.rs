@@ -2,7 +2,7 @@
 //! unannounced inspections, and acceptance only once every hazard is closed.
 
 use super::{ItemSpec, missing_items};
-use crate::days::{not_in_future, today};
+use anjuan_plugin_sdk::time::{not_in_future, today};
 use anjuan_plugin_sdk::{CallError, Context, DataExt, Finding, Value, json};
 
 /// `commitment-letter-signed`: 填写《高层建筑管理（使用）单位消防安全自查承诺书》: the

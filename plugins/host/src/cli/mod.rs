@@ -55,6 +55,10 @@ pub struct RunArgs {
     /// Print JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// The clock the call sees, RFC 3339 with offset (it replaces an `--envelope` file's
+    /// `now` too) [default: 2026-10-01T10:00:00+08:00, so runs repeat exactly].
+    #[arg(long, global = true, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<String>,
     /// What to call.
     #[command(subcommand)]
     pub call: RunCall,
@@ -96,6 +100,13 @@ pub enum RunCall {
         #[arg(long)]
         envelope: Option<PathBuf>,
     },
+}
+
+/// `--now` must be RFC 3339 with an offset, as the server sends it.
+fn parse_now(s: &str) -> Result<String, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|_| s.to_owned())
+        .map_err(|e| format!("not RFC 3339 with an offset, e.g. 2026-10-01T10:00:00+08:00 ({e})"))
 }
 
 /// `anjuan plugin package`.

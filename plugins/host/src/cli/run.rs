@@ -52,17 +52,23 @@ fn read_json(path: &Path) -> anyhow::Result<Value> {
     serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
 }
 
-fn envelope(path: Option<&Path>, info: &PluginInfo) -> anyhow::Result<Envelope> {
-    match path {
+/// The envelope of a call: the `--envelope` file, else a test envelope; `--now` sets
+/// its clock. Without either, `now` is `Envelope::for_test`'s fixed time, so the same
+/// command gives the same answer on any day.
+fn envelope(path: Option<&Path>, now: Option<&str>, plugin: &str) -> anyhow::Result<Envelope> {
+    let mut e: Envelope = match path {
         Some(p) => serde_json::from_value(read_json(p)?)
-            .with_context(|| format!("{} is not an envelope", p.display())),
+            .with_context(|| format!("{} is not an envelope", p.display()))?,
         None => {
-            let mut e = Envelope::for_test(&info.id, "");
+            let mut e = Envelope::for_test(plugin, "");
             e.actor_id = "anjuan-plugin-run".into();
-            e.now = chrono::Utc::now().to_rfc3339();
-            Ok(e)
+            e
         }
+    };
+    if let Some(now) = now {
+        e.now = now.to_owned();
     }
+    Ok(e)
 }
 
 /// Reports a plugin failure the way the server would treat it; exit code 2.
@@ -115,7 +121,11 @@ pub(super) fn run(a: &RunArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
             Ok(0)
         }
         RunCall::Form { form, envelope: e } => {
-            match host.form(&info.id, form, &envelope(e.as_deref(), &info)?) {
+            match host.form(
+                &info.id,
+                form,
+                &envelope(e.as_deref(), a.now.as_deref(), &info.id)?,
+            ) {
                 Ok(f) => {
                     writeln!(out, "{}", serde_json::to_string_pretty(&f)?)?;
                     Ok(0)
@@ -130,7 +140,12 @@ pub(super) fn run(a: &RunArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
             ..
         } => {
             let data = read_json(input)?;
-            match host.check(&info.id, check, &envelope(e.as_deref(), &info)?, &data) {
+            match host.check(
+                &info.id,
+                check,
+                &envelope(e.as_deref(), a.now.as_deref(), &info.id)?,
+                &data,
+            ) {
                 Ok(r) if a.json => {
                     writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?;
                     Ok(if r.passed() { 0 } else { 1 })
@@ -144,7 +159,11 @@ pub(super) fn run(a: &RunArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
         RunCall::Derive { input, envelope: e } => {
             let data = read_json(input)?;
-            match host.derive(&info.id, &envelope(e.as_deref(), &info)?, &data) {
+            match host.derive(
+                &info.id,
+                &envelope(e.as_deref(), a.now.as_deref(), &info.id)?,
+                &data,
+            ) {
                 Ok(r) if a.json => {
                     writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?;
                     Ok(0)
@@ -219,4 +238,34 @@ pub(super) fn list(a: &ListArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         report.failed.len()
     )?;
     Ok(if report.failed.is_empty() { 0 } else { 2 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_envelope_has_a_fixed_clock_that_now_replaces() {
+        let e = envelope(None, None, "probe").unwrap();
+        assert_eq!(e.now, "2026-10-01T10:00:00+08:00");
+        assert_eq!(
+            e,
+            envelope(None, None, "probe").unwrap(),
+            "the same every run"
+        );
+        let e = envelope(None, Some("2026-03-02T07:30:00+08:00"), "probe").unwrap();
+        assert_eq!(e.now, "2026-03-02T07:30:00+08:00");
+        let file = std::env::temp_dir().join(format!("anjuan-env-{}.json", std::process::id()));
+        std::fs::write(
+            &file,
+            r#"{"now": "2026-01-01T00:00:00+08:00", "locale": "en"}"#,
+        )
+        .unwrap();
+        let e = envelope(Some(&file), Some("2026-03-02T07:30:00+08:00"), "probe").unwrap();
+        assert_eq!(
+            (e.now.as_str(), e.locale.as_str()),
+            ("2026-03-02T07:30:00+08:00", "en")
+        );
+        let _ = std::fs::remove_file(&file);
+    }
 }

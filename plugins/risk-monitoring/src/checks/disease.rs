@@ -3,8 +3,8 @@
 //! Findings name the missing item, never a value: the fields are sensitive.
 
 use super::{ItemSpec, missing_items};
-use crate::days::not_in_future;
 use anjuan_plugin_sdk::chrono::DateTime;
+use anjuan_plugin_sdk::time::not_in_future;
 use anjuan_plugin_sdk::{Context, DataExt, Finding, Value};
 
 const ITEMS: &[ItemSpec] = &[

@@ -2,7 +2,7 @@
 //! 及时进行网络填报, and the attribution (归因分析) of each outbreak.
 
 use super::{ItemSpec, missing_items};
-use crate::days::{day_at, not_in_future};
+use anjuan_plugin_sdk::time::{day_at, not_in_future};
 use anjuan_plugin_sdk::{Context, DataExt, Finding, Value};
 
 fn not_filed(pointer: &str, zh: &str, en: &str) -> Finding {

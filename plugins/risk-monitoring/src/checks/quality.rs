@@ -2,8 +2,8 @@
 //! once a quarter (现场督导工作每个季度开展1次) and outbreak-investigation training of at
 //! least two working days a year (培训时间不少于2个工作日).
 
-use crate::days::not_in_future;
 use anjuan_plugin_sdk::chrono::{Datelike, NaiveDate};
+use anjuan_plugin_sdk::time::not_in_future;
 use anjuan_plugin_sdk::{CallError, Context, DataExt, Finding, Value};
 
 /// A recipient: (option value, 中文, English).

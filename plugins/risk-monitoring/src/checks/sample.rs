@@ -3,7 +3,7 @@
 //! (扩大问题食品品种或品牌的样品数量).
 
 use super::{ItemSpec, missing_items};
-use crate::days::{day_at, not_in_future};
+use anjuan_plugin_sdk::time::{day_at, not_in_future};
 use anjuan_plugin_sdk::{CallError, Context, DataExt, Finding, Value, json};
 
 /// Top-level items of a monitoring sample's sampling record.

@@ -1,6 +1,6 @@
 //! A sampled batch: the sampling record, and the laboratory's result and upload.
 
-use crate::days::{day_at, not_in_future, time_at};
+use anjuan_plugin_sdk::time::{day_at, not_in_future, time_at};
 use anjuan_plugin_sdk::{CallError, Context, DataExt, Finding, Value, json};
 
 /// 对同一经营企业的产品实施抽样时每批不得超过6个批次 (source work plan).

@@ -1,7 +1,7 @@
 //! Publication of a result, and the bureau's inspection of a laboratory.
 
 use super::{ItemSpec, missing_items};
-use crate::days::{not_before, not_in_future};
+use anjuan_plugin_sdk::time::{not_before, not_in_future};
 use anjuan_plugin_sdk::{Context, DataExt, Finding, Value};
 
 /// `publication-record-complete`: what was published (product, business, report) and

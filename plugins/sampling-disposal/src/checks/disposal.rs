@@ -3,7 +3,7 @@
 //! the objection retest, re-inspection and production resuming.
 
 use super::{ItemSpec, missing_items};
-use crate::days::{day_at, not_before, not_in_future, time_at};
+use anjuan_plugin_sdk::time::{day_at, not_before, not_in_future, time_at};
 use anjuan_plugin_sdk::{Context, DataExt, Finding, Value};
 
 /// `notice-record-complete`: the notice names the product, the business, the report

@@ -2,8 +2,8 @@
 //! aid, and screening for new families.
 
 use super::{ItemSpec, missing_items};
-use crate::days::not_in_future;
 use anjuan_plugin_sdk::chrono::NaiveDate;
+use anjuan_plugin_sdk::time::not_in_future;
 use anjuan_plugin_sdk::{Context, DataExt, Finding, Value};
 
 fn chose(input: &Value, pointer: &str, option: &str) -> bool {

@@ -2,7 +2,7 @@
 //! (双岗联系人、联络员), and consent to a psychological assessment (自愿原则).
 
 use super::{ItemSpec, missing_items};
-use crate::days::not_in_future;
+use anjuan_plugin_sdk::time::not_in_future;
 use anjuan_plugin_sdk::{CallError, Context, DataExt, Finding, Value, json};
 
 /// The count query declared in plugin.toml for [`family_not_already_registered`].
