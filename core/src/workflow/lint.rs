@@ -111,7 +111,7 @@ case_types:
             found,
             [
                 "w.yaml:11:38: the guard of opening a case of type `item` has no `guard_message`: a caseworker it refuses is shown the expression itself",
-                "w.yaml:16:79: the guard of action `finish` has no `guard_message`: a caseworker it refuses is shown the expression itself",
+                "w.yaml:16:74: the guard of action `finish` has no `guard_message`: a caseworker it refuses is shown the expression itself",
             ]
         );
     }
