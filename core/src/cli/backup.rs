@@ -155,7 +155,7 @@ pub async fn restore(file: &Path, dir: &Path) -> anyhow::Result<Checked> {
 /// Open the copy at `path` (without migrating it) and verify every audit chain.
 async fn check(path: &Path) -> anyhow::Result<Checked> {
     let db = open(&format!("sqlite://{}?mode=ro", path.display())).await?;
-    let (events, broken) = crate::store::events::verify_all(&db).await?;
+    let (events, broken) = crate::store::events::verify_all(&db, |_, _| {}).await?;
     if let Some(b) = broken.first() {
         bail!(
             "{}: the audit chain of case {} breaks at event {}: {} ({} broken chain(s))",

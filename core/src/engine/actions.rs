@@ -109,7 +109,7 @@ pub fn acting_roles(
             .as_ref()
             .and_then(|g| def.expr(g))
             .is_some_and(|e| e.free_names().contains("input"));
-        if reads_input || guard(def, t.guard.as_ref(), &vars).is_none() {
+        if reads_input || guard(def, t.guard.as_ref(), None, &vars).is_none() {
             roles.extend(
                 t.roles
                     .iter()
