@@ -75,7 +75,9 @@ async fn a_backup_during_concurrent_actions_restores_and_holds_every_acknowledge
     let db = anjuan::store::connect(&anjuan::config::sqlite_url(&data.join("anjuan.db")))
         .await
         .unwrap();
-    let (_, broken) = anjuan::store::events::verify_all(&db, |_, _| {}).await.unwrap();
+    let (_, broken) = anjuan::store::events::verify_all(&db, |_, _| {})
+        .await
+        .unwrap();
     assert!(broken.is_empty(), "{broken:?}");
     let ids: std::collections::BTreeSet<String> = anjuan::store::entities::cases::Entity::find()
         .all(&db)
