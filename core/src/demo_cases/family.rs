@@ -161,7 +161,10 @@ async fn register(seed: &Seed<'_>, f: &Family) -> Result<String> {
         return Ok(id); // newly found by screening: contacts not yet assigned
     }
     let contacts = json!({
-        "township_contact": seed.user("township")?, "village_contact": seed.user(f.cadre)?, "liaison": seed.user("volunteer")?,
+        "township_contact": seed.user("township")?, "village_contact": seed.user(f.cadre)?,
+        // The volunteer is the liaison (联络员) of the first family only; the village
+        // cadre is the others' liaison, so she is an outsider to them.
+        "liaison": seed.user(if f.head == "王秀英" { "volunteer" } else { f.cadre })?,
         "volunteers": [{ "person": seed.user("volunteer")?, "services": ["companionship", "medical-escort"] }],
         "contact_card_issued": true, "contact_methods": ["home-visit", "phone"],
     });

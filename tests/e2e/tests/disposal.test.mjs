@@ -81,6 +81,11 @@ test("sampling disposal: notice received → closed", async () => {
     ["record-cause-investigation", {}],
     ["record-penalty", {}],
     ["record-reinspection", { values: { reinspection_result: "passed" } }],
+    // 核查处置模块填报: each step confirmed as filed in the national system.
+    ["confirm-system-filing", { values: { filed_step: "disposal-started" } }],
+    ["confirm-system-filing", { values: { filed_step: "product-control" } }],
+    ["confirm-system-filing", { values: { filed_step: "cause-investigation" } }],
+    ["confirm-system-filing", { values: { filed_step: "penalty" } }],
   ]) {
     await act(inspector, href, action, opts);
   }

@@ -63,7 +63,22 @@ export async function listCases(page, query) {
   );
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+// The county's day and minute (the demo server runs in Asia/Shanghai): a date in UTC
+// is yesterday there between midnight and 08:00, and the server's checks say so.
+const localParts = () =>
+  Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(new Date())
+      .map((x) => [x.type, x.value]),
+  );
+const today = () => {
+  const p = localParts();
+  return `${p.year}-${p.month}-${p.day}`;
+};
+const nowLocal = () => {
+  const p = localParts();
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+};
 
 /**
  * Fill every visible, empty field of the action form on the page with a plausible
@@ -99,12 +114,15 @@ export async function fillForm(page, { no = [], values = {} } = {}) {
       } else if (f.kind === "multi-select") {
         if (await page.$(`${sel}:checked`)) continue;
         await page.check(`${sel} >> nth=0`);
+      } else if (key in values && f.kind !== "file") {
+        // A given value wins over what the form shows (a select's first option too).
+        if (f.value === String(values[key])) continue;
+        if (f.type === "select-one") await page.selectOption(sel, String(values[key]));
+        else await page.fill(sel, String(values[key]));
       } else if (f.value !== "") {
         continue;
       } else if (key in values) {
-        if (f.kind === "file") await page.setInputFiles(sel, testFile(String(values[key])));
-        else if (f.type === "select-one") await page.selectOption(sel, String(values[key]));
-        else await page.fill(sel, String(values[key]));
+        await page.setInputFiles(sel, testFile(String(values[key])));
       } else if (f.type === "select-one") {
         const options = await page.$$eval(`${sel} option`, (os) => os.map((o) => o.value).filter(Boolean));
         if (!options.length) continue;
@@ -112,7 +130,7 @@ export async function fillForm(page, { no = [], values = {} } = {}) {
       } else if (f.type === "date") {
         await page.fill(sel, today());
       } else if (f.type === "datetime-local") {
-        await page.fill(sel, new Date().toISOString().slice(0, 16));
+        await page.fill(sel, nowLocal());
       } else if (f.type === "number") {
         await page.fill(sel, "1");
       } else if (f.kind === "file") {
