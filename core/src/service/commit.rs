@@ -95,10 +95,10 @@ pub async fn new_case(
         actors: None,
         clock: false,
     };
-    let (mut row, roles) = (row, BTreeSet::new());
+    let mut row = row;
     let roles = decide_actors(db, n.version, &mut row, None, n.now)
         .await?
-        .unwrap_or(roles);
+        .unwrap_or_default();
     let row = store::cases::insert(db, row).await?;
     store::search::index(db, &row.id, &row.search).await?;
     store::events::insert(db, &event).await?;
@@ -172,11 +172,7 @@ async fn refresh_children(
         if child.closed || child.def_version != version.number {
             continue;
         }
-        if let Some(roles) = decide_actors(db, version, &mut child, Some(&data), now).await?
-            && store::tasks::set_actors(db, &child.id, child.version, &roles, child.clock).await?
-        {
-            store::tasks::replace(db, &child, &roles).await?;
-        }
+        store_actors(db, version, &mut child, Some(&data), now).await?;
     }
     Ok(())
 }
@@ -190,7 +186,19 @@ pub async fn redecide_actors(
     row: &mut cases::Model,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let Some(roles) = decide_actors(db, version, row, None, now).await? else {
+    store_actors(db, version, row, None, now).await
+}
+
+/// Decide who acts on a stored case (its parent's data given or read as needed) and
+/// write it, unless the case moved meanwhile. Returns whether it changed.
+async fn store_actors(
+    db: &impl sea_orm::ConnectionTrait,
+    version: &Version,
+    row: &mut cases::Model,
+    parent: Option<&Value>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let Some(roles) = decide_actors(db, version, row, parent, now).await? else {
         return Ok(false);
     };
     if !store::tasks::set_actors(db, &row.id, row.version, &roles, row.clock).await? {
