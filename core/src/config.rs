@@ -6,9 +6,12 @@
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ipnet::IpNet;
 use serde::Deserialize;
+
+use crate::store::chain::{AuditKeys, ChainKey};
 
 /// `anjuan serve` flags; each has an environment variable and a TOML key of the same name.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -60,6 +63,57 @@ pub struct ServeArgs {
     /// A secret `/metrics` requires as `Authorization: Bearer …` [default: none, open].
     #[arg(long, env = "ANJUAN_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub audit: AuditArgs,
+    /// Seconds between audit checkpoints over every case's chain head [default: 3600].
+    #[arg(long, env = "ANJUAN_AUDIT_CHECKPOINT_INTERVAL")]
+    pub audit_checkpoint_interval: Option<u64>,
+}
+
+/// Where the audit key comes from (`serve`, and `audit verify`/`checkpoint`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct AuditArgs {
+    /// A file of audit keys, one per line, the current key first and retired keys
+    /// after it: events and checkpoints are then hashed with HMAC-SHA256 under the
+    /// current key [default: none, plain SHA-256].
+    #[arg(long, env = "ANJUAN_AUDIT_KEY_FILE", global = true)]
+    pub audit_key_file: Option<PathBuf>,
+    /// The audit key itself (instead of a file; at least 16 bytes).
+    #[arg(
+        long = "audit-key",
+        env = "ANJUAN_AUDIT_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub audit_key: Option<String>,
+}
+
+impl AuditArgs {
+    /// The key settings of the environment alone (`ANJUAN_AUDIT_KEY_FILE`,
+    /// `ANJUAN_AUDIT_KEY`), for commands without the flags.
+    pub fn from_env() -> AuditArgs {
+        AuditArgs {
+            audit_key_file: std::env::var_os("ANJUAN_AUDIT_KEY_FILE").map(PathBuf::from),
+            audit_key: std::env::var("ANJUAN_AUDIT_KEY").ok(),
+        }
+    }
+
+    /// The keys named, if any (the file wins over the variable).
+    pub fn keys(&self) -> Result<Option<Arc<AuditKeys>>, ConfigError> {
+        self.keys_or(None)
+    }
+
+    fn keys_or(&self, file: Option<&Path>) -> Result<Option<Arc<AuditKeys>>, ConfigError> {
+        let keys = match (&self.audit_key_file, &self.audit_key, file) {
+            (Some(path), _, _) => AuditKeys::read(path),
+            (None, Some(text), _) => AuditKeys::parse(text),
+            (None, None, Some(path)) => AuditKeys::read(path),
+            (None, None, None) => return Ok(None),
+        };
+        keys.map(|k| Some(Arc::new(k)))
+            .map_err(|message| ConfigError::AuditKey { message })
+    }
 }
 
 /// The same settings, as read from the TOML file.
@@ -80,6 +134,8 @@ struct FileConfig {
     max_upload_mib: Option<u64>,
     trusted_proxies: Option<Vec<String>>,
     metrics_token: Option<String>,
+    audit_key_file: Option<PathBuf>,
+    audit_checkpoint_interval: Option<u64>,
 }
 
 /// The settings the server runs with.
@@ -113,6 +169,17 @@ pub struct Config {
     pub trusted_proxies: Vec<IpNet>,
     /// The secret `/metrics` asks for, if any.
     pub metrics_token: Option<String>,
+    /// Audit keys: the current one hashes new events and checkpoints.
+    pub audit_keys: Option<Arc<AuditKeys>>,
+    /// Seconds between audit checkpoints.
+    pub audit_checkpoint_interval: u64,
+}
+
+impl Config {
+    /// The key new events and checkpoints are hashed with, if any.
+    pub fn audit_key(&self) -> Option<&ChainKey> {
+        self.audit_keys.as_deref().map(AuditKeys::current)
+    }
 }
 
 impl fmt::Debug for Config {
@@ -127,6 +194,8 @@ impl fmt::Debug for Config {
             .field("timezone", &self.timezone)
             .field("demo", &self.demo)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("audit_key", &self.audit_key().map(ChainKey::id))
+            .field("audit_checkpoint_interval", &self.audit_checkpoint_interval)
             .finish_non_exhaustive()
     }
 }
@@ -164,6 +233,12 @@ pub enum ConfigError {
         /// What is wrong, with line and column.
         message: String,
     },
+    /// The audit key cannot be used.
+    #[error("audit key: {message}")]
+    AuditKey {
+        /// What is wrong.
+        message: String,
+    },
 }
 
 impl ServeArgs {
@@ -194,7 +269,14 @@ impl ServeArgs {
         } else {
             self.trusted_proxies.clone()
         };
+        let audit_keys = self.audit.keys_or(file.audit_key_file.as_deref())?;
         Ok(Config {
+            audit_keys,
+            audit_checkpoint_interval: self
+                .audit_checkpoint_interval
+                .or(file.audit_checkpoint_interval)
+                .unwrap_or(3600)
+                .max(1),
             trusted_proxies,
             metrics_token: self
                 .metrics_token

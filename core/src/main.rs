@@ -33,12 +33,15 @@ enum Command {
         #[arg(long)]
         plugins: Option<PathBuf>,
     },
-    /// Check every case's hash-chained events; names the first broken link.
+    /// Check every case's hash-chained events and the checkpoints over all cases;
+    /// names every broken link and every case deleted since a checkpoint.
     Audit {
         #[command(subcommand)]
-        command: AuditCommand,
+        command: anjuan::cli::audit::AuditCommand,
         #[command(flatten)]
         db: anjuan::cli::db::DbArgs,
+        #[command(flatten)]
+        audit: anjuan::config::AuditArgs,
     },
     /// Users, grants, org units and API tokens.
     #[command(flatten)]
@@ -49,12 +52,6 @@ enum Command {
     /// Write, run and test programme plugins.
     #[command(subcommand)]
     Plugin(anjuan_plugin_host::cli::PluginCommand),
-}
-
-#[derive(Debug, Subcommand)]
-enum AuditCommand {
-    /// Verify every chain.
-    Verify,
 }
 
 /// Exit code of a command that found mistakes in what it checked (`validate`,
@@ -95,36 +92,17 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 async fn run_async(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve(args) => serve(args).await.map(|()| ExitCode::SUCCESS),
-        Command::Audit {
-            command: AuditCommand::Verify,
-            db,
-        } => {
+        Command::Audit { command, db, audit } => {
+            let keys = anjuan::cli::audit::keys(db.config.clone(), &audit)?;
             let db = db.connect_existing().await?;
-            let started = std::time::Instant::now();
-            let mut last = std::time::Instant::now();
-            let (checked, broken) = anjuan::store::events::verify_all(&db, |cases, events| {
-                if last.elapsed().as_secs() >= 2 {
-                    last = std::time::Instant::now();
-                    eprintln!(
-                        "… {cases} cases, {events} events verified ({:.0} s)",
-                        started.elapsed().as_secs_f64()
-                    );
-                }
-            })
-            .await?;
-            for b in &broken {
-                println!(
-                    "BROKEN case {} at event {} (row {}): {}",
-                    b.case_id, b.seq, b.event_id, b.reason
-                );
-            }
-            if broken.is_empty() {
-                println!("ok: {checked} events verified, every chain holds");
-                Ok(ExitCode::SUCCESS)
+            let ok =
+                anjuan::cli::audit::run(&command, &db, keys.as_deref(), &mut std::io::stdout())
+                    .await?;
+            Ok(if ok {
+                ExitCode::SUCCESS
             } else {
-                println!("{} broken chain(s) among {checked} events", broken.len());
-                Ok(ExitCode::from(FOUND_ERRORS))
-            }
+                ExitCode::from(FOUND_ERRORS)
+            })
         }
         Command::Admin(cmd) => {
             let db = cmd.db().connect_existing().await?;

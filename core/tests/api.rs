@@ -806,3 +806,257 @@ async fn reload_makes_a_new_version_and_cases_migrate(kind: Db) {
     app.stop().await;
 }
 on_both!(reload_makes_a_new_version_and_cases_migrate);
+
+/// Deletes every trace of a case a database writer can reach: its events, deadlines,
+/// tasks and row.
+async fn delete_case_whole(db: &sea_orm::DatabaseConnection, id: &str) {
+    for table in ["events", "deadlines", "case_tasks"] {
+        db.execute_unprepared(&format!("DELETE FROM {table} WHERE case_id = '{id}'"))
+            .await
+            .unwrap();
+    }
+    db.execute_unprepared(&format!("DELETE FROM cases WHERE id = '{id}'"))
+        .await
+        .unwrap();
+}
+
+/// A case deleted whole (row and events) leaves no chain to break: the checkpoint
+/// over every case's chain head still names it, and a later checkpoint keeps it named.
+async fn a_case_deleted_whole_is_named_by_the_checkpoint(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let kept = app.open_sample(json!({"product": "面条"})).await;
+    let gone = app.open_sample(json!({"product": "腐竹"})).await;
+    let (kept, gone) = (kept["id"].as_str().unwrap(), gone["id"].as_str().unwrap());
+    app.post(&format!("/api/v1/cases/{gone}/actions/start"), "inspector")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let db = &app.state.db;
+    let taken = anjuan::store::checkpoints::take(db, None).await.unwrap();
+    assert!(taken.case_count >= 2, "{taken:?}");
+    let v = anjuan::store::checkpoints::verify(db, None).await.unwrap();
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    delete_case_whole(db, gone).await;
+    let (_, broken) = anjuan::store::events::verify_all(db, |_, _| {})
+        .await
+        .unwrap();
+    assert!(broken.is_empty(), "no chain is left to break: {broken:?}");
+    anjuan::store::checkpoints::take(db, None).await.unwrap();
+    let v = anjuan::store::checkpoints::verify(db, None).await.unwrap();
+    let named: Vec<_> = v
+        .problems
+        .iter()
+        .filter_map(|p| p.case_id.as_deref())
+        .collect();
+    assert_eq!(named, vec![gone], "{:?}", v.problems);
+    assert!(!named.contains(&kept));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_anjuan"))
+        .args(["audit", "verify", "--database-url", &app.db_url])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(&format!("MISSING case {gone}")), "{stdout}");
+    app.stop().await;
+}
+on_both!(a_case_deleted_whole_is_named_by_the_checkpoint);
+
+const AUDIT_KEY: &str = "test-audit-key-0123456789abcdef";
+
+/// Rewrite a case's first event and re-hash its whole chain (and its anchor) with
+/// `hash`, as a database writer would with anjuan's own code but not the key.
+async fn rehash_case(
+    db: &sea_orm::DatabaseConnection,
+    id: &str,
+    key: Option<&anjuan::store::chain::ChainKey>,
+) {
+    use anjuan::store::events;
+    let mut prev = events::GENESIS.to_owned();
+    let rows = events::list(db, id).await.unwrap();
+    for mut row in rows {
+        if row.seq == 1 {
+            row.actor = "mallory".into();
+        }
+        row.prev_hash = prev.clone();
+        row.hash = events::hash(key, &prev, &row);
+        db.execute_unprepared(&format!(
+            "UPDATE events SET actor = '{}', prev_hash = '{}', hash = '{}' WHERE id = {}",
+            row.actor, row.prev_hash, row.hash, row.id
+        ))
+        .await
+        .unwrap();
+        prev = row.hash;
+    }
+    db.execute_unprepared(&format!(
+        "UPDATE cases SET chain_head = '{prev}' WHERE id = '{id}'"
+    ))
+    .await
+    .unwrap();
+}
+
+/// With an audit key, events are HMACs: a chain re-hashed without the key (plainly,
+/// or under a guessed key passed off with the real key's id) fails verification with
+/// the key, and verifying without the key says it is needed.
+async fn a_chain_rehashed_without_the_key_fails_verification(kind: Db) {
+    let db_url = common::fresh_database(kind).await;
+    let app = TestApp::start_configured(&db_url, &common::fixture_workflows(), |a| {
+        a.audit.audit_key = Some(AUDIT_KEY.into());
+    })
+    .await;
+    common::seed(&app.state).await;
+    let keys = anjuan::store::chain::AuditKeys::parse(AUDIT_KEY).unwrap();
+    let db = &app.state.db;
+    let mut ids = Vec::new();
+    for product in ["酱菜", "咸鱼", "腊肉"] {
+        let case = app.open_sample(json!({ "product": product })).await;
+        let id = case["id"].as_str().unwrap().to_owned();
+        app.post(&format!("/api/v1/cases/{id}/actions/start"), "inspector")
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let rows = anjuan::store::events::list(db, &ids[0]).await.unwrap();
+    assert!(
+        rows.iter().all(|r| r
+            .hash
+            .starts_with(&format!("hmac-sha256:{}:", keys.current().id()))),
+        "{rows:?}"
+    );
+    let (_, broken) = anjuan::store::events::verify_all_with(db, Some(&keys), |_, _| {})
+        .await
+        .unwrap();
+    assert!(broken.is_empty(), "{broken:?}");
+    let err = anjuan::store::events::verify_all(db, |_, _| {})
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no audit key"), "{err}");
+
+    // Plain SHA-256, with anjuan's own code.
+    rehash_case(db, &ids[1], None).await;
+    // A guessed key, its hashes labelled with the real key's id.
+    let guess = anjuan::store::chain::ChainKey::new(b"guessed-key-0123456789").unwrap();
+    rehash_case(db, &ids[2], Some(&guess)).await;
+    let real_id = keys.current().id();
+    db.execute_unprepared(&format!(
+        "UPDATE events SET hash = REPLACE(hash, '{}', '{real_id}'), \
+         prev_hash = REPLACE(prev_hash, '{}', '{real_id}') WHERE case_id = '{}'",
+        guess.id(),
+        guess.id(),
+        ids[2]
+    ))
+    .await
+    .unwrap();
+    db.execute_unprepared(&format!(
+        "UPDATE cases SET chain_head = REPLACE(chain_head, '{}', '{real_id}') WHERE id = '{}'",
+        guess.id(),
+        ids[2]
+    ))
+    .await
+    .unwrap();
+    let (_, broken) = anjuan::store::events::verify_all_with(db, Some(&keys), |_, _| {})
+        .await
+        .unwrap();
+    let mut found: Vec<&str> = broken.iter().map(|b| b.case_id.as_str()).collect();
+    found.sort();
+    found.dedup();
+    let mut want = vec![ids[1].as_str(), ids[2].as_str()];
+    want.sort();
+    assert_eq!(found, want, "{broken:?}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_anjuan"))
+        .args(["audit", "verify", "--database-url", &db_url])
+        .env("ANJUAN_AUDIT_KEY", AUDIT_KEY)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!("BROKEN case {}", ids[2])),
+        "{stdout}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_anjuan"))
+        .args(["audit", "verify", "--database-url", &db_url])
+        .env_remove("ANJUAN_AUDIT_KEY")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no audit key was given"), "{stderr}");
+    app.stop().await;
+}
+on_both!(a_chain_rehashed_without_the_key_fails_verification);
+
+/// The checkpoints are chained and (with a key) keyed: a changed checkpoint row, a
+/// deleted one, or a changed case record is found, and no new checkpoint is taken
+/// over a tampered one.
+async fn a_tampered_checkpoint_chain_is_found(kind: Db) {
+    let db_url = common::fresh_database(kind).await;
+    let app = TestApp::start_configured(&db_url, &common::fixture_workflows(), |a| {
+        a.audit.audit_key = Some(AUDIT_KEY.into());
+    })
+    .await;
+    common::seed(&app.state).await;
+    let keys = anjuan::store::chain::AuditKeys::parse(AUDIT_KEY).unwrap();
+    let db = &app.state.db;
+    use anjuan::store::checkpoints::{take, verify};
+    let first = app.open_sample(json!({"product": "糍粑"})).await;
+    let first = first["id"].as_str().unwrap().to_owned();
+    take(db, Some(&keys)).await.unwrap();
+    app.post(&format!("/api/v1/cases/{first}/actions/start"), "inspector")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    app.open_sample(json!({"product": "年糕"})).await;
+    let second = take(db, Some(&keys)).await.unwrap();
+    assert_eq!((second.changed, second.case_count), (2, 2), "{second:?}");
+    let last = take(db, Some(&keys)).await.unwrap();
+    assert_eq!(last.changed, 0, "nothing moved: {last:?}");
+    let v = verify(db, Some(&keys)).await.unwrap();
+    assert!(v.problems.is_empty(), "{:?}", v.problems);
+    assert!(v.checkpoints >= 3);
+
+    // A record lowered to hide a cut chain: the set no longer adds up.
+    db.execute_unprepared(&format!(
+        "UPDATE audit_checkpoint_cases SET chain_len = 1 WHERE case_id = '{first}'"
+    ))
+    .await
+    .unwrap();
+    let v = verify(db, Some(&keys)).await.unwrap();
+    assert!(
+        v.problems
+            .iter()
+            .any(|p| p.reason.contains("do not add up")),
+        "{:?}",
+        v.problems
+    );
+    // A checkpoint row changed, and one deleted.
+    db.execute_unprepared("UPDATE audit_checkpoints SET event_count = event_count + 1 WHERE seq = (SELECT MAX(seq) FROM audit_checkpoints)")
+        .await
+        .unwrap();
+    let err = take(db, Some(&keys)).await.unwrap_err();
+    assert!(err.to_string().contains("does not match its hash"), "{err}");
+    db.execute_unprepared(
+        "DELETE FROM audit_checkpoints WHERE seq = (SELECT MIN(seq) + 1 FROM audit_checkpoints)",
+    )
+    .await
+    .unwrap();
+    let v = verify(db, Some(&keys)).await.unwrap();
+    let reasons: Vec<&str> = v.problems.iter().map(|p| p.reason.as_str()).collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("content does not match its hash")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("checkpoints were deleted")),
+        "{reasons:?}"
+    );
+    app.stop().await;
+}
+on_both!(a_tampered_checkpoint_chain_is_found);

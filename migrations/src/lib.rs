@@ -14,6 +14,7 @@ mod m20261204_120000_create_case_tasks;
 mod m20261204_130000_add_deadline_escalation;
 mod m20261204_140000_create_case_search;
 mod m20261204_150000_extend_api_tokens;
+mod m20261204_160000_create_audit_checkpoints;
 
 /// Runs anjuan's migrations in order.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_130000_add_deadline_escalation::Migration),
             Box::new(m20261204_140000_create_case_search::Migration),
             Box::new(m20261204_150000_extend_api_tokens::Migration),
+            Box::new(m20261204_160000_create_audit_checkpoints::Migration),
         ]
     }
 }

@@ -155,7 +155,10 @@ pub async fn restore(file: &Path, dir: &Path) -> anyhow::Result<Checked> {
 /// Open the copy at `path` (without migrating it) and verify every audit chain.
 async fn check(path: &Path) -> anyhow::Result<Checked> {
     let db = open(&format!("sqlite://{}?mode=ro", path.display())).await?;
-    let (events, broken) = crate::store::events::verify_all(&db, |_, _| {}).await?;
+    // A keyed chain needs the key: from the environment, as `serve` reads it.
+    let keys = crate::config::AuditArgs::from_env().keys()?;
+    let (events, broken) =
+        crate::store::events::verify_all_with(&db, keys.as_deref(), |_, _| {}).await?;
     if let Some(b) = broken.first() {
         bail!(
             "{}: the audit chain of case {} breaks at event {}: {} ({} broken chain(s))",

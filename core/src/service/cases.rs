@@ -403,6 +403,7 @@ async fn write_children(
                 actor: "system",
                 now,
                 tz: state.config.timezone,
+                key: state.config.audit_key(),
             },
         )
         .await?;

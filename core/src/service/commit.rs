@@ -36,6 +36,8 @@ pub struct NewCaseRow<'a> {
     pub now: DateTime<Utc>,
     /// The deployment's time zone (the number's year is the local year).
     pub tz: chrono_tz::Tz,
+    /// The audit key the event is hashed with, if the deployment has one.
+    pub key: Option<&'a store::chain::ChainKey>,
 }
 
 /// Write a new case; returns its row.
@@ -57,6 +59,7 @@ pub async fn new_case(
         0,
         store::events::GENESIS,
         event_of(&id, n.outcome, n.actor, None, n.now),
+        n.key,
     );
     // A new case's deadlines are all just opened: its summary needs no read back.
     let next_due = n
@@ -210,6 +213,8 @@ async fn store_actors(
 
 /// Write an action's outcome onto `case` (read at its version): the version-guarded
 /// update comes first, so a case that moved is refused before anything is written.
+/// The event is hashed with the deployment's audit `key`, if any.
+#[allow(clippy::too_many_arguments)]
 pub async fn action(
     db: &impl sea_orm::ConnectionTrait,
     version: &Version,
@@ -218,6 +223,7 @@ pub async fn action(
     actor: &str,
     comment: Option<&str>,
     now: DateTime<Utc>,
+    key: Option<&store::chain::ChainKey>,
 ) -> Result<cases::Model> {
     let ct = version
         .def
@@ -230,6 +236,7 @@ pub async fn action(
         case.chain_len,
         &case.chain_head,
         event_of(&case.id, outcome, actor, comment, now),
+        key,
     );
     let mut row = case.clone();
     row.state = outcome.to.clone();

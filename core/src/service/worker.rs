@@ -120,10 +120,35 @@ pub async fn run(state: AppState, mut shutdown: tokio::sync::watch::Receiver<boo
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "worker sweep failed"),
         }
+        checkpoint_if_due(&state, Utc::now()).await;
         tokio::select! {
             _ = tokio::time::sleep(interval) => {}
             _ = shutdown.changed() => return,
         }
+    }
+}
+
+/// Take an audit checkpoint when the last one is older than the configured interval
+/// (see [`store::checkpoints`]); once per interval across all servers.
+pub async fn checkpoint_if_due(state: &AppState, now: DateTime<Utc>) {
+    let interval = i64::try_from(state.config.audit_checkpoint_interval).unwrap_or(i64::MAX);
+    let due_if_before = now - Span::seconds(interval.min(i64::from(i32::MAX)));
+    let keys = state.config.audit_keys.as_deref();
+    match store::checkpoints::take_unless_newer(&state.db, keys, Some(due_if_before)).await {
+        Ok(Some(t)) => {
+            tracing::info!(
+                checkpoint = t.seq,
+                cases = t.case_count,
+                events = t.event_count,
+                changed = t.changed,
+                "audit checkpoint"
+            );
+            if !t.suspicious.is_empty() {
+                tracing::error!(cases = ?t.suspicious, "audit checkpoint: chains that do not continue what the last checkpoint saw; run `anjuan audit verify`");
+            }
+        }
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "audit checkpoint failed"),
     }
 }
 
@@ -447,6 +472,7 @@ async fn open_scheduled(
             actor: "system",
             now,
             tz: state.config.timezone,
+            key: state.config.audit_key(),
         },
     )
     .await?;

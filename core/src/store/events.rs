@@ -1,11 +1,13 @@
 //! Append-only case events, each hash-chained to the previous event of its case, so
-//! a changed or removed row is detected by `anjuan audit verify`.
+//! a changed or removed row is detected by `anjuan audit verify`. With an audit key
+//! configured the links are HMACs (see [`super::chain`]): a database writer without
+//! the key cannot re-hash a chain they changed.
 
 use chrono::{DateTime, SubsecRound, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
+use super::chain::{self, AuditKeys, ChainKey, Scheme};
 use super::entities::events;
 use crate::error::Result;
 
@@ -33,9 +35,9 @@ pub struct NewEvent<'a> {
     pub payload: Value,
 }
 
-/// The hash of an event given the previous hash: SHA-256 over a canonical JSON of
-/// every stored column except the id.
-pub fn hash(prev: &str, e: &events::Model) -> String {
+/// The hash of an event given the previous hash: SHA-256 (HMAC-SHA256 under `key`)
+/// over a canonical JSON of every stored column except the id.
+pub fn hash(key: Option<&ChainKey>, prev: &str, e: &events::Model) -> String {
     let canonical = json!([
         prev,
         e.case_id,
@@ -48,14 +50,14 @@ pub fn hash(prev: &str, e: &events::Model) -> String {
         e.comment,
         e.payload,
     ]);
-    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+    chain::stored(key, canonical.to_string().as_bytes())
 }
 
 /// The event that continues a case's chain from its head (`len` events so far, the
-/// last with hash `head`): its sequence number and hash. Nothing is written; the
-/// caller stores it with [`insert`] and moves the case row's head in the same
-/// transaction.
-pub fn next(len: i64, head: &str, e: NewEvent<'_>) -> events::Model {
+/// last with hash `head`): its sequence number and hash, keyed with `key` when the
+/// deployment has one. Nothing is written; the caller stores it with [`insert`] and
+/// moves the case row's head in the same transaction.
+pub fn next(len: i64, head: &str, e: NewEvent<'_>, key: Option<&ChainKey>) -> events::Model {
     let mut row = events::Model {
         id: 0,
         case_id: e.case_id.to_owned(),
@@ -71,7 +73,7 @@ pub fn next(len: i64, head: &str, e: NewEvent<'_>) -> events::Model {
         prev_hash: head.to_owned(),
         hash: String::new(),
     };
-    row.hash = hash(head, &row);
+    row.hash = hash(key, head, &row);
     row
 }
 
@@ -119,9 +121,15 @@ pub struct BrokenLink {
     pub reason: String,
 }
 
-/// Check a case's events in order; `None` when the chain holds.
-pub fn verify_chain(rows: &[events::Model]) -> Option<BrokenLink> {
+/// Check a case's events in order; `None` when the chain holds. A keyed event needs
+/// its key among `keys` (an error says so); a plain event after a keyed one is a
+/// downgrade, as a writer without the key would leave it.
+pub fn verify_chain(
+    rows: &[events::Model],
+    keys: Option<&AuditKeys>,
+) -> std::result::Result<Option<BrokenLink>, chain::SchemeError> {
     let mut prev = GENESIS.to_owned();
+    let mut keyed = false;
     for (i, row) in rows.iter().enumerate() {
         let broken = |reason: String| BrokenLink {
             case_id: row.case_id.clone(),
@@ -130,25 +138,35 @@ pub fn verify_chain(rows: &[events::Model]) -> Option<BrokenLink> {
             reason,
         };
         if row.seq != i as i64 + 1 {
-            return Some(broken(format!(
+            return Ok(Some(broken(format!(
                 "expected event {} but found {} (an event is missing)",
                 i + 1,
                 row.seq
-            )));
+            ))));
         }
         if row.prev_hash != prev {
-            return Some(broken(
+            return Ok(Some(broken(
                 "its link to the previous event does not match".into(),
-            ));
+            )));
         }
-        if hash(&prev, row) != row.hash {
-            return Some(broken(
+        let scheme = chain::scheme_of(&row.hash);
+        if keyed && scheme == Scheme::Plain {
+            return Ok(Some(broken(
+                "it is hashed without the audit key after keyed events (re-hashed by \
+                 someone without the key)"
+                    .into(),
+            )));
+        }
+        keyed |= scheme != Scheme::Plain;
+        let key = chain::key_for(scheme, keys)?;
+        if hash(key, &prev, row) != row.hash {
+            return Ok(Some(broken(
                 "its content does not match its hash (the row was changed)".into(),
-            ));
+            )));
         }
         prev = row.hash.clone();
     }
-    None
+    Ok(None)
 }
 
 /// Check a case's events against the head its row keeps: a chain cut short (its
@@ -185,9 +203,21 @@ const VERIFY_PAGE: u64 = 500;
 /// Verify every case's chain and its anchor on the case row, a page of cases at a
 /// time so memory stays bounded however many events there are; `progress` hears
 /// (cases done, events checked) after each page. Returns the number of events
-/// checked and every broken link.
+/// checked and every broken link. Plain chains only: see [`verify_all_with`].
 pub async fn verify_all(
     db: &impl ConnectionTrait,
+    progress: impl FnMut(u64, usize),
+) -> Result<(usize, Vec<BrokenLink>)> {
+    verify_all_with(db, None, progress).await
+}
+
+/// [`verify_all`] with the deployment's audit keys, which keyed events need (an
+/// error names the missing key). Once any event is keyed, a plain event written
+/// after it (a larger row id) is reported too: someone without the key re-hashed
+/// that chain.
+pub async fn verify_all_with(
+    db: &impl ConnectionTrait,
+    keys: Option<&AuditKeys>,
     mut progress: impl FnMut(u64, usize),
 ) -> Result<(usize, Vec<BrokenLink>)> {
     use super::entities::cases;
@@ -196,6 +226,7 @@ pub async fn verify_all(
     let mut total = 0usize;
     let mut done = 0u64;
     let mut broken = Vec::new();
+    let mut first_keyed: Option<i64> = None;
     loop {
         let page: Vec<(String, i64, String)> = cases::Entity::find()
             .select_only()
@@ -218,6 +249,12 @@ pub async fn verify_all(
             .all(db)
             .await?;
         total += rows.len();
+        first_keyed = rows
+            .iter()
+            .filter(|r| chain::scheme_of(&r.hash) != Scheme::Plain)
+            .map(|r| r.id)
+            .chain(first_keyed)
+            .min();
         let mut chains = rows.chunk_by(|a, b| a.case_id == b.case_id).peekable();
         for (id, len, head) in &page {
             let chain: &[events::Model] = match chains.peek() {
@@ -226,12 +263,44 @@ pub async fn verify_all(
                 }
                 _ => &[],
             };
-            if let Some(b) = verify_chain(chain).or_else(|| verify_anchor(id, chain, *len, head)) {
+            let found = verify_chain(chain, keys)
+                .map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+            if let Some(b) = found.or_else(|| verify_anchor(id, chain, *len, head)) {
                 broken.push(b);
             }
         }
         done += page.len() as u64;
         progress(done, total);
     }
+    if let Some(first) = first_keyed {
+        broken.extend(plain_after_keyed(db, first).await?);
+    }
     Ok((total, broken))
+}
+
+/// Most plain events after the first keyed one that are reported by name.
+const DOWNGRADES_LISTED: u64 = 100;
+
+/// Plain events stored after the first keyed one: once a key is configured every
+/// event is keyed, so these were written (or re-hashed) by someone without it.
+async fn plain_after_keyed(db: &impl ConnectionTrait, first: i64) -> Result<Vec<BrokenLink>> {
+    use sea_orm::QuerySelect;
+    let rows = events::Entity::find()
+        .filter(events::Column::Id.gt(first))
+        .filter(events::Column::Hash.not_like("hmac-sha256:%"))
+        .order_by_asc(events::Column::Id)
+        .limit(DOWNGRADES_LISTED)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| BrokenLink {
+            case_id: r.case_id,
+            seq: r.seq,
+            event_id: r.id,
+            reason: "it is hashed without the audit key although keyed events were written \
+                     before it (written or re-hashed by someone without the key)"
+                .into(),
+        })
+        .collect())
 }

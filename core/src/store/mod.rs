@@ -7,6 +7,8 @@
 //! - [`entities`]: one sea-orm entity per table.
 //! - [`definitions`]: stored versions of workflow files.
 //! - [`cases`], [`events`], [`deadlines`]: a case, its hash-chained events and its deadline ledger.
+//! - [`chain`], [`checkpoints`]: how audit hashes are made (plain or keyed), and the
+//!   periodic checkpoint over every case's chain head that detects a deleted case.
 //! - [`identity`]: users, org units, role grants, sessions, API tokens.
 //! - [`files`]: uploaded files and the case each is attached to.
 //! - [`tasks`]: who can move each open case on, kept with the case: the inbox.
@@ -14,6 +16,8 @@
 
 pub mod access;
 pub mod cases;
+pub mod chain;
+pub mod checkpoints;
 pub mod deadlines;
 pub mod definitions;
 pub mod entities;

@@ -218,7 +218,8 @@ pub struct BrokenRow {
 async fn audit_get(State(state): State<AppState>, page: Page) -> Result<Response, UiError> {
     admin_only(&page)?;
     let start = std::time::Instant::now();
-    let (checked, broken) = store::events::verify_all(&state.db, |_, _| {}).await?;
+    let keys = state.config.audit_keys.as_deref();
+    let (checked, broken) = store::events::verify_all_with(&state.db, keys, |_, _| {}).await?;
     let broken: Vec<BrokenRow> = broken
         .into_iter()
         .map(|b| BrokenRow {

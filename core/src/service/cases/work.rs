@@ -61,6 +61,7 @@ impl Work for ActionWork {
                 &self.caller.id,
                 self.comment.as_deref(),
                 self.now,
+                self.state.config.audit_key(),
             )
             .await?;
             crate::service::files::attach_for_action(
@@ -135,6 +136,7 @@ impl Work for CreateWork {
                     actor: &self.caller,
                     now: self.now,
                     tz: self.state.config.timezone,
+                    key: self.state.config.audit_key(),
                 },
             )
             .await?;
