@@ -113,6 +113,16 @@ pub fn degraded(state: &AppState) -> Vec<Degraded> {
         .collect()
 }
 
+/// Load the plugin folder again (an administrator's reload): compiling and
+/// instantiating components is blocking work, so it runs off the async workers.
+pub async fn reload_plugins(state: &AppState) -> Result<()> {
+    let plugins = state.plugins.clone();
+    tokio::task::spawn_blocking(move || plugins.reload())
+        .await
+        .map_err(|e| Error::Internal(format!("reloading plugins: {e}")))?
+        .map_err(Error::Internal)
+}
+
 /// Where `defs` and their plugins do not fit together (see [`crate::crosscheck`]),
 /// asked off the async workers since it calls the plugins; the definitions come back.
 pub async fn crosscheck(

@@ -9,6 +9,7 @@
 //! admits one row per schedule, period and target. A server that was stopped
 //! catches up at its first sweep.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Duration as Span, Utc};
@@ -411,7 +412,7 @@ async fn targets(state: &AppState, programme: &str, s: &Schedule) -> Result<Vec<
 
 async fn open_scheduled(
     state: &AppState,
-    version: &Version,
+    version: &Arc<Version>,
     s: &Schedule,
     occ: &engine::schedule::Occurrence,
     to: &Recipient,
@@ -431,16 +432,25 @@ async fn open_scheduled(
     }
     let parent_data = to.parent.as_ref().map(|p| parse(&p.data));
     let data = scheduled_data(version, s, occ, parent_data.as_ref(), now);
-    let calendar = state.calendar();
-    let new = NewCase {
-        case_type: &s.case_type,
-        input: &data,
-        parent: parent_data.as_ref(),
-        parent_id: to.parent.as_ref().map(|p| p.id.as_str()),
-        actor: &Actor::system(),
-        now,
-    };
-    let outcome = match engine::create(&version.def, &calendar, &new, state.plugins.as_ref())? {
+    // The plugin's checks are wasm calls: off the async workers.
+    let (calendar, plugins, def) = (state.calendar(), state.plugins.clone(), version.clone());
+    let (case_type, parent_id) = (
+        s.case_type.clone(),
+        to.parent.as_ref().map(|p| p.id.clone()),
+    );
+    let decided = cases::blocking(move || {
+        let new = NewCase {
+            case_type: &case_type,
+            input: &data,
+            parent: parent_data.as_ref(),
+            parent_id: parent_id.as_deref(),
+            actor: &Actor::system(),
+            now,
+        };
+        engine::create(&def.def, &calendar, &new, plugins.as_ref())
+    })
+    .await?;
+    let outcome = match decided {
         Decision::Accepted(o) => *o,
         Decision::Refused { reasons } => {
             tracing::warn!(schedule = %s.id.as_str(), ?reasons, "a scheduled case was refused");

@@ -155,7 +155,7 @@ async fn programmes_reload_post(
         ));
     }
     state.set_calendar(crate::server::load_calendar(&state.config)?);
-    state.plugins.reload().map_err(Error::Internal)?;
+    crate::server::reload_plugins(&state).await?;
     crate::server::reload_programmes(&state).await?;
     let programmes = state.programmes();
     Ok(Json(ReloadReport {

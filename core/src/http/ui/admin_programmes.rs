@@ -265,7 +265,7 @@ async fn reload_post(
     admin_only(&page)?;
     page.check_csrf(&body)?;
     crate::server::reload_programmes(&state).await?;
-    if let Err(e) = state.plugins.reload() {
+    if let Err(e) = crate::server::reload_plugins(&state).await {
         tracing::warn!(error = %e, "plugin reload");
     }
     Ok(see_other("/admin/programmes"))
