@@ -10,6 +10,12 @@ use anjuan::workflow::{self, Summary};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+/// mimalloc rather than the system allocator: a request allocates and frees many small
+/// values on several threads at once, where glibc's malloc spent a fifth of the
+/// server's time under load (`scripts/bench-load --profile`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// anjuan (案卷): case-workflow server for government programmes.
 #[derive(Debug, Parser)]
 #[command(name = "anjuan", version, about)]

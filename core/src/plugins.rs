@@ -107,7 +107,10 @@ impl HostPlugins {
             Err(e) => return Err(e.to_string()),
         };
         let json = serde_json::to_value(&def).map_err(|e| e.to_string())?;
-        let cached = Arc::new(CachedForm { json, def });
+        let cached = Arc::new(CachedForm {
+            json,
+            def: Arc::new(def),
+        });
         if let Ok(mut m) = self.forms.write() {
             m.insert(key, cached.clone());
         }
@@ -149,7 +152,7 @@ impl HostPlugins {
 /// A plugin's form: as JSON for the UI and API, and parsed for validation.
 struct CachedForm {
     json: Value,
-    def: anjuan_plugin_host::FormDef,
+    def: Arc<anjuan_plugin_host::FormDef>,
 }
 
 /// `plugin@version` as failures name it.
@@ -288,6 +291,16 @@ impl Plugins for HostPlugins {
         Ok(self
             .cached_form(plugin, form, locale)?
             .map(|f| f.json.clone()))
+    }
+
+    fn cached_form_def(
+        &self,
+        plugin: &str,
+        form: &str,
+    ) -> Option<Arc<anjuan_plugin_host::FormDef>> {
+        let key = (plugin.to_owned(), form.to_owned(), "zh-CN".to_owned());
+        let forms = self.forms.read().ok()?;
+        forms.get(&key).map(|f| f.def.clone())
     }
 
     fn validate(&self, plugin: &str, form: &str, data: &Value) -> Result<Vec<Violation>, String> {

@@ -146,6 +146,12 @@ pub trait Plugins: PluginChecks + Send + Sync {
         form: &str,
         locale: &str,
     ) -> Result<Option<serde_json::Value>, String>;
+    /// A form's definition as parsed when its plugin loaded (the Chinese labels), when
+    /// it is at hand without calling the plugin; `None` otherwise.
+    fn cached_form_def(&self, plugin: &str, form: &str) -> Option<Arc<anjuan_plugin_sdk::FormDef>> {
+        let _ = (plugin, form);
+        None
+    }
     /// Check submitted data against a form's generic constraints (required, types,
     /// ranges, patterns, options), so no plugin re-checks them.
     fn validate(

@@ -16,6 +16,7 @@ use chrono::Utc;
 use sea_orm::ConnectionTrait;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 
 mod access;
 
@@ -269,8 +270,12 @@ async fn attach(
     if data.as_object().is_none_or(|m| m.is_empty()) {
         return Ok(());
     }
-    let Some(def) = form_def(state, plugin.to_string(), form).await? else {
-        return Ok(());
+    let def = match state.plugins.cached_form_def(plugin.as_str(), &form) {
+        Some(def) => def,
+        None => match form_def(state, plugin.to_string(), form).await? {
+            Some(def) => Arc::new(def),
+            None => return Ok(()),
+        },
     };
     let refs = references(&def.fields, data, before);
     if refs.is_empty() {

@@ -203,11 +203,21 @@ pub async fn case_in(
             breached: d.breached,
         })
         .collect();
-    let children = store::cases::children(db, &row.id)
-        .await?
-        .into_iter()
-        .map(|c| reference(state, c))
-        .collect();
+    // Only a case type some other type names as its parent can have children.
+    let may_have_children = def
+        .programme
+        .case_types
+        .values()
+        .any(|t| t.parent.as_deref().map(String::as_str) == Some(row.case_type.as_str()));
+    let children = if may_have_children {
+        store::cases::children(db, &row.id)
+            .await?
+            .into_iter()
+            .map(|c| reference(state, c))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(CaseView {
         summary: super::commit::summary(ct, &masked),
         state_title: ct.state_title(&row.state),

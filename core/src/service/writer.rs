@@ -26,6 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{Error, Result};
 use crate::metrics::Metrics;
+use crate::store;
 
 /// Most pieces of work committed in one transaction.
 pub const MAX_GROUP: usize = 128;
@@ -198,17 +199,26 @@ async fn run(
     }
 }
 
-/// Run every piece in one transaction and commit it.
+/// Run every piece in one transaction and commit it. The search texts the pieces
+/// write are indexed together at the end (see [`store::search::deferring`]).
 async fn group(db: &DatabaseConnection, batch: &mut [Box<dyn Piece>]) -> Result<()> {
     let txn = db.begin().await?;
-    for p in batch.iter_mut() {
-        match p.run(&txn).await {
-            Outcome::Done | Outcome::Clean => {}
-            Outcome::Dirty => {
-                txn.rollback().await?;
-                return Err(Error::Internal("a piece of the group failed".into()));
+    let (dirty, texts) = store::search::deferring(async {
+        for p in batch.iter_mut() {
+            if let Outcome::Dirty = p.run(&txn).await {
+                return true;
             }
         }
+        false
+    })
+    .await;
+    if dirty {
+        txn.rollback().await?;
+        return Err(Error::Internal("a piece of the group failed".into()));
+    }
+    if let Err(e) = store::search::index_many(&txn, &texts).await {
+        txn.rollback().await?;
+        return Err(e);
     }
     txn.commit().await?;
     Ok(())
@@ -217,8 +227,12 @@ async fn group(db: &DatabaseConnection, batch: &mut [Box<dyn Piece>]) -> Result<
 /// Run one piece in a transaction of its own.
 async fn alone(db: &DatabaseConnection, p: &mut dyn Piece) -> Result<()> {
     let txn = db.begin().await?;
-    match p.run(&txn).await {
-        Outcome::Done => Ok(txn.commit().await?),
+    let (outcome, texts) = store::search::deferring(p.run(&txn)).await;
+    match outcome {
+        Outcome::Done => {
+            store::search::index_many(&txn, &texts).await?;
+            Ok(txn.commit().await?)
+        }
         Outcome::Clean | Outcome::Dirty => {
             txn.rollback().await?;
             // The piece keeps its own error and answers with it.

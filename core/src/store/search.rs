@@ -7,12 +7,20 @@
 //! PostgreSQL in a `text[]` column of `cases` with a GIN index. Sensitive fields are
 //! never in the search text, so a masked value cannot be found by searching.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ConnectionTrait, Statement};
 
 use crate::error::Result;
+
+tokio::task_local! {
+    /// Search texts written while the SQLite writer runs a group of work: indexed
+    /// together just before the group commits (see [`deferring`]).
+    static DEFERRED: Arc<Mutex<Vec<(String, String)>>>;
+}
 
 /// Runs of letters and digits, lowercased: what grams are made of.
 fn runs(text: &str) -> Vec<Vec<char>> {
@@ -90,8 +98,80 @@ pub fn condition(postgres: bool, query: &str) -> Option<SimpleExpr> {
     }
 }
 
+/// Run `work`, keeping the search texts it indexes on SQLite for [`index_many`] instead
+/// of writing each at once.
+///
+/// FTS5 flushes what it holds in memory to a new segment at every statement that
+/// writes it inside a transaction, so indexing case by case in a group of 128 actions
+/// wrote 128 small segments and merged them again before the commit. The writer runs
+/// a group's work here and indexes the lot in two statements.
+pub async fn deferring<F: Future>(work: F) -> (F::Output, Vec<(String, String)>) {
+    let kept = Arc::new(Mutex::new(Vec::new()));
+    let out = DEFERRED.scope(kept.clone(), work).await;
+    let kept = std::mem::take(&mut *kept.lock().unwrap_or_else(|e| e.into_inner()));
+    (out, kept)
+}
+
 /// Index a case's search text (replacing what it had).
 pub async fn index(db: &impl ConnectionTrait, case_id: &str, search: &str) -> Result<()> {
+    if !super::is_postgres(db)
+        && DEFERRED
+            .try_with(|d| {
+                d.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((case_id.to_owned(), search.to_owned()))
+            })
+            .is_ok()
+    {
+        return Ok(());
+    }
+    index_now(db, case_id, search).await
+}
+
+/// Index many cases' search texts (case id, text), each replacing what it had; the
+/// last text of a case named twice wins.
+pub async fn index_many(db: &impl ConnectionTrait, texts: &[(String, String)]) -> Result<()> {
+    if texts.is_empty() {
+        return Ok(());
+    }
+    if super::is_postgres(db) || texts.len() == 1 {
+        for (id, text) in texts {
+            index_now(db, id, text).await?;
+        }
+        return Ok(());
+    }
+    let mut last: HashMap<&str, &str> = HashMap::with_capacity(texts.len());
+    for (id, text) in texts {
+        last.insert(id, text);
+    }
+    let rows: Vec<serde_json::Value> = last
+        .iter()
+        .map(|(id, text)| {
+            let g = grams(text).into_iter().collect::<Vec<_>>().join(" ");
+            serde_json::json!([id, g])
+        })
+        .collect();
+    let rows = serde_json::Value::Array(rows).to_string();
+    let backend = db.get_database_backend();
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        "DELETE FROM case_search WHERE rowid IN \
+         (SELECT c.rowid FROM json_each(?1) j JOIN cases c ON c.id = j.value ->> 0)",
+        [rows.clone().into()],
+    ))
+    .await?;
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        "INSERT INTO case_search (rowid, grams) \
+         SELECT c.rowid, j.value ->> 1 FROM json_each(?1) j JOIN cases c ON c.id = j.value ->> 0",
+        [rows.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// [`index`], written now.
+async fn index_now(db: &impl ConnectionTrait, case_id: &str, search: &str) -> Result<()> {
     let backend = db.get_database_backend();
     let text = grams(search).into_iter().collect::<Vec<_>>();
     if super::is_postgres(db) {
