@@ -58,6 +58,34 @@ async fn a_grown_county_is_what_the_engine_and_the_chains_say(kind: Db) {
         .unwrap();
     assert_eq!(row.try_get::<i64>("", "n").unwrap() as u64, TARGET);
 
+    // Dashboards and metrics count from `case_counts`, kept by triggers: the same as
+    // grouping the cases themselves.
+    let mut kept = anjuan::store::cases::counts(&state.db).await.unwrap();
+    kept.sort();
+    let grouped = state
+        .db
+        .query_all_raw(Statement::from_string(
+            state.db.get_database_backend(),
+            "SELECT programme, case_type, state, overdue, count(*) AS n FROM cases \
+             GROUP BY programme, case_type, state, overdue",
+        ))
+        .await
+        .unwrap();
+    let mut grouped: Vec<(String, String, String, bool, i64)> = grouped
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("", "programme").unwrap(),
+                r.try_get("", "case_type").unwrap(),
+                r.try_get("", "state").unwrap(),
+                r.try_get("", "overdue").unwrap(),
+                r.try_get("", "n").unwrap(),
+            )
+        })
+        .collect();
+    grouped.sort();
+    assert_eq!(kept, grouped, "case_counts is what the cases hold");
+
     let open: Vec<cases::Model> = cases::Entity::find()
         .all(&state.db)
         .await

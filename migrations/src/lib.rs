@@ -14,6 +14,8 @@ mod m20261204_120000_create_case_tasks;
 mod m20261204_130000_add_deadline_escalation;
 mod m20261204_140000_create_case_search;
 mod m20261204_150000_extend_api_tokens;
+mod m20261204_170000_create_task_counts;
+mod m20261204_171000_create_case_counts;
 
 /// Runs anjuan's migrations in order.
 pub struct Migrator;
@@ -31,6 +33,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_130000_add_deadline_escalation::Migration),
             Box::new(m20261204_140000_create_case_search::Migration),
             Box::new(m20261204_150000_extend_api_tokens::Migration),
+            Box::new(m20261204_170000_create_task_counts::Migration),
+            Box::new(m20261204_171000_create_case_counts::Migration),
         ]
     }
 }

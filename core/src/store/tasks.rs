@@ -191,12 +191,47 @@ pub struct Counts {
     pub overdue: u64,
 }
 
+/// Whether one case may have a task row in each of two places (and so be counted
+/// twice by summing slots): two different roles of the same programme (or every
+/// programme) at nested units.
+fn overlap(a: &Reach, b: &Reach) -> bool {
+    if a.role == b.role {
+        return false;
+    }
+    let programme = a.programme == b.programme || a.programme == "*" || b.programme == "*";
+    let nested = a.org_path.starts_with(&b.org_path) || b.org_path.starts_with(&a.org_path);
+    programme && nested
+}
+
 /// How many cases [`list`] holds, and how many of them are overdue, per programme.
+///
+/// From `task_counts` (kept by triggers with `case_tasks`, a row per slot) when no
+/// case can be counted twice, that is when no two of the places overlap; otherwise
+/// the task rows themselves are counted, each case once.
 pub async fn counts(db: &impl ConnectionTrait, reach: &[Reach]) -> Result<Vec<(String, Counts)>> {
     if reach.is_empty() {
         return Ok(Vec::new());
     }
+    let disjoint = reach
+        .iter()
+        .enumerate()
+        .all(|(i, a)| reach[i + 1..].iter().all(|b| !overlap(a, b)));
     let mut q = Query::select();
+    if disjoint {
+        q.column(Alias::new("programme"))
+            .column(Alias::new("overdue"))
+            .expr_as(
+                Expr::col(Alias::new("n"))
+                    .sum()
+                    .cast_as(Alias::new("BIGINT")),
+                Alias::new("n"),
+            )
+            .from(Alias::new("task_counts"))
+            .cond_where(reach_condition(reach))
+            .group_by_col(Alias::new("programme"))
+            .group_by_col(Alias::new("overdue"));
+        return sum_counts(db, &q).await;
+    }
     q.column(Alias::new("programme"))
         .column(Alias::new("overdue"))
         .expr_as(
@@ -207,7 +242,15 @@ pub async fn counts(db: &impl ConnectionTrait, reach: &[Reach]) -> Result<Vec<(S
         .cond_where(reach_condition(reach))
         .group_by_col(Alias::new("programme"))
         .group_by_col(Alias::new("overdue"));
-    let stmt = db.get_database_backend().build(&q);
+    sum_counts(db, &q).await
+}
+
+/// Counts per programme from rows of (programme, overdue, n).
+async fn sum_counts(
+    db: &impl ConnectionTrait,
+    q: &SelectStatement,
+) -> Result<Vec<(String, Counts)>> {
+    let stmt = db.get_database_backend().build(q);
     let rows = db.query_all_raw(stmt).await?;
     let mut out: std::collections::BTreeMap<String, Counts> = Default::default();
     for r in rows {
