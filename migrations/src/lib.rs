@@ -16,6 +16,7 @@ mod m20261204_140000_create_case_search;
 mod m20261204_150000_extend_api_tokens;
 mod m20261204_170000_create_task_counts;
 mod m20261204_171000_create_case_counts;
+mod m20261204_172000_add_scale_indexes;
 
 /// Runs anjuan's migrations in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_150000_extend_api_tokens::Migration),
             Box::new(m20261204_170000_create_task_counts::Migration),
             Box::new(m20261204_171000_create_case_counts::Migration),
+            Box::new(m20261204_172000_add_scale_indexes::Migration),
         ]
     }
 }

@@ -174,6 +174,19 @@ fn like(s: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Cases at `path` or below. On SQLite as a range of paths, which an index answers
+/// (`LIKE 'p%'` is not indexed there); on PostgreSQL as a prefix, whatever the
+/// database's collation.
+fn under(path: &str, postgres: bool) -> Condition {
+    if postgres {
+        return Condition::all().add(cases::Column::OrgPath.starts_with(path));
+    }
+    let (from, to) = super::tasks::path_range(path);
+    Condition::all()
+        .add(cases::Column::OrgPath.gte(from))
+        .add(cases::Column::OrgPath.lt(to))
+}
+
 fn condition(f: &Filter, postgres: bool) -> Condition {
     let mut c = Condition::all();
     let eq = |c: Condition, col: cases::Column, v: &Option<String>| match v {
@@ -186,7 +199,7 @@ fn condition(f: &Filter, postgres: bool) -> Condition {
     c = eq(c, cases::Column::Assignee, &f.assignee);
     c = eq(c, cases::Column::ParentId, &f.parent);
     if let Some(path) = &f.org_path {
-        c = c.add(cases::Column::OrgPath.starts_with(path.as_str()));
+        c = c.add(under(path, postgres));
     }
     if let Some(o) = f.overdue {
         c = c.add(cases::Column::Overdue.eq(o));
@@ -217,7 +230,7 @@ fn condition(f: &Filter, postgres: bool) -> Condition {
     if let Some(reach) = &f.reach {
         let mut any = Condition::any();
         for (programme, path) in reach {
-            let mut one = Condition::all().add(cases::Column::OrgPath.starts_with(path.as_str()));
+            let mut one = under(path, postgres);
             if programme != "*" {
                 one = one.add(cases::Column::Programme.eq(programme.as_str()));
             }
@@ -232,6 +245,48 @@ fn condition(f: &Filter, postgres: bool) -> Condition {
 pub async fn list(db: &impl ConnectionTrait, f: &Filter) -> Result<(Vec<cases::Model>, u64)> {
     let query = cases::Entity::find().filter(condition(f, super::is_postgres(db)));
     let total = query.clone().count(db).await?;
+    Ok((page_of(db, f, query).await?, total))
+}
+
+/// A list's count is exact up to this many cases; beyond, the list says "more than".
+pub const COUNT_CAP: u64 = 10_000;
+
+/// One page of cases and how many match, counted up to [`COUNT_CAP`]: (rows, count,
+/// whether there are more than it). Counting a province's every readable case on
+/// each page would cost more than the page itself.
+pub async fn list_capped(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+) -> Result<(Vec<cases::Model>, u64, bool)> {
+    let query = cases::Entity::find().filter(condition(f, super::is_postgres(db)));
+    let capped = query
+        .clone()
+        .select_only()
+        .column(cases::Column::Id)
+        .limit(COUNT_CAP + 1)
+        .into_query();
+    let mut count = Query::select();
+    count
+        .expr_as(Expr::cust("count(*)"), Alias::new("n"))
+        .from_subquery(capped, Alias::new("capped"));
+    let row = db
+        .query_one_raw(db.get_database_backend().build(&count))
+        .await?;
+    let n = row
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    let n = u64::try_from(n).unwrap_or(0);
+    let rows = page_of(db, f, query).await?;
+    Ok((rows, Ord::min(n, COUNT_CAP), n > COUNT_CAP))
+}
+
+/// The page `f` asks for of `query`, in `f`'s order.
+async fn page_of(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+    query: sea_orm::Select<cases::Entity>,
+) -> Result<Vec<cases::Model>> {
     let query = match f.sort {
         Sort::Due => query
             .order_by(
@@ -246,12 +301,11 @@ pub async fn list(db: &impl ConnectionTrait, f: &Filter) -> Result<(Vec<cases::M
         Sort::Number => query.order_by_asc(cases::Column::Number),
     };
     let per_page = f.per_page.clamp(1, 500);
-    let rows = query
+    Ok(query
         .offset((Ord::max(f.page, 1) - 1) * per_page)
         .limit(per_page)
         .all(db)
-        .await?;
-    Ok((rows, total))
+        .await?)
 }
 
 /// Counts of cases per (programme, case type, state, overdue), for metrics.

@@ -166,6 +166,9 @@ pub async fn list(
     if reach.is_empty() {
         return Ok(Vec::new());
     }
+    if disjoint(reach) {
+        return list_in_order(db, reach, programme, offset, limit).await;
+    }
     Ok(cases::Entity::find()
         .filter(cases::Column::Id.in_subquery(case_ids(reach, programme)))
         .order_by_desc(cases::Column::Overdue)
@@ -180,6 +183,45 @@ pub async fn list(
         .limit(limit)
         .all(db)
         .await?)
+}
+
+/// [`list`] when no case has two task rows in reach: the task rows themselves are read
+/// in the inbox's order (they carry the case's overdue flag, next due time and
+/// creation), along an index that holds the order and the places, so a page costs
+/// the rows before it, never a sort of the whole inbox.
+async fn list_in_order(
+    db: &impl ConnectionTrait,
+    reach: &[Reach],
+    programme: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<cases::Model>> {
+    let mut q = case_ids(reach, programme);
+    q.order_by(Alias::new("overdue"), sea_orm::Order::Desc)
+        .order_by_expr(
+            Expr::col(Alias::new("next_due")).is_null(),
+            sea_orm::Order::Asc,
+        )
+        .order_by(Alias::new("next_due"), sea_orm::Order::Asc)
+        .order_by(Alias::new("created_at"), sea_orm::Order::Desc)
+        .order_by(Alias::new("case_id"), sea_orm::Order::Asc)
+        .offset(offset)
+        .limit(limit);
+    let rows = db
+        .query_all_raw(db.get_database_backend().build(&q))
+        .await?;
+    let ids = rows
+        .iter()
+        .map(|r| r.try_get::<String>("", "case_id"))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let mut found: std::collections::HashMap<String, cases::Model> = cases::Entity::find()
+        .filter(cases::Column::Id.is_in(ids.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 /// Inbox counts.
@@ -203,6 +245,14 @@ fn overlap(a: &Reach, b: &Reach) -> bool {
     programme && nested
 }
 
+/// Whether no case can have task rows in two of these places.
+fn disjoint(reach: &[Reach]) -> bool {
+    reach
+        .iter()
+        .enumerate()
+        .all(|(i, a)| reach[i + 1..].iter().all(|b| !overlap(a, b)))
+}
+
 /// How many cases [`list`] holds, and how many of them are overdue, per programme.
 ///
 /// From `task_counts` (kept by triggers with `case_tasks`, a row per slot) when no
@@ -212,12 +262,8 @@ pub async fn counts(db: &impl ConnectionTrait, reach: &[Reach]) -> Result<Vec<(S
     if reach.is_empty() {
         return Ok(Vec::new());
     }
-    let disjoint = reach
-        .iter()
-        .enumerate()
-        .all(|(i, a)| reach[i + 1..].iter().all(|b| !overlap(a, b)));
     let mut q = Query::select();
-    if disjoint {
+    if disjoint(reach) {
         q.column(Alias::new("programme"))
             .column(Alias::new("overdue"))
             .expr_as(
