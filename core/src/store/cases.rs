@@ -259,11 +259,18 @@ pub async fn list_capped(
     f: &Filter,
 ) -> Result<(Vec<cases::Model>, u64, bool)> {
     let query = cases::Entity::find().filter(condition(f, super::is_postgres(db)));
-    let capped = query
-        .clone()
+    let n = count_at_most(db, f, COUNT_CAP).await?;
+    let rows = page_of(db, f, query).await?;
+    Ok((rows, Ord::min(n, COUNT_CAP), n > COUNT_CAP))
+}
+
+/// How many cases `f` selects, counted no further than `most + 1`.
+pub async fn count_at_most(db: &impl ConnectionTrait, f: &Filter, most: u64) -> Result<u64> {
+    let capped = cases::Entity::find()
+        .filter(condition(f, super::is_postgres(db)))
         .select_only()
         .column(cases::Column::Id)
-        .limit(COUNT_CAP + 1)
+        .limit(most + 1)
         .into_query();
     let mut count = Query::select();
     count
@@ -276,9 +283,24 @@ pub async fn list_capped(
         .map(|r| r.try_get::<i64>("", "n"))
         .transpose()?
         .unwrap_or(0);
-    let n = u64::try_from(n).unwrap_or(0);
-    let rows = page_of(db, f, query).await?;
-    Ok((rows, Ord::min(n, COUNT_CAP), n > COUNT_CAP))
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Up to `limit` cases `f` selects with ids after `after`, by id (which follows the
+/// order cases were opened in): a step of an export, read by index however far in.
+pub async fn after_id(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+    after: &str,
+    limit: u64,
+) -> Result<Vec<cases::Model>> {
+    Ok(cases::Entity::find()
+        .filter(condition(f, super::is_postgres(db)))
+        .filter(cases::Column::Id.gt(after))
+        .order_by_asc(cases::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
 }
 
 /// The page `f` asks for of `query`, in `f`'s order.
