@@ -194,12 +194,14 @@ async fn time(app: &Router, cookie: Option<&str>, url: &str) -> Timing {
 }
 
 async fn sign_in(app: &Router, username: &str) -> String {
-    let form = format!("username={username}&password=demo");
+    // The login form's CSRF token is checked against its cookie: send the pair.
+    let form = format!("username={username}&password=demo&_csrf=bench");
     let res = app
         .clone()
         .oneshot(
             Request::post("/login")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, "anjuan_login_csrf=bench")
                 .body(Body::from(form))
                 .expect("request"),
         )
