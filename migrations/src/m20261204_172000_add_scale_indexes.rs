@@ -1,7 +1,8 @@
 //! Indexes for a province's million cases, each matching a page's predicate and order
 //! (see docs/performance.md for the plans):
-//! - the inbox reads `case_tasks` in its order (overdue, due, newest) with the places
-//!   in the index, so a page stops after its rows;
+//! - the inbox reads each (programme, role) slot of `case_tasks` in its order
+//!   (overdue, due, newest) with the places in the index, so a page stops after its
+//!   rows;
 //! - the case list walks the cases in its sort order (due, newest or oldest, changed),
 //!   or narrows by programme and place first, whichever the planner finds cheaper;
 //! - the navigation's unread count reads only unread notifications.
@@ -13,7 +14,7 @@ pub struct Migration;
 
 const UP: &[&str] = &[
     "CREATE INDEX idx_case_tasks_inbox ON case_tasks \
-     (overdue DESC, (next_due IS NULL), next_due, created_at DESC, case_id, programme, role, org_path)",
+     (programme, role, overdue DESC, (next_due IS NULL), next_due, created_at DESC, case_id, org_path)",
     "CREATE INDEX idx_cases_due_order ON cases ((next_due IS NULL), next_due, created_at DESC)",
     "CREATE INDEX idx_cases_created ON cases (created_at)",
     "CREATE INDEX idx_cases_updated ON cases (updated_at)",

@@ -166,7 +166,7 @@ pub async fn list(
     if reach.is_empty() {
         return Ok(Vec::new());
     }
-    if disjoint(reach) {
+    if disjoint(reach) && reach.iter().all(|r| r.programme != "*") {
         return list_in_order(db, reach, programme, offset, limit).await;
     }
     Ok(cases::Entity::find()
@@ -185,10 +185,13 @@ pub async fn list(
         .await?)
 }
 
-/// [`list`] when no case has two task rows in reach: the task rows themselves are read
+/// [`list`] when no case has two task rows in reach: each place's task rows are read
 /// in the inbox's order (they carry the case's overdue flag, next due time and
-/// creation), along an index that holds the order and the places, so a page costs
-/// the rows before it, never a sort of the whole inbox.
+/// creation) along `idx_case_tasks_inbox` (programme, role, then that order, with the
+/// place in the index), each stopping after `offset + limit` rows; the places are
+/// merged here and the page's cases read by id. On SQLite the place is compared as
+/// `+org_path`, so the planner walks that index in order instead of sorting every row
+/// of the slot.
 async fn list_in_order(
     db: &impl ConnectionTrait,
     reach: &[Reach],
@@ -196,24 +199,59 @@ async fn list_in_order(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<cases::Model>> {
-    let mut q = case_ids(reach, programme);
-    q.order_by(Alias::new("overdue"), sea_orm::Order::Desc)
-        .order_by_expr(
-            Expr::col(Alias::new("next_due")).is_null(),
-            sea_orm::Order::Asc,
-        )
-        .order_by(Alias::new("next_due"), sea_orm::Order::Asc)
-        .order_by(Alias::new("created_at"), sea_orm::Order::Desc)
-        .order_by(Alias::new("case_id"), sea_orm::Order::Asc)
-        .offset(offset)
-        .limit(limit);
-    let rows = db
-        .query_all_raw(db.get_database_backend().build(&q))
-        .await?;
-    let ids = rows
-        .iter()
-        .map(|r| r.try_get::<String>("", "case_id"))
-        .collect::<std::result::Result<Vec<_>, _>>()?;
+    type Key = (bool, Option<DateTime<Utc>>, DateTime<Utc>, String);
+    let postgres = super::is_postgres(db);
+    let path = if postgres { "org_path" } else { "+org_path" };
+    let sql = format!(
+        "SELECT case_id, overdue, next_due, created_at FROM case_tasks \
+         WHERE programme = {} AND role = {} AND {path} >= {} AND {path} < {} \
+         ORDER BY overdue DESC, next_due IS NULL, next_due, created_at DESC, case_id \
+         LIMIT {}",
+        p(db, 1),
+        p(db, 2),
+        p(db, 3),
+        p(db, 4),
+        offset + limit
+    );
+    let mut keys: Vec<Key> = Vec::new();
+    for r in reach {
+        if programme.is_some_and(|want| want != r.programme) {
+            continue;
+        }
+        let (from, to) = path_range(&r.org_path);
+        let stmt = Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql.clone(),
+            [
+                r.programme.clone().into(),
+                r.role.clone().into(),
+                from.into(),
+                to.into(),
+            ],
+        );
+        for row in db.query_all_raw(stmt).await? {
+            keys.push((
+                row.try_get("", "overdue")?,
+                row.try_get("", "next_due")?,
+                row.try_get("", "created_at")?,
+                row.try_get("", "case_id")?,
+            ));
+        }
+    }
+    // Overdue first, then soonest due (none last), then newest, then by id.
+    keys.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.is_none().cmp(&b.1.is_none()))
+            .then(a.1.cmp(&b.1))
+            .then(b.2.cmp(&a.2))
+            .then(a.3.cmp(&b.3))
+    });
+    let ids: Vec<String> = keys
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .map(|k| k.3)
+        .collect();
     let mut found: std::collections::HashMap<String, cases::Model> = cases::Entity::find()
         .filter(cases::Column::Id.is_in(ids.iter().cloned()))
         .all(db)
