@@ -8,6 +8,13 @@
 //! signs in as a few demo users and times every main page in-process, from request
 //! to the last byte of the body. It prints the median and p95 of each page and marks
 //! any page whose median is over the 100 ms target.
+//!
+//! At scale: `ANJUAN_BENCH_DATA=DIR` times the pages of the issue-12 plan (inbox,
+//! lists, search of one, two and three characters and by number, page 200 of a long
+//! list, dashboards, notifications, the API's tasks and overdue cases, a case and its
+//! dossier) on a county grown there beforehand with `anjuan demo --cases N --data DIR`
+//! (left as it is; `DATABASE_URL` for PostgreSQL), against a 50 ms target.
+//! `ANJUAN_BENCH_RUNS` sets the requests per page.
 
 #![allow(clippy::expect_used)] // a benchmark that cannot go on should stop
 
@@ -21,10 +28,13 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use tower::ServiceExt;
 
-/// Requests per page.
-const RUNS: usize = 30;
-/// The UI's target for every page.
-const TARGET: Duration = Duration::from_millis(100);
+/// Requests per page (`ANJUAN_BENCH_RUNS`).
+fn runs() -> usize {
+    std::env::var("ANJUAN_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(30)
+}
 
 /// Who looks at which pages; `{case}` is the first case in the user's list.
 const PLAN: &[(&str, &[&str])] = &[
@@ -84,6 +94,63 @@ const PLAN: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The pages of issue 12 at a province's size; `{number}` is the user's first case's number.
+const SCALE_PLAN: &[(&str, &[&str])] = &[
+    (
+        "inspector",
+        &[
+            "/inbox",
+            "/cases",
+            "/cases?q=%E7%99%BD%E9%85%92",
+            "/cases?q=%E9%85%92",
+            "/cases?q=%E6%B2%B3%E8%A5%BF%E9%95%87",
+            "/cases?q={number}",
+            "/cases?page=200",
+            "/cases?sort=newest&page=200",
+            "/cases?overdue=true&sort=due",
+            "/dashboards",
+            "/dashboards/sampling-disposal",
+            "/notifications",
+            "/api/v1/tasks",
+            "/api/v1/cases?overdue=true",
+            "/api/v1/cases?page=200",
+            "{case}",
+            "{case}/dossier",
+        ],
+    ),
+    (
+        "market-lead",
+        &[
+            "/inbox",
+            "/cases",
+            "/cases?q=%E7%99%BD%E9%85%92",
+            "/cases?q=%E9%85%92",
+            "/cases?q=%E6%B2%B3%E8%A5%BF%E9%95%87",
+            "/cases?page=200",
+            "/dashboards",
+            "/notifications",
+            "/api/v1/tasks",
+            "/api/v1/cases?overdue=true",
+            "{case}",
+            "{case}/dossier",
+        ],
+    ),
+    (
+        "village",
+        &[
+            "/inbox",
+            "/cases",
+            "/cases?q=%E5%88%98",
+            "/dashboards",
+            "/notifications",
+            "/api/v1/tasks",
+            "/api/v1/cases?overdue=true",
+            "{case}",
+            "{case}/dossier",
+        ],
+    ),
+];
+
 struct Timing {
     median: Duration,
     p95: Duration,
@@ -110,8 +177,9 @@ async fn get(app: &Router, cookie: Option<&str>, url: &str) -> (StatusCode, Vec<
 async fn time(app: &Router, cookie: Option<&str>, url: &str) -> Timing {
     let (status, body) = get(app, cookie, url).await; // warm up
     assert_eq!(status, StatusCode::OK, "{url} answered {status}");
-    let mut runs = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
+    let n = runs();
+    let mut runs = Vec::with_capacity(n);
+    for _ in 0..n {
         let start = Instant::now();
         let (status, _) = get(app, cookie, url).await;
         runs.push(start.elapsed());
@@ -119,19 +187,21 @@ async fn time(app: &Router, cookie: Option<&str>, url: &str) -> Timing {
     }
     runs.sort();
     Timing {
-        median: runs[RUNS / 2],
-        p95: runs[RUNS * 95 / 100],
+        median: runs[n / 2],
+        p95: runs[(n * 95).div_ceil(100).saturating_sub(1)],
         bytes: body.len(),
     }
 }
 
 async fn sign_in(app: &Router, username: &str) -> String {
-    let form = format!("username={username}&password=demo");
+    // The login form's CSRF token is checked against its cookie: send the pair.
+    let form = format!("username={username}&password=demo&_csrf=bench");
     let res = app
         .clone()
         .oneshot(
             Request::post("/login")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, "anjuan_login_csrf=bench")
                 .body(Body::from(form))
                 .expect("request"),
         )
@@ -147,13 +217,21 @@ async fn sign_in(app: &Router, username: &str) -> String {
     cookie.split(';').next().unwrap_or_default().to_owned()
 }
 
-/// The first case link on the user's case list, newest first.
-async fn first_case(app: &Router, cookie: &str) -> Option<String> {
+/// The first case link on the user's case list, newest first, and its number.
+async fn first_case(app: &Router, cookie: &str) -> Option<(String, String)> {
     let (_, body) = get(app, Some(cookie), "/cases?sort=updated").await;
     let html = String::from_utf8_lossy(&body);
     let marker = "<td><a href=\"";
     let at = html.find(marker)? + marker.len();
-    html[at..].split('"').next().map(str::to_owned)
+    let link = html[at..].split('"').next()?.to_owned();
+    let number = html[at..]
+        .split('>')
+        .nth(1)?
+        .split('<')
+        .next()?
+        .trim()
+        .to_owned();
+    Some((link, number))
 }
 
 fn ms(d: Duration) -> f64 {
@@ -162,7 +240,10 @@ fn ms(d: Duration) -> f64 {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let dir = std::env::temp_dir().join(format!("anjuan-bench-pages-{}", std::process::id()));
+    let scale = std::env::var_os("ANJUAN_BENCH_DATA").map(std::path::PathBuf::from);
+    let dir = scale.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("anjuan-bench-pages-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&dir).expect("temp dir");
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let plugins = root.join("target/plugins");
@@ -173,6 +254,7 @@ async fn main() {
     );
     let config = ServeArgs {
         data: Some(dir.clone()),
+        database_url: std::env::var("DATABASE_URL").ok(),
         workflows: Some(root.join("workflows")),
         calendar: Some(root.join("calendar")),
         plugins: Some(plugins.clone()),
@@ -192,18 +274,37 @@ async fn main() {
     ));
     let host = anjuan::plugins::HostPlugins::start(&plugins, dir.join("plugin-cache"), services)
         .expect("plugin host");
+    let started = Instant::now();
     let state = anjuan::server::state(config, Arc::new(host))
         .await
         .expect("state");
+    let boot = started.elapsed();
     anjuan::demo::seed_identity(&state.db)
         .await
         .expect("demo users");
-    let seeded = anjuan::demo_cases::seed_cases(&state)
-        .await
-        .expect("demo cases");
+    let (plan, target) = match scale {
+        Some(_) => (SCALE_PLAN, Duration::from_millis(50)),
+        None => {
+            anjuan::demo_cases::seed_cases(&state)
+                .await
+                .expect("demo cases");
+            (PLAN, Duration::from_millis(100))
+        }
+    };
+    let total = {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        anjuan::store::entities::cases::Entity::find()
+            .count(&state.db)
+            .await
+            .expect("count")
+    };
     let app = anjuan::http::router::router(state);
 
-    println!("page render times on the demo county ({seeded} cases), {RUNS} requests each:");
+    println!(
+        "page render times on the demo county ({total} cases; server state ready in {:.0} ms), {} requests each:",
+        ms(boot),
+        runs()
+    );
     let floor = time(&app, None, "/healthz").await;
     println!(
         "{:>9.2} ms median {:>9.2} ms p95 {:>8} B  floor: GET /healthz",
@@ -213,13 +314,15 @@ async fn main() {
     );
     let mut slowest = Duration::ZERO;
     let mut over = Vec::new();
-    for (user, urls) in PLAN {
+    for (user, urls) in plan {
         let cookie = sign_in(&app, user).await;
         let case = first_case(&app, &cookie).await;
         for url in *urls {
-            let url = match (&case, url.contains("{case}")) {
+            let url = match (&case, url.contains("{case}") || url.contains("{number}")) {
                 (_, false) => (*url).to_owned(),
-                (Some(case), true) => url.replace("{case}", case),
+                (Some((case, number)), true) => {
+                    url.replace("{case}", case).replace("{number}", number)
+                }
                 (None, true) => {
                     println!("{:>48}  {user:<12} {url}: no case in this user's list", "-");
                     continue;
@@ -227,9 +330,9 @@ async fn main() {
             };
             let t = time(&app, Some(&cookie), &url).await;
             slowest = slowest.max(t.median);
-            let mark = if t.median > TARGET {
+            let mark = if t.p95 > target {
                 over.push(format!("{user} {url}"));
-                "  OVER 100 ms"
+                "  OVER"
             } else {
                 ""
             };
@@ -243,14 +346,16 @@ async fn main() {
         }
     }
     println!(
-        "slowest median {:.2} ms; target {} ms: {}",
+        "slowest median {:.2} ms; target (p95) {} ms: {}",
         ms(slowest),
-        TARGET.as_millis(),
+        target.as_millis(),
         if over.is_empty() {
             "every page within it".to_owned()
         } else {
             format!("{} page(s) over: {}", over.len(), over.join(", "))
         }
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    if std::env::var_os("ANJUAN_BENCH_DATA").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

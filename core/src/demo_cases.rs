@@ -14,11 +14,13 @@
 //! # Layout
 //! - this file: [`seed_cases`] and the `Seed` context the stories share;
 //! - `sampling` (with `disposal`), `risk`, `family`, `fire`: the stories of one
-//!   programme each.
+//!   programme each;
+//! - [`grow`]: the county grown to any size by copies of these cases.
 
 mod disposal;
 mod family;
 mod fire;
+pub mod grow;
 mod risk;
 mod sampling;
 

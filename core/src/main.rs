@@ -39,6 +39,18 @@ enum Command {
         #[arg(long)]
         plugins: Option<PathBuf>,
     },
+    /// Seed the demo county and grow it to `--cases` cases (copies of its own cases,
+    /// decided by the engine, written in bulk), to see every page at scale.
+    Demo {
+        /// How many cases the county should hold.
+        #[arg(long)]
+        cases: u64,
+        /// Seed of the copies' units and dates (the same seed grows the same county).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        serve: ServeArgs,
+    },
     /// Check every case's hash-chained events and the checkpoints over all cases;
     /// names every broken link and every case deleted since a checkpoint.
     Audit {
@@ -98,6 +110,9 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 async fn run_async(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve(args) => serve(args).await.map(|()| ExitCode::SUCCESS),
+        Command::Demo { cases, seed, serve } => {
+            demo(cases, seed, serve).await.map(|()| ExitCode::SUCCESS)
+        }
         Command::Audit { command, db, audit } => {
             let keys = anjuan::cli::audit::keys(db.config.clone(), &audit)?;
             let db = db.connect_existing().await?;
@@ -122,16 +137,45 @@ async fn run_async(command: Command) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+/// `anjuan demo --cases N`: the demo county, grown to N cases; nothing is served.
+async fn demo(cases: u64, seed: u64, mut args: ServeArgs) -> anyhow::Result<()> {
+    args.demo = true;
     let config = args.resolve()?;
     init_tracing();
-    if config.demo && !config.bind.ip().is_loopback() {
-        anyhow::bail!(
-            "demo mode has well-known passwords and listens only on a loopback address, not {}",
-            config.bind
+    let state = boot(config).await?;
+    let directory = anjuan::demo::seed_identity(&state.db).await?;
+    let started = std::time::Instant::now();
+    let seeded = anjuan::demo_cases::seed_cases(&state).await?;
+    if seeded > 0 {
+        eprintln!(
+            "demo county seeded: {seeded} cases played through the case service ({:.1} s)",
+            started.elapsed().as_secs_f64()
         );
     }
-    tracing::info!(?config, "starting");
+    let started = std::time::Instant::now();
+    let mut last = std::time::Instant::now();
+    let grown = anjuan::demo_cases::grow::grow(&state, cases, seed, |n, events| {
+        if last.elapsed().as_secs() >= 5 {
+            last = std::time::Instant::now();
+            let s = started.elapsed().as_secs_f64();
+            eprintln!("… {n} cases, {events} events written ({s:.0} s)");
+        }
+    })
+    .await?;
+    let s = started.elapsed().as_secs_f64();
+    println!(
+        "demo county: {} cases ({} written with {} events in {s:.1} s, {:.0} cases/s)",
+        grown.cases,
+        grown.written,
+        grown.events,
+        grown.written as f64 / s.max(1e-9)
+    );
+    println!("{directory}");
+    Ok(())
+}
+
+/// The server's state from its configuration: database, plugins, programmes.
+async fn boot(config: anjuan::config::Config) -> anyhow::Result<anjuan::state::AppState> {
     let calendar = anjuan::server::load_calendar(&config)?;
     let db = anjuan::store::connect(&config.database_url).await?;
     let services = Arc::new(anjuan::plugins::ServerServices::new(
@@ -145,9 +189,22 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         services,
     )
     .context("cannot start the plugin host")?;
+    Ok(anjuan::server::state(config, Arc::new(plugins)).await?)
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let config = args.resolve()?;
+    init_tracing();
+    if config.demo && !config.bind.ip().is_loopback() {
+        anyhow::bail!(
+            "demo mode has well-known passwords and listens only on a loopback address, not {}",
+            config.bind
+        );
+    }
+    tracing::info!(?config, "starting");
     let bind = config.bind;
     let demo = config.demo;
-    let state = anjuan::server::state(config, Arc::new(plugins)).await?;
+    let state = boot(config).await?;
     // The demo county brings its own administrator: seed it before asking whether
     // there is one, so a demo start does not warn of a missing administrator.
     let directory = match demo {

@@ -15,6 +15,9 @@ mod m20261204_130000_add_deadline_escalation;
 mod m20261204_140000_create_case_search;
 mod m20261204_150000_extend_api_tokens;
 mod m20261204_160000_create_audit_checkpoints;
+mod m20261204_170000_create_task_counts;
+mod m20261204_171000_create_case_counts;
+mod m20261204_172000_add_scale_indexes;
 
 /// Runs anjuan's migrations in order.
 pub struct Migrator;
@@ -33,6 +36,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_140000_create_case_search::Migration),
             Box::new(m20261204_150000_extend_api_tokens::Migration),
             Box::new(m20261204_160000_create_audit_checkpoints::Migration),
+            Box::new(m20261204_170000_create_task_counts::Migration),
+            Box::new(m20261204_171000_create_case_counts::Migration),
+            Box::new(m20261204_172000_add_scale_indexes::Migration),
         ]
     }
 }

@@ -45,6 +45,7 @@ page-of = Page { $page } of { $pages }
 export = Export
 export-csv = CSV
 export-xlsx = Excel (XLSX)
+export-too-large = This list holds more than { $most } cases, too many to export at once: narrow it with the filters (programme, case type, state, unit, dates) and export again.
 bulk-title = Bulk action
 bulk-action = Apply to the selected cases
 bulk-apply = Apply

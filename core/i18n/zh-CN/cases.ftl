@@ -45,6 +45,7 @@ page-of = 第 { $page } / { $pages } 页
 export = 导出
 export-csv = CSV
 export-xlsx = Excel (XLSX)
+export-too-large = 此列表超过 { $most } 件，无法一次导出：请先按项目、案件类型、状态、单位或日期筛选，缩小范围后再导出。
 bulk-title = 批量办理
 bulk-action = 对选中案件执行
 bulk-apply = 批量执行

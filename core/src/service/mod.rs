@@ -21,6 +21,9 @@ pub mod views;
 pub mod worker;
 pub mod writer;
 
+/// For the demo generator, which writes copies of decided cases as the writer would.
+pub(crate) use commit::{format_number, search_text};
+
 use std::collections::BTreeSet;
 
 use sea_orm::{ConnectionTrait, EntityTrait};

@@ -2,7 +2,7 @@
 //! so two writers never overwrite each other.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Statement,
@@ -174,6 +174,19 @@ fn like(s: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Cases at `path` or below. On SQLite as a range of paths, which an index answers
+/// (`LIKE 'p%'` is not indexed there); on PostgreSQL as a prefix, whatever the
+/// database's collation.
+fn under(path: &str, postgres: bool) -> Condition {
+    if postgres {
+        return Condition::all().add(cases::Column::OrgPath.starts_with(path));
+    }
+    let (from, to) = super::tasks::path_range(path);
+    Condition::all()
+        .add(cases::Column::OrgPath.gte(from))
+        .add(cases::Column::OrgPath.lt(to))
+}
+
 fn condition(f: &Filter, postgres: bool) -> Condition {
     let mut c = Condition::all();
     let eq = |c: Condition, col: cases::Column, v: &Option<String>| match v {
@@ -186,7 +199,7 @@ fn condition(f: &Filter, postgres: bool) -> Condition {
     c = eq(c, cases::Column::Assignee, &f.assignee);
     c = eq(c, cases::Column::ParentId, &f.parent);
     if let Some(path) = &f.org_path {
-        c = c.add(cases::Column::OrgPath.starts_with(path.as_str()));
+        c = c.add(under(path, postgres));
     }
     if let Some(o) = f.overdue {
         c = c.add(cases::Column::Overdue.eq(o));
@@ -217,7 +230,7 @@ fn condition(f: &Filter, postgres: bool) -> Condition {
     if let Some(reach) = &f.reach {
         let mut any = Condition::any();
         for (programme, path) in reach {
-            let mut one = Condition::all().add(cases::Column::OrgPath.starts_with(path.as_str()));
+            let mut one = under(path, postgres);
             if programme != "*" {
                 one = one.add(cases::Column::Programme.eq(programme.as_str()));
             }
@@ -232,6 +245,70 @@ fn condition(f: &Filter, postgres: bool) -> Condition {
 pub async fn list(db: &impl ConnectionTrait, f: &Filter) -> Result<(Vec<cases::Model>, u64)> {
     let query = cases::Entity::find().filter(condition(f, super::is_postgres(db)));
     let total = query.clone().count(db).await?;
+    Ok((page_of(db, f, query).await?, total))
+}
+
+/// A list's count is exact up to this many cases; beyond, the list says "more than".
+pub const COUNT_CAP: u64 = 10_000;
+
+/// One page of cases and how many match, counted up to [`COUNT_CAP`]: (rows, count,
+/// whether there are more than it). Counting a province's every readable case on
+/// each page would cost more than the page itself.
+pub async fn list_capped(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+) -> Result<(Vec<cases::Model>, u64, bool)> {
+    let query = cases::Entity::find().filter(condition(f, super::is_postgres(db)));
+    let n = count_at_most(db, f, COUNT_CAP).await?;
+    let rows = page_of(db, f, query).await?;
+    Ok((rows, Ord::min(n, COUNT_CAP), n > COUNT_CAP))
+}
+
+/// How many cases `f` selects, counted no further than `most + 1`.
+pub async fn count_at_most(db: &impl ConnectionTrait, f: &Filter, most: u64) -> Result<u64> {
+    let capped = cases::Entity::find()
+        .filter(condition(f, super::is_postgres(db)))
+        .select_only()
+        .column(cases::Column::Id)
+        .limit(most + 1)
+        .into_query();
+    let mut count = Query::select();
+    count
+        .expr_as(Expr::cust("count(*)"), Alias::new("n"))
+        .from_subquery(capped, Alias::new("capped"));
+    let row = db
+        .query_one_raw(db.get_database_backend().build(&count))
+        .await?;
+    let n = row
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// Up to `limit` cases `f` selects with ids after `after`, by id (which follows the
+/// order cases were opened in): a step of an export, read by index however far in.
+pub async fn after_id(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+    after: &str,
+    limit: u64,
+) -> Result<Vec<cases::Model>> {
+    Ok(cases::Entity::find()
+        .filter(condition(f, super::is_postgres(db)))
+        .filter(cases::Column::Id.gt(after))
+        .order_by_asc(cases::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// The page `f` asks for of `query`, in `f`'s order.
+async fn page_of(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+    query: sea_orm::Select<cases::Entity>,
+) -> Result<Vec<cases::Model>> {
     let query = match f.sort {
         Sort::Due => query
             .order_by(
@@ -246,12 +323,11 @@ pub async fn list(db: &impl ConnectionTrait, f: &Filter) -> Result<(Vec<cases::M
         Sort::Number => query.order_by_asc(cases::Column::Number),
     };
     let per_page = f.per_page.clamp(1, 500);
-    let rows = query
+    Ok(query
         .offset((Ord::max(f.page, 1) - 1) * per_page)
         .limit(per_page)
         .all(db)
-        .await?;
-    Ok((rows, total))
+        .await?)
 }
 
 /// Counts of cases per (programme, case type, state, overdue), for metrics.
@@ -259,11 +335,94 @@ pub async fn counts(db: &impl ConnectionTrait) -> Result<Vec<(String, String, St
     counts_where(db, &Filter::default()).await
 }
 
-/// [`counts`] of the cases `f` selects (its sort and paging aside), for dashboards.
+/// The condition of `f` on `case_counts` (kept by triggers with every case write),
+/// when `f` filters only by what that table keeps: programme, case type, state, place,
+/// overdue and the caller's reach.
+fn counted_condition(f: &Filter) -> Option<Condition> {
+    let narrower = f.assignee.is_some()
+        || f.parent.is_some()
+        || f.open.is_some()
+        || f.due_before.is_some()
+        || f.created_from.is_some()
+        || f.created_to.is_some()
+        || f.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    if narrower {
+        return None;
+    }
+    let col = |n: &str| Expr::col(Alias::new(n));
+    let under = |path: &str| {
+        let (from, to) = super::tasks::path_range(path);
+        Condition::all()
+            .add(col("org_path").gte(from))
+            .add(col("org_path").lt(to))
+    };
+    let mut c = Condition::all();
+    for (name, v) in [
+        ("programme", &f.programme),
+        ("case_type", &f.case_type),
+        ("state", &f.state),
+    ] {
+        if let Some(v) = v {
+            c = c.add(col(name).eq(v.as_str()));
+        }
+    }
+    if let Some(path) = &f.org_path {
+        c = c.add(under(path));
+    }
+    if let Some(o) = f.overdue {
+        c = c.add(col("overdue").eq(o));
+    }
+    if let Some(reach) = &f.reach {
+        let mut any = Condition::any();
+        for (programme, path) in reach {
+            let mut one = under(path);
+            if programme != "*" {
+                one = one.add(col("programme").eq(programme.as_str()));
+            }
+            any = any.add(one);
+        }
+        c = c.add(any);
+    }
+    Some(c)
+}
+
+/// [`counts`] of the cases `f` selects (its sort and paging aside), for dashboards:
+/// from `case_counts` when `f` allows, else by grouping the cases.
 pub async fn counts_where(
     db: &impl ConnectionTrait,
     f: &Filter,
 ) -> Result<Vec<(String, String, String, bool, i64)>> {
+    if let Some(c) = counted_condition(f) {
+        let mut q = Query::select();
+        q.columns(["programme", "case_type", "state", "overdue"].map(Alias::new))
+            .expr_as(
+                Expr::col(Alias::new("n"))
+                    .sum()
+                    .cast_as(Alias::new("BIGINT")),
+                Alias::new("n"),
+            )
+            .from(Alias::new("case_counts"))
+            .cond_where(c)
+            .group_by_columns(["programme", "case_type", "state", "overdue"].map(Alias::new));
+        let rows = db
+            .query_all_raw(db.get_database_backend().build(&q))
+            .await?;
+        return rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("", "programme")?,
+                    r.try_get("", "case_type")?,
+                    r.try_get("", "state")?,
+                    r.try_get("", "overdue")?,
+                    r.try_get("", "n")?,
+                ))
+            })
+            .filter(|r: &Result<(String, String, String, bool, i64)>| {
+                !matches!(r, Ok((_, _, _, _, 0)))
+            })
+            .collect();
+    }
     let rows = cases::Entity::find()
         .select_only()
         .column(cases::Column::Programme)

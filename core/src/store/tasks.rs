@@ -166,6 +166,9 @@ pub async fn list(
     if reach.is_empty() {
         return Ok(Vec::new());
     }
+    if disjoint(reach) && reach.iter().all(|r| r.programme != "*") {
+        return list_in_order(db, reach, programme, offset, limit).await;
+    }
     Ok(cases::Entity::find()
         .filter(cases::Column::Id.in_subquery(case_ids(reach, programme)))
         .order_by_desc(cases::Column::Overdue)
@@ -182,6 +185,83 @@ pub async fn list(
         .await?)
 }
 
+/// [`list`] when no case has two task rows in reach: each place's task rows are read
+/// in the inbox's order (they carry the case's overdue flag, next due time and
+/// creation) along `idx_case_tasks_inbox` (programme, role, then that order, with the
+/// place in the index), each stopping after `offset + limit` rows; the places are
+/// merged here and the page's cases read by id. On SQLite the place is compared as
+/// `+org_path`, so the planner walks that index in order instead of sorting every row
+/// of the slot.
+async fn list_in_order(
+    db: &impl ConnectionTrait,
+    reach: &[Reach],
+    programme: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<cases::Model>> {
+    type Key = (bool, Option<DateTime<Utc>>, DateTime<Utc>, String);
+    let postgres = super::is_postgres(db);
+    let path = if postgres { "org_path" } else { "+org_path" };
+    let sql = format!(
+        "SELECT case_id, overdue, next_due, created_at FROM case_tasks \
+         WHERE programme = {} AND role = {} AND {path} >= {} AND {path} < {} \
+         ORDER BY overdue DESC, next_due IS NULL, next_due, created_at DESC, case_id \
+         LIMIT {}",
+        p(db, 1),
+        p(db, 2),
+        p(db, 3),
+        p(db, 4),
+        offset + limit
+    );
+    let mut keys: Vec<Key> = Vec::new();
+    for r in reach {
+        if programme.is_some_and(|want| want != r.programme) {
+            continue;
+        }
+        let (from, to) = path_range(&r.org_path);
+        let stmt = Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql.clone(),
+            [
+                r.programme.clone().into(),
+                r.role.clone().into(),
+                from.into(),
+                to.into(),
+            ],
+        );
+        for row in db.query_all_raw(stmt).await? {
+            keys.push((
+                row.try_get("", "overdue")?,
+                row.try_get("", "next_due")?,
+                row.try_get("", "created_at")?,
+                row.try_get("", "case_id")?,
+            ));
+        }
+    }
+    // Overdue first, then soonest due (none last), then newest, then by id.
+    keys.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(a.1.is_none().cmp(&b.1.is_none()))
+            .then(a.1.cmp(&b.1))
+            .then(b.2.cmp(&a.2))
+            .then(a.3.cmp(&b.3))
+    });
+    let ids: Vec<String> = keys
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .map(|k| k.3)
+        .collect();
+    let mut found: std::collections::HashMap<String, cases::Model> = cases::Entity::find()
+        .filter(cases::Column::Id.is_in(ids.iter().cloned()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
 /// Inbox counts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
@@ -191,12 +271,51 @@ pub struct Counts {
     pub overdue: u64,
 }
 
+/// Whether one case may have a task row in each of two places (and so be counted
+/// twice by summing slots): two different roles of the same programme (or every
+/// programme) at nested units.
+fn overlap(a: &Reach, b: &Reach) -> bool {
+    if a.role == b.role {
+        return false;
+    }
+    let programme = a.programme == b.programme || a.programme == "*" || b.programme == "*";
+    let nested = a.org_path.starts_with(&b.org_path) || b.org_path.starts_with(&a.org_path);
+    programme && nested
+}
+
+/// Whether no case can have task rows in two of these places.
+fn disjoint(reach: &[Reach]) -> bool {
+    reach
+        .iter()
+        .enumerate()
+        .all(|(i, a)| reach[i + 1..].iter().all(|b| !overlap(a, b)))
+}
+
 /// How many cases [`list`] holds, and how many of them are overdue, per programme.
+///
+/// From `task_counts` (kept by triggers with `case_tasks`, a row per slot) when no
+/// case can be counted twice, that is when no two of the places overlap; otherwise
+/// the task rows themselves are counted, each case once.
 pub async fn counts(db: &impl ConnectionTrait, reach: &[Reach]) -> Result<Vec<(String, Counts)>> {
     if reach.is_empty() {
         return Ok(Vec::new());
     }
     let mut q = Query::select();
+    if disjoint(reach) {
+        q.column(Alias::new("programme"))
+            .column(Alias::new("overdue"))
+            .expr_as(
+                Expr::col(Alias::new("n"))
+                    .sum()
+                    .cast_as(Alias::new("BIGINT")),
+                Alias::new("n"),
+            )
+            .from(Alias::new("task_counts"))
+            .cond_where(reach_condition(reach))
+            .group_by_col(Alias::new("programme"))
+            .group_by_col(Alias::new("overdue"));
+        return sum_counts(db, &q).await;
+    }
     q.column(Alias::new("programme"))
         .column(Alias::new("overdue"))
         .expr_as(
@@ -207,7 +326,15 @@ pub async fn counts(db: &impl ConnectionTrait, reach: &[Reach]) -> Result<Vec<(S
         .cond_where(reach_condition(reach))
         .group_by_col(Alias::new("programme"))
         .group_by_col(Alias::new("overdue"));
-    let stmt = db.get_database_backend().build(&q);
+    sum_counts(db, &q).await
+}
+
+/// Counts per programme from rows of (programme, overdue, n).
+async fn sum_counts(
+    db: &impl ConnectionTrait,
+    q: &SelectStatement,
+) -> Result<Vec<(String, Counts)>> {
+    let stmt = db.get_database_backend().build(q);
     let rows = db.query_all_raw(stmt).await?;
     let mut out: std::collections::BTreeMap<String, Counts> = Default::default();
     for r in rows {

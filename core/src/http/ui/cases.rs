@@ -209,12 +209,12 @@ pub struct ListPage {
     pub sorts: Vec<Choice>,
     /// The rows.
     pub rows: Vec<Row>,
-    /// Matching cases.
-    pub total: u64,
+    /// Matching cases (`10000+` past the count's cap).
+    pub total: String,
     /// This page.
     pub page: u64,
-    /// Pages.
-    pub pages: u64,
+    /// Pages (`200+` past the count's cap).
+    pub pages: String,
     /// Link to the previous page.
     pub prev: String,
     /// Link to the next page.
@@ -245,13 +245,17 @@ async fn cases_get(
 ) -> Result<Response, UiError> {
     let lang = page.lang;
     let f = filter(&state, &page.caller, params.query(PER_PAGE)).await?;
-    let (rows, total) = store::cases::list(&state.db, &f).await?;
+    let (rows, total, more) = store::cases::list_capped(&state.db, &f).await?;
     let dir = Directory::load(&state.db).await?;
+    let full = rows.len() as u64 == PER_PAGE;
     let rows = rows
         .into_iter()
         .map(|c| row(&state, &dir, lang, c))
         .collect();
-    let pages = total.div_ceil(PER_PAGE).max(1);
+    let counted = total.div_ceil(PER_PAGE).max(1);
+    // Past the cap the list goes on page by page for as long as pages are full.
+    let pages = if more { counted.max(f.page) } else { counted };
+    let plus = if more { "+" } else { "" };
     let link = |n: u64| format!("/cases?{}", params.to_query(Some(n), None));
     let ctx = ListPage {
         programmes: programme_choices(&state, &page, &params.programme),
@@ -273,15 +277,15 @@ async fn cases_get(
             })
             .collect(),
         rows,
-        total,
+        total: format!("{total}{plus}"),
         page: f.page,
-        pages,
+        pages: format!("{pages}{plus}"),
         prev: if f.page > 1 {
             link(f.page - 1)
         } else {
             String::new()
         },
-        next: if f.page < pages {
+        next: if f.page < pages || (more && full) {
             link(f.page + 1)
         } else {
             String::new()

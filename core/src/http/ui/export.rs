@@ -25,8 +25,11 @@ use crate::state::AppState;
 use crate::store;
 use crate::workflow::model::FieldType;
 
-/// Most rows in one export.
+/// Most rows in one XLSX export (built whole); a larger list is refused with a hint
+/// to filter.
 pub const MAX_ROWS: u64 = 20_000;
+/// Most rows in one CSV export (streamed, so memory stays bounded).
+pub const MAX_CSV_ROWS: u64 = 100_000;
 
 /// Export routes.
 pub fn router() -> Router<AppState> {
@@ -67,69 +70,94 @@ impl Table {
     }
 }
 
-/// The filtered list as a table, as the caller may see it.
-pub async fn table(state: &AppState, page: &Page, params: &ListParams) -> Result<Table, UiError> {
-    let lang = page.lang;
-    let dir = Directory::load(&state.db).await?;
-    let programmes = state.programmes();
-    let ct = programmes.current(&params.programme).and_then(|v| {
-        Some((
-            v.clone(),
-            v.def.programme.case_type(&params.case_type)?.clone(),
-        ))
-    });
-    let labels = match &ct {
-        Some((v, t)) => values::labels(state, v, t, lang).await,
-        None => values::Labels::default(),
-    };
-    let mut header: Vec<String> = [
-        "col-number",
-        "col-programme",
-        "col-case-type",
-        "col-state",
-        "col-summary",
-        "col-unit",
-        "col-overdue",
-        "col-next-due",
-        "col-created",
-    ]
-    .iter()
-    .map(|k| page.t(k))
-    .collect();
-    if let Some((_, t)) = &ct {
-        header.extend(t.fields.iter().map(|(n, f)| {
-            f.title
-                .as_ref()
-                .map(|x| lang.pick(x))
-                .unwrap_or_else(|| n.to_string())
-        }));
+/// What every row of one export shares: the columns, and what formats the values.
+struct Sheet {
+    header: Vec<String>,
+    numeric: Vec<bool>,
+    ct: Option<(
+        std::sync::Arc<crate::state::Version>,
+        crate::workflow::model::CaseType,
+    )>,
+    labels: values::Labels,
+    dir: Directory,
+}
+
+impl Sheet {
+    async fn new(state: &AppState, page: &Page, params: &ListParams) -> Result<Sheet, UiError> {
+        let lang = page.lang;
+        let dir = Directory::load(&state.db).await?;
+        let programmes = state.programmes();
+        let ct = programmes.current(&params.programme).and_then(|v| {
+            Some((
+                v.clone(),
+                v.def.programme.case_type(&params.case_type)?.clone(),
+            ))
+        });
+        let labels = match &ct {
+            Some((v, t)) => values::labels(state, v, t, lang).await,
+            None => values::Labels::default(),
+        };
+        let mut header: Vec<String> = [
+            "col-number",
+            "col-programme",
+            "col-case-type",
+            "col-state",
+            "col-summary",
+            "col-unit",
+            "col-overdue",
+            "col-next-due",
+            "col-created",
+        ]
+        .iter()
+        .map(|k| page.t(k))
+        .collect();
+        if let Some((_, t)) = &ct {
+            header.extend(t.fields.iter().map(|(n, f)| {
+                f.title
+                    .as_ref()
+                    .map(|x| lang.pick(x))
+                    .unwrap_or_else(|| n.to_string())
+            }));
+        }
+        let mut numeric = vec![false; header.len()];
+        if let Some((_, t)) = &ct {
+            numeric.extend(
+                t.fields
+                    .values()
+                    .map(|f| matches!(*f.kind, FieldType::Number | FieldType::Integer)),
+            );
+        }
+        Ok(Sheet {
+            header,
+            numeric,
+            ct,
+            labels,
+            dir,
+        })
     }
-    let mut numeric = vec![false; header.len()];
-    if let Some((_, t)) = &ct {
-        numeric.extend(
-            t.fields
-                .values()
-                .map(|f| matches!(*f.kind, FieldType::Number | FieldType::Integer)),
-        );
-    }
-    let mut rows = Vec::new();
-    let mut f = filter(state, &page.caller, params.query(500)).await?;
-    f.page = 1;
-    loop {
-        let (batch, total) = store::cases::list(&state.db, &f).await?;
-        let done = batch.is_empty();
+
+    /// The rows of `batch` as the caller may see them (each case with a chosen case
+    /// type through the same masked view as the API, its reads logged).
+    async fn rows(
+        &self,
+        state: &AppState,
+        page: &Page,
+        batch: Vec<store::entities::cases::Model>,
+    ) -> Result<Vec<Vec<String>>, UiError> {
+        let lang = page.lang;
         let ids: Vec<String> = batch.iter().map(|c| c.id.clone()).collect();
         let files = store::files::names_of_cases(&state.db, &ids).await?;
         let fmt = Fmt {
             lang,
             ui: &page.ui,
-            dir: &dir,
-            labels: &labels,
+            dir: &self.dir,
+            labels: &self.labels,
             tz: state.config.timezone,
             files: &files,
         };
+        let mut rows = Vec::with_capacity(batch.len());
         for c in batch {
-            let base = super::cases::row(state, &dir, lang, c.clone());
+            let base = super::cases::row(state, &self.dir, lang, c.clone());
             let mut r = vec![
                 base.number,
                 base.programme,
@@ -141,7 +169,7 @@ pub async fn table(state: &AppState, page: &Page, params: &ListParams) -> Result
                 base.next_due,
                 base.created,
             ];
-            if let Some((_, t)) = &ct {
+            if let Some((_, t)) = &self.ct {
                 let view = views::case(state, &page.caller, c, "export").await?;
                 r.extend(t.fields.iter().map(|(n, field)| {
                     view.data
@@ -152,14 +180,54 @@ pub async fn table(state: &AppState, page: &Page, params: &ListParams) -> Result
             }
             rows.push(r);
         }
-        if done || f.page * f.per_page >= total.min(MAX_ROWS) {
+        Ok(rows)
+    }
+}
+
+/// Cases read per step of an export.
+const STEP: u64 = 500;
+
+/// Refuse an export of more than `most` cases, with a hint to filter.
+async fn refuse_huge(
+    state: &AppState,
+    page: &Page,
+    f: &store::cases::Filter,
+    most: u64,
+) -> Result<(), UiError> {
+    if store::cases::count_at_most(&state.db, f, most).await? > most {
+        return Err(UiError(Error::BadRequest {
+            field: "export".into(),
+            message: page.ui.t_args(
+                page.lang,
+                "export-too-large",
+                &[("most", serde_json::Value::from(most))],
+            ),
+        }));
+    }
+    Ok(())
+}
+
+/// The filtered list as a table, as the caller may see it (at most [`MAX_ROWS`]
+/// rows; a larger list is refused).
+pub async fn table(state: &AppState, page: &Page, params: &ListParams) -> Result<Table, UiError> {
+    let sheet = Sheet::new(state, page, params).await?;
+    let f = filter(state, &page.caller, params.query(STEP)).await?;
+    refuse_huge(state, page, &f, MAX_ROWS).await?;
+    let mut rows = Vec::new();
+    let mut after = String::new();
+    loop {
+        let batch = store::cases::after_id(&state.db, &f, &after, STEP).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id.clone();
+        let full = batch.len() as u64 == STEP;
+        rows.extend(sheet.rows(state, page, batch).await?);
+        if !full {
             break;
         }
-        f.page += 1;
     }
     Ok(Table {
-        header,
-        numeric,
+        header: sheet.header,
+        numeric: sheet.numeric,
         rows,
     })
 }
@@ -177,26 +245,83 @@ async fn export_csv_get(
     page: Page,
     Query(params): Query<ListParams>,
 ) -> Result<Response, UiError> {
-    let t = table(&state, &page, &params).await?;
-    let body = csv_bytes(&t)?;
+    let sheet = Sheet::new(&state, &page, &params).await?;
+    let f = filter(&state, &page.caller, params.query(STEP)).await?;
+    refuse_huge(&state, &page, &f, MAX_CSV_ROWS).await?;
+    let head = Table {
+        header: sheet.header.clone(),
+        numeric: sheet.numeric.clone(),
+        rows: Vec::new(),
+    };
+    let first = csv_bytes(&head)?;
+    let tz = state.config.timezone;
+    // A few steps in flight at most: memory stays bounded however long the list,
+    // and a client that goes away stops the reading.
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let page = Page {
+        caller: page.caller.clone(),
+        lang: page.lang,
+        ui: page.ui.clone(),
+        here: page.here.clone(),
+    };
+    tokio::spawn(async move {
+        let mut after = String::new();
+        loop {
+            let step = async {
+                let batch = store::cases::after_id(&state.db, &f, &after, STEP).await?;
+                let last = batch.last().map(|c| c.id.clone());
+                let full = batch.len() as u64 == STEP;
+                let t = Table {
+                    header: Vec::new(),
+                    numeric: sheet.numeric.clone(),
+                    rows: sheet.rows(&state, &page, batch).await?,
+                };
+                Ok::<_, UiError>((csv_rows(&t)?, last, full))
+            };
+            match step.await {
+                Ok((bytes, last, full)) => {
+                    if tx.send(Ok(bytes)).await.is_err() {
+                        return;
+                    }
+                    match (last, full) {
+                        (Some(last), true) => after = last,
+                        _ => return,
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e.0, "a CSV export failed part way");
+                    let _ = tx.send(Err(std::io::Error::other(e.0.to_string()))).await;
+                    return;
+                }
+            }
+        }
+    });
+    let rest =
+        futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|b| (b, rx)) });
+    let body = futures_util::StreamExt::chain(
+        futures_util::stream::once(async move { Ok::<_, std::io::Error>(first) }),
+        rest,
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                file_name("csv", state.config.timezone),
-            ),
+            (header::CONTENT_DISPOSITION, file_name("csv", tz)),
         ],
-        body,
+        axum::body::Body::from_stream(body),
     )
         .into_response())
 }
 
-/// CSV with a byte-order mark, so spreadsheet programs read the Chinese correctly.
-pub fn csv_bytes(t: &Table) -> Result<Vec<u8>, UiError> {
-    let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
+/// Rows of CSV without the byte-order mark and header (a later step of a stream).
+fn csv_rows(t: &Table) -> Result<Vec<u8>, UiError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    write_rows(&mut w, t)?;
+    w.into_inner()
+        .map_err(|e| UiError(Error::Internal(format!("csv: {e}"))))
+}
+
+fn write_rows(w: &mut csv::Writer<Vec<u8>>, t: &Table) -> Result<(), UiError> {
     let fail = |e: csv::Error| UiError(Error::Internal(format!("csv: {e}")));
-    w.write_record(&t.header).map_err(fail)?;
     for r in &t.rows {
         let cells = r.iter().enumerate().map(|(c, v)| match t.cell(c, v) {
             Cell::Number(_) => v.clone(),
@@ -204,6 +329,15 @@ pub fn csv_bytes(t: &Table) -> Result<Vec<u8>, UiError> {
         });
         w.write_record(cells).map_err(fail)?;
     }
+    Ok(())
+}
+
+/// CSV with a byte-order mark, so spreadsheet programs read the Chinese correctly.
+pub fn csv_bytes(t: &Table) -> Result<Vec<u8>, UiError> {
+    let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
+    let fail = |e: csv::Error| UiError(Error::Internal(format!("csv: {e}")));
+    w.write_record(&t.header).map_err(fail)?;
+    write_rows(&mut w, t)?;
     w.into_inner()
         .map_err(|e| UiError(Error::Internal(format!("csv: {e}"))))
 }
