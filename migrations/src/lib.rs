@@ -15,6 +15,7 @@ mod m20261204_130000_add_deadline_escalation;
 mod m20261204_140000_create_case_search;
 mod m20261204_150000_extend_api_tokens;
 mod m20261204_160000_create_audit_checkpoints;
+mod m20261204_170000_create_case_migrations;
 
 /// Runs anjuan's migrations in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_140000_create_case_search::Migration),
             Box::new(m20261204_150000_extend_api_tokens::Migration),
             Box::new(m20261204_160000_create_audit_checkpoints::Migration),
+            Box::new(m20261204_170000_create_case_migrations::Migration),
         ]
     }
 }
