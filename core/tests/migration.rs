@@ -379,3 +379,73 @@ async fn a_run_that_stopped_half_way_is_continued_with_its_own_mapping(kind: Db)
     app.stop().await;
 }
 on_both!(a_run_that_stopped_half_way_is_continued_with_its_own_mapping);
+
+async fn the_command_line_plans_and_moves_like_the_api(kind: Db) {
+    let (app, _) = two_versions(kind).await;
+    let dir = std::env::temp_dir().join(format!("anjuan-mapping-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let command =
+        |plan: bool, mapping: &std::path::Path| anjuan::cli::programme::ProgrammeCommand::Migrate {
+            programme: "demo".into(),
+            plan,
+            to: None,
+            mapping: Some(mapping.to_owned()),
+            json: false,
+            workflows: Some(app.state.config.workflows.clone()),
+            by: "admin".into(),
+            db: anjuan::cli::db::DbArgs {
+                database_url: Some(app.db_url.clone()),
+                ..Default::default()
+            },
+            audit: Default::default(),
+        };
+    let bad = dir.join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "case_types:\n  sample:\n    states:\n      startd: in_progress\n",
+    )
+    .unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let ok = anjuan::cli::programme::run(command(true, &bad), &mut out, &mut err)
+        .await
+        .unwrap();
+    let err = String::from_utf8(err).unwrap();
+    assert!(!ok);
+    assert!(
+        err.starts_with(&format!("{}:4:7: ", bad.display())),
+        "{err}"
+    );
+
+    let good = dir.join("mapping.yaml");
+    std::fs::write(&good, MAPPING).unwrap();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert!(
+        anjuan::cli::programme::run(command(true, &good), &mut out, &mut err)
+            .await
+            .unwrap()
+    );
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("4 open cases on other versions; 3 would move to version 2, 1 would stay"),
+        "{text}"
+    );
+    assert!(
+        text.contains("sample v1 started -> in_progress: 2 cases"),
+        "{text}"
+    );
+    assert!(text.contains("recomputed: complete (2)"), "{text}");
+
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    assert!(
+        anjuan::cli::programme::run(command(false, &good), &mut out, &mut err)
+            .await
+            .unwrap()
+    );
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("3 cases moved to version 2; 1 stayed"),
+        "{text}"
+    );
+    app.stop().await;
+}
+on_both!(the_command_line_plans_and_moves_like_the_api);

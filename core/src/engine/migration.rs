@@ -265,3 +265,60 @@ fn fate(
         None => Fate::Kept { id },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const V1: &str = "programme: p\nversion: 1\ntitle: { zh: 甲, en: P }\nroles: { clerk: { zh: 员, en: Clerk } }\ncase_types:\n  item:\n    title: { zh: 项, en: Item }\n    number: \"X-{seq}\"\n    initial: open\n    fields:\n      ok: { type: boolean }\n    states:\n      open: { title: { zh: 开, en: Open } }\n      done: { title: { zh: 完, en: Done }, final: true }\n    transitions:\n      - { action: finish, from: [open], to: done, roles: [clerk] }\n";
+
+    fn def(text: &str) -> Definition {
+        Definition::from_text(Path::new("p/workflow.yaml"), text).expect("valid")
+    }
+
+    #[test]
+    fn a_case_mapped_into_a_state_whose_every_way_in_is_guarded_false_stays() {
+        let old = def(V1);
+        let new = def(&V1.replace(
+            "      - { action: finish, from: [open], to: done, roles: [clerk] }\n",
+            "      - { action: approve, from: [open], to: approved, roles: [clerk], guard: \"data.ok == true\" }\n      - { action: finish, from: [approved], to: done, roles: [clerk] }\n",
+        ).replace("      done:", "      approved: { title: { zh: 准, en: Approved } }\n      done:"));
+        let text = "case_types:\n  item:\n    states: { open: approved }\n";
+        let mapping = Mapping::load(Path::new("m.yaml"), text, &[&old], &new).expect("mapping");
+        let cal = Calendar::builtin();
+        fn at(data: &Value) -> Standing<'_> {
+            Standing {
+                case_type: "item",
+                state: "open",
+                data,
+                created_at: Utc::now(),
+                deadlines: &[],
+            }
+        }
+        let refused = plan(
+            &old,
+            &new,
+            &mapping,
+            &cal,
+            &at(&serde_json::json!({ "ok": false })),
+            Utc::now(),
+        );
+        assert_eq!(
+            refused,
+            Err(Refusal::Guard {
+                state: "approved".into(),
+                guard: "data.ok == true".into()
+            })
+        );
+        let moved = plan(
+            &old,
+            &new,
+            &mapping,
+            &cal,
+            &at(&serde_json::json!({ "ok": true })),
+            Utc::now(),
+        );
+        assert_eq!(moved.map(|m| m.to), Ok("approved".to_owned()));
+    }
+}
