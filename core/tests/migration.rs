@@ -449,3 +449,54 @@ async fn the_command_line_plans_and_moves_like_the_api(kind: Db) {
     app.stop().await;
 }
 on_both!(the_command_line_plans_and_moves_like_the_api);
+
+/// Page text without Fluent's isolation marks around placeables.
+fn plain(html: String) -> String {
+    html.replace(['\u{2068}', '\u{2069}'], "")
+}
+
+async fn the_programme_page_shows_the_plan_and_moves_cases(kind: Db) {
+    let (app, _) = two_versions(kind).await;
+    let r = app
+        .get("/admin/programmes/demo", "admin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = plain(r.text().await.unwrap());
+    assert!(html.contains("id=\"migration-plan\""), "{html}");
+    assert!(
+        html.contains("旧版本上有 4 件在办案件:1 件将迁移到第 2 版"),
+        "{html}"
+    );
+
+    let form = |what: &str, mapping: &str| {
+        app.post("/admin/programmes/demo/migration", "admin")
+            .form(&[("do", what), ("mapping", mapping)])
+    };
+    let html = form("plan", "case_types:\n  sampel: {}\n")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("mapping.yaml:2:3: "), "{html}");
+    let html = form("plan", MAPPING)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("3 件将迁移到第 2 版,1 件保留原版本"),
+        "{html}"
+    );
+    let r = form("apply", MAPPING).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = plain(r.text().await.unwrap());
+    assert!(html.contains("已迁移 3 件;1 件保留原版本"), "{html}");
+    app.stop().await;
+}
+on_both!(the_programme_page_shows_the_plan_and_moves_cases);
