@@ -456,7 +456,7 @@ fn plain(html: String) -> String {
 }
 
 async fn the_programme_page_shows_the_plan_and_moves_cases(kind: Db) {
-    let (app, _) = two_versions(kind).await;
+    let (app, [_, _, milk, _]) = two_versions(kind).await;
     let r = app
         .get("/admin/programmes/demo", "admin")
         .send()
@@ -497,6 +497,50 @@ async fn the_programme_page_shows_the_plan_and_moves_cases(kind: Db) {
     assert_eq!(r.status(), 200);
     let html = plain(r.text().await.unwrap());
     assert!(html.contains("已迁移 3 件;1 件保留原版本"), "{html}");
+    // The case's history names the move.
+    let html = plain(
+        app.get(&format!("/cases/{milk}"), "inspector")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(html.contains("迁移到新版本流程"), "{html}");
     app.stop().await;
 }
 on_both!(the_programme_page_shows_the_plan_and_moves_cases);
+
+async fn two_administrators_moving_at_once_move_each_case_once(kind: Db) {
+    let (app, ids) = two_versions(kind).await;
+    let call = || {
+        app.post("/api/v1/programmes/demo/migrate", "admin")
+            .json(&json!({ "mapping": MAPPING }))
+            .send()
+    };
+    let (a, b) = tokio::join!(call(), call());
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (200, 200));
+    let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+    assert!(
+        a["id"] == b["id"]
+            || a["migrated"].as_i64().unwrap() + b["migrated"].as_i64().unwrap() == 3,
+        "{a} {b}"
+    );
+    for c in &ids {
+        let events: Value = app
+            .get_json(&format!("/api/v1/cases/{c}/events"), "inspector")
+            .await;
+        let list = events
+            .as_array()
+            .or_else(|| events["items"].as_array())
+            .unwrap();
+        let moved = list.iter().filter(|e| e["action"] == "migrated").count();
+        assert!(moved <= 1, "case {c} moved {moved} times");
+    }
+    let (_, p) = plan(&app, Some(MAPPING)).await;
+    assert_eq!(p["open"], 1, "only the case that cannot move is left: {p}");
+    app.stop().await;
+}
+on_both!(two_administrators_moving_at_once_move_each_case_once);

@@ -27,15 +27,15 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(
-            Index::create()
-                .name("case_migrations_programme_status")
-                .table(c("case_migrations"))
-                .col(c("programme"))
-                .col(c("status"))
-                .to_owned(),
-        )
-        .await
+        // At most one unfinished run per programme: two administrators starting at
+        // once get one run, the second continues it.
+        m.get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX case_migrations_one_running ON case_migrations (programme) \
+                 WHERE status = 'running'",
+            )
+            .await?;
+        Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

@@ -346,7 +346,7 @@ pub async fn apply(
         Some(run) => (run, true),
         None => {
             let t = target(state, r)?;
-            let run = store::migrations::start(
+            let started = store::migrations::start(
                 &state.db,
                 &r.programme,
                 t.to.number,
@@ -354,8 +354,16 @@ pub async fn apply(
                 by,
                 now,
             )
-            .await?;
-            (run, false)
+            .await;
+            match started {
+                Ok(run) => (run, false),
+                // Another caller started one just now (one unfinished run per
+                // programme): continue that one.
+                Err(e) => match store::migrations::running(&state.db, &r.programme).await? {
+                    Some(run) => (run, true),
+                    None => return Err(e),
+                },
+            }
         }
     };
     let t = target(
