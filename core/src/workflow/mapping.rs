@@ -127,7 +127,7 @@ impl Mapping {
                         file,
                         from_state,
                         format!(
-                            "no version cases of `{}` run on has a state `{}`{hint}",
+                            "no other version of `{}` has a state `{}`{hint}",
                             ct_id.as_str(),
                             from_state.as_str()
                         ),
@@ -161,7 +161,7 @@ impl Mapping {
                         file,
                         from_field,
                         format!(
-                            "no version cases of `{}` run on has a field `{}`{hint}",
+                            "no other version of `{}` has a field `{}`{hint}",
                             ct_id.as_str(),
                             from_field.as_str()
                         ),
@@ -255,7 +255,7 @@ mod tests {
         let shown: Vec<String> = errors.iter().map(ToString::to_string).collect();
         assert_eq!(shown.len(), 3, "{shown:?}");
         assert!(
-            shown[0].starts_with("m.yaml:4:7: no version"),
+            shown[0].starts_with("m.yaml:4:7: no other version"),
             "{}",
             shown[0]
         );
