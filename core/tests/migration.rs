@@ -29,6 +29,12 @@ const MAPPING: &str = "case_types:\n  sample:\n    states:\n      started: in_pr
 /// `plain` (received), `risky` (received, high_risk set), `milk` (started, with a
 /// product) and `bare` (started).
 async fn two_versions(kind: Db) -> (TestApp, [String; 4]) {
+    let (app, ids, _) = two_versions_with(kind, 0).await;
+    (app, ids)
+}
+
+/// [`two_versions`] with `extra` more started cases on version 1.
+async fn two_versions_with(kind: Db, extra: usize) -> (TestApp, [String; 4], Vec<String>) {
     let dir = std::env::temp_dir().join(format!("anjuan-mig-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(dir.join("demo")).unwrap();
     let file = dir.join("demo/workflow.yaml");
@@ -41,7 +47,11 @@ async fn two_versions(kind: Db) -> (TestApp, [String; 4]) {
     let risky = id(&app.open_sample(json!({ "high_risk": true })).await);
     let milk = id(&app.open_sample(json!({ "product": "milk" })).await);
     let bare = id(&app.open_sample(json!({})).await);
-    for c in [&milk, &bare] {
+    let mut more = Vec::new();
+    for _ in 0..extra {
+        more.push(id(&app.open_sample(json!({ "product": "tea" })).await));
+    }
+    for c in [&milk, &bare].into_iter().chain(&more) {
         let r = app
             .post(&format!("/api/v1/cases/{c}/actions/start"), "inspector")
             .json(&json!({}))
@@ -58,7 +68,7 @@ async fn two_versions(kind: Db) -> (TestApp, [String; 4]) {
         .unwrap();
     let report: Value = r.json().await.unwrap();
     assert_eq!(report["programmes"][0]["version"]["number"], 2, "{report}");
-    (app, [plain, risky, milk, bare])
+    (app, [plain, risky, milk, bare], more)
 }
 
 async fn plan(app: &TestApp, mapping: Option<&str>) -> (u16, Value) {
@@ -544,3 +554,51 @@ async fn two_administrators_moving_at_once_move_each_case_once(kind: Db) {
     app.stop().await;
 }
 on_both!(two_administrators_moving_at_once_move_each_case_once);
+
+async fn actions_during_a_move_land_on_one_version_or_the_other_and_the_chains_verify(kind: Db) {
+    let (app, _, started) = two_versions_with(kind, 24).await;
+    // Each note is decided on version 1 or 2 and, when the case moved under it, decided
+    // again on version 2 by the writer: it lands whole on one version.
+    let notes = started.iter().map(|id| {
+        app.post(&format!("/api/v1/cases/{id}/actions/note"), "inspector")
+            .json(&json!({ "comment": "during the move" }))
+            .send()
+    });
+    let migrate = app
+        .post("/api/v1/programmes/demo/migrate", "admin")
+        .json(&json!({ "mapping": MAPPING }))
+        .send();
+    let (notes, migrate) = tokio::join!(futures_util::future::join_all(notes), migrate);
+    assert_eq!(migrate.unwrap().status(), 200);
+    for n in notes {
+        assert_eq!(n.unwrap().status(), 200);
+    }
+    let mut out = Vec::new();
+    let ok = anjuan::cli::audit::run(
+        &anjuan::cli::audit::AuditCommand::Verify,
+        &app.state.db,
+        None,
+        &mut out,
+    )
+    .await
+    .unwrap();
+    assert!(ok, "{}", String::from_utf8_lossy(&out));
+    for id in &started {
+        let case = app
+            .get_json(&format!("/api/v1/cases/{id}"), "inspector")
+            .await;
+        assert_eq!(case["definition"]["version"], 2, "{case}");
+        assert_eq!(case["state"], "in_progress");
+        let events: Value = app
+            .get_json(&format!("/api/v1/cases/{id}/events"), "inspector")
+            .await;
+        let list = events
+            .as_array()
+            .or_else(|| events["items"].as_array())
+            .unwrap();
+        assert_eq!(list.iter().filter(|e| e["action"] == "migrated").count(), 1);
+        assert_eq!(list.iter().filter(|e| e["action"] == "note").count(), 1);
+    }
+    app.stop().await;
+}
+on_both!(actions_during_a_move_land_on_one_version_or_the_other_and_the_chains_verify);

@@ -1,22 +1,27 @@
 //! Applying a migration plan: batches of cases, each moved in its own transaction.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
-use sea_orm::TransactionTrait;
+use futures_util::future::BoxFuture;
+use sea_orm::DatabaseTransaction;
 use serde_json::json;
 
-use super::{BATCH, LISTED, Report, Request, Target, decide, stuck, target};
+use super::{BATCH, LISTED, Report, Request, Stuck, Target, decide, stuck, target};
 use crate::engine::DeadlineChange;
 use crate::engine::migration::{Fate, Move};
 use crate::error::{Error, Result};
 use crate::service::commit;
+use crate::service::writer::Work;
 use crate::state::AppState;
 use crate::store::entities::cases;
 use crate::store::{self, events::NewEvent};
 
 /// Move `r.programme`'s open cases to `r.to` as [`plan`] says, or continue the run
-/// that stopped (with its own version and mapping). `stop_after` ends the call once
-/// it moved that many cases, leaving the run unfinished as a crash would (`None`
-/// returned; for tests of resuming).
+/// that stopped (with its own version and mapping). Each batch goes to the writer,
+/// which commits its cases in groups, each case's writes all or nothing.
+/// `stop_after` ends the call once it visited that many cases, leaving the run
+/// unfinished as a crash would (`None` returned; for tests of resuming).
 pub async fn apply(
     state: &AppState,
     r: &Request,
@@ -57,14 +62,13 @@ pub async fn apply(
             mapping_name: r.mapping_name.clone(),
         },
     )?;
-    let cal = state.calendar();
-    let key = state.config.audit_key();
+    let t = Arc::new(t);
     let mut left = Vec::new();
     let (mut staying, mut skipped) = (0, 0);
     let mut after: Option<String> = None;
-    let mut moved_here = 0;
+    let mut visited = 0;
     loop {
-        let batch = store::migrations::open_not_on(
+        let mut batch = store::migrations::open_not_on(
             &state.db,
             &r.programme,
             t.to.number,
@@ -72,42 +76,49 @@ pub async fn apply(
             BATCH,
         )
         .await?;
-        let Some(last) = batch.last() else { break };
-        after = Some(last.id.clone());
-        for case in batch {
-            if stop_after.is_some_and(|n| moved_here >= n) {
+        if batch.is_empty() {
+            break;
+        }
+        if let Some(n) = stop_after {
+            batch.truncate(n.saturating_sub(visited));
+            if batch.is_empty() {
                 return Ok(None);
             }
-            let _turn = state.case_locks.lock(&case.id).await;
-            let now = Utc::now();
-            let txn = state.db.begin().await?;
-            // Read again inside the transaction: an action may have moved it.
-            let Some(case) = store::cases::get(&txn, &case.id).await? else {
-                continue;
-            };
-            if case.closed || case.def_version == t.to.number {
-                continue;
-            }
-            let rows = store::deadlines::open_rows(&txn, &case.id).await?;
-            let running = store::deadlines::to_engine(&rows);
-            match decide(&t, &cal, &case, &running, now)? {
-                Err(reason) => {
-                    staying += 1;
-                    if left.len() < LISTED {
-                        left.push(stuck(&case, reason));
+        }
+        after = batch.last().map(|c| c.id.clone());
+        visited += batch.len();
+        // Handed to the writer together: it commits them in groups (one transaction,
+        // one fsync on SQLite), each case's writes all or nothing. A case an action
+        // moved between its read and its write is tried again, a few times.
+        let mut ids: Vec<String> = batch.into_iter().map(|c| c.id).collect();
+        for attempt in 1..=ATTEMPTS {
+            let moves = ids.iter().map(|id| {
+                state.writer.write(MoveWork {
+                    state: state.clone(),
+                    target: t.clone(),
+                    run: run.id.clone(),
+                    case_id: id.clone(),
+                    by: by.to_owned(),
+                })
+            });
+            let mut again = Vec::new();
+            for (id, done) in ids.iter().zip(futures_util::future::join_all(moves).await) {
+                match done? {
+                    Done::Moved | Done::Gone => {}
+                    Done::Stayed(s) => {
+                        staying += 1;
+                        if left.len() < LISTED {
+                            left.push(*s);
+                        }
                     }
-                    txn.rollback().await?;
-                }
-                Ok(m) => {
-                    if move_one(&txn, &t, &run.id, &case, &m, by, now, key).await? {
-                        txn.commit().await?;
-                        moved_here += 1;
-                    } else {
-                        skipped += 1;
-                        txn.rollback().await?;
-                    }
+                    Done::Skipped if attempt < ATTEMPTS => again.push(id.clone()),
+                    Done::Skipped => skipped += 1,
                 }
             }
+            if again.is_empty() {
+                break;
+            }
+            ids = again;
         }
     }
     let moved = store::migrations::get(&state.db, &run.id)
@@ -132,6 +143,60 @@ pub async fn apply(
     )
     .await?;
     Ok(Some(report))
+}
+
+/// How often a case that an action moved under the migration is tried.
+const ATTEMPTS: usize = 5;
+
+/// What became of one case.
+enum Done {
+    Moved,
+    /// It cannot move: why.
+    Stayed(Box<Stuck>),
+    /// An action changed it between its read and its write (moved by the next run).
+    Skipped,
+    /// Closed, deleted or already on the version meanwhile: nothing to do.
+    Gone,
+}
+
+/// One case's move, for the writer: read, decided and written in its transaction.
+struct MoveWork {
+    state: AppState,
+    target: Arc<Target>,
+    run: String,
+    case_id: String,
+    by: String,
+}
+
+impl Work for MoveWork {
+    type Output = Done;
+
+    fn run<'a>(&'a mut self, txn: &'a DatabaseTransaction) -> BoxFuture<'a, Result<Done>> {
+        Box::pin(async move {
+            let t = &self.target;
+            let Some(case) = store::cases::get(txn, &self.case_id).await? else {
+                return Ok(Done::Gone);
+            };
+            if case.closed || case.def_version == t.to.number {
+                return Ok(Done::Gone);
+            }
+            let now = Utc::now();
+            let rows = store::deadlines::open_rows(txn, &case.id).await?;
+            let running = store::deadlines::to_engine(&rows);
+            let cal = self.state.calendar();
+            Ok(match decide(t, &cal, &case, &running, now)? {
+                Err(reason) => Done::Stayed(Box::new(stuck(&case, reason))),
+                Ok(m) => {
+                    let key = self.state.config.audit_key();
+                    if move_one(txn, t, &self.run, &case, &m, &self.by, now, key).await? {
+                        Done::Moved
+                    } else {
+                        Done::Skipped
+                    }
+                }
+            })
+        })
+    }
 }
 
 /// Write one case's move: the case row, its `migrated` event, its deadlines, who acts
