@@ -1,12 +1,17 @@
 //! Moving a programme's open cases to a new definition version: first a plan (per
 //! case type and state, how many cases, where they go, what becomes of their
-//! deadlines, which cannot move and why), then the move itself, in batches, each
-//! case in its own transaction with a `migrated` event in its chain. A run is
-//! recorded (`case_migrations`): one that stopped half-way is continued, with the
+//! deadlines, which cannot move and why), then the move itself, in batches through
+//! the [writer](super::writer), each case's writes (row, `migrated` event in its
+//! chain, deadlines, who acts) all or nothing. A run is recorded
+//! (`case_migrations`): one that stopped half-way is continued, with the version and
 //! mapping it started with, by asking again.
 //!
 //! Cases opened while a run goes on are opened on the programme's current version,
-//! which is the version the run moves cases to: they need no moving.
+//! which is the version a run moves cases to unless it was asked for another.
+//!
+//! # Layout
+//! - this file: the request, the plan and its parts, checking the mapping;
+//! - `apply`: the move, one piece of writer work per case.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;

@@ -17,7 +17,7 @@ use crate::state::AppState;
 use crate::store::entities::cases;
 use crate::store::{self, events::NewEvent};
 
-/// Move `r.programme`'s open cases to `r.to` as [`plan`] says, or continue the run
+/// Move `r.programme`'s open cases to `r.to` as [`super::plan`] says, or continue the run
 /// that stopped (with its own version and mapping). Each batch goes to the writer,
 /// which commits its cases in groups, each case's writes all or nothing.
 /// `stop_after` ends the call once it visited that many cases, leaving the run
