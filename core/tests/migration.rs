@@ -507,6 +507,10 @@ async fn the_programme_page_shows_the_plan_and_moves_cases(kind: Db) {
     assert_eq!(r.status(), 200);
     let html = plain(r.text().await.unwrap());
     assert!(html.contains("已迁移 3 件;1 件保留原版本"), "{html}");
+    assert!(
+        html.contains("id=\"migration-runs\""),
+        "the run is listed: {html}"
+    );
     // The case's history names the move.
     let html = plain(
         app.get(&format!("/cases/{milk}"), "inspector")

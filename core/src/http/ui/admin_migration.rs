@@ -37,7 +37,22 @@ pub(super) async fn section(
         Ok(p) => (serde_json::to_value(p).unwrap_or(Value::Null), Vec::new()),
         Err(e) => (Value::Null, mistakes(e)),
     };
+    let runs: Vec<Value> = crate::store::migrations::list(&state.db, id, 5)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|r| {
+            json!({
+                "to_version": r.to_version,
+                "status": r.status,
+                "started_by": r.started_by,
+                "started_at": r.started_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                "moved": r.moved,
+            })
+        })
+        .collect();
     json!({
+        "runs": runs,
         "plan": plan,
         "mapping": mapping.unwrap_or_default(),
         "errors": errors,

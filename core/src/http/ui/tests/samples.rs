@@ -431,11 +431,12 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
                     "cannot_move": [{ "id": "i", "number": "N-1", "case_type": "c", "state": "z", "version": 1, "reason": { "reason": "state_gone", "state": "z" }, "why": "why" }],
                     "mapping": {} },
                 "mapping": "case_types: {}", "errors": ["m.yaml:1:1: e"],
+                "runs": [{ "to_version": 2, "status": "running", "started_by": "admin", "started_at": "2026-12-04 10:00 UTC", "moved": 3 }, { "to_version": 2, "status": "done", "started_by": "admin", "started_at": "2026-12-04 09:00 UTC", "moved": 1 }],
                 "report": { "id": "r", "programme": "p", "to_version": 2, "resumed": false, "migrated": 2, "left": [], "staying": 1, "skipped": 0, "finished_at": "2026-12-04T00:00:00Z" } } }),
         ),
         (
             "admin/programme",
-            json!({ "id": "p", "title": "t", "version": 1, "hash": "h", "diagrams": [], "migration": { "plan": null, "mapping": "", "errors": ["e"], "report": null } }),
+            json!({ "id": "p", "title": "t", "version": 1, "hash": "h", "diagrams": [], "migration": { "plan": null, "mapping": "", "errors": ["e"], "report": null, "runs": [] } }),
         ),
         ("admin/report", j(report)),
         (
