@@ -61,6 +61,9 @@ enum Command {
         #[command(flatten)]
         audit: anjuan::config::AuditArgs,
     },
+    /// Programmes: plan or move open cases to a new definition version.
+    #[command(subcommand)]
+    Programme(anjuan::cli::programme::ProgrammeCommand),
     /// Users, grants, org units and API tokens.
     #[command(flatten)]
     Admin(anjuan::cli::admin::AdminCommand),
@@ -118,6 +121,16 @@ async fn run_async(command: Command) -> anyhow::Result<ExitCode> {
             let db = db.connect_existing().await?;
             let ok =
                 anjuan::cli::audit::run(&command, &db, keys.as_deref(), &mut std::io::stdout())
+                    .await?;
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(FOUND_ERRORS)
+            })
+        }
+        Command::Programme(cmd) => {
+            let ok =
+                anjuan::cli::programme::run(cmd, &mut std::io::stdout(), &mut std::io::stderr())
                     .await?;
             Ok(if ok {
                 ExitCode::SUCCESS

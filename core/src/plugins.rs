@@ -79,6 +79,21 @@ impl HostPlugins {
         if let Some(f) = self.forms.read().ok().and_then(|m| m.get(&key).cloned()) {
             return Ok(Some(f));
         }
+        let cached = self.ask_form(plugin, form, locale)?;
+        if let (Some(cached), Ok(mut m)) = (&cached, self.forms.write()) {
+            m.insert(key, cached.clone());
+        }
+        Ok(cached)
+    }
+
+    /// A form definition from the plugin (a wasm call: on the blocking pool or while
+    /// loading, never on an async worker).
+    fn ask_form(
+        &self,
+        plugin: &str,
+        form: &str,
+        locale: &str,
+    ) -> Result<Option<Arc<CachedForm>>, String> {
         let env = Envelope {
             case_id: String::new(),
             programme: plugin.to_owned(),
@@ -107,33 +122,38 @@ impl HostPlugins {
             Err(e) => return Err(e.to_string()),
         };
         let json = serde_json::to_value(&def).map_err(|e| e.to_string())?;
-        let cached = Arc::new(CachedForm {
+        Ok(Some(Arc::new(CachedForm {
             json,
             def: Arc::new(def),
-        });
-        if let Ok(mut m) = self.forms.write() {
-            m.insert(key, cached.clone());
-        }
-        Ok(Some(cached))
+        })))
     }
 
     fn remember(&self, report: &anjuan_plugin_host::LoadReport) {
-        if let Ok(mut m) = self.forms.write() {
-            m.clear();
-        }
         // Every form of every plugin, asked now, while loading: requests then find
-        // them in memory and never call a plugin on the server's async threads.
+        // them in memory and never call a plugin on the server's async threads. The
+        // new set replaces the old one whole, so a request during a reload never
+        // finds the cache emptied.
+        let mut forms = std::collections::HashMap::new();
         for p in self.host.plugins() {
             let Ok(d) = self.host.describe(&p.id) else {
                 continue;
             };
             for form in &d.forms {
                 for locale in ["zh-CN", "en"] {
-                    if let Err(e) = self.cached_form(&p.id, &form.id, locale) {
-                        tracing::warn!(plugin = %p.id, form = %form.id, error = %e, "a plugin form could not be read");
+                    match self.ask_form(&p.id, &form.id, locale) {
+                        Ok(Some(f)) => {
+                            forms.insert((p.id.clone(), form.id.clone(), locale.to_owned()), f);
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            tracing::warn!(plugin = %p.id, form = %form.id, error = %e, "a plugin form could not be read");
+                        }
                     }
                 }
             }
+        }
+        if let Ok(mut m) = self.forms.write() {
+            *m = forms;
         }
         let failed = report
             .failed
@@ -301,6 +321,11 @@ impl Plugins for HostPlugins {
         let key = (plugin.to_owned(), form.to_owned(), "zh-CN".to_owned());
         let forms = self.forms.read().ok()?;
         forms.get(&key).map(|f| f.def.clone())
+    }
+
+    fn form_in_memory(&self, plugin: &str, form: &str, locale: &str) -> bool {
+        let key = (plugin.to_owned(), form.to_owned(), locale.to_owned());
+        self.forms.read().is_ok_and(|m| m.contains_key(&key))
     }
 
     fn validate(&self, plugin: &str, form: &str, data: &Value) -> Result<Vec<Violation>, String> {

@@ -152,6 +152,13 @@ pub trait Plugins: PluginChecks + Send + Sync {
         let _ = (plugin, form);
         None
     }
+    /// Whether [`Plugins::form`] and [`Plugins::validate`] for this form answer from
+    /// memory, without calling the plugin. When not, async callers go through
+    /// [`plugin_form`] and [`plugin_validate`], which call it on the blocking pool.
+    fn form_in_memory(&self, plugin: &str, form: &str, locale: &str) -> bool {
+        let _ = (plugin, form, locale);
+        false
+    }
     /// Check submitted data against a form's generic constraints (required, types,
     /// ranges, patterns, options), so no plugin re-checks them.
     fn validate(
@@ -175,6 +182,41 @@ pub trait Plugins: PluginChecks + Send + Sync {
         let _ = defs;
         Vec::new()
     }
+}
+
+/// [`Plugins::form`] from an async task: from memory when the form is there, else on
+/// the blocking pool, since asking a plugin runs wasm (issue 10, item 15).
+pub async fn plugin_form(
+    plugins: &Arc<dyn Plugins>,
+    plugin: &str,
+    form: &str,
+    locale: &str,
+) -> Result<Option<serde_json::Value>, String> {
+    if plugins.form_in_memory(plugin, form, locale) {
+        return plugins.form(plugin, form, locale);
+    }
+    let (p, f, l) = (plugin.to_owned(), form.to_owned(), locale.to_owned());
+    let plugins = plugins.clone();
+    tokio::task::spawn_blocking(move || plugins.form(&p, &f, &l))
+        .await
+        .map_err(|e| format!("the form task failed: {e}"))?
+}
+
+/// [`Plugins::validate`] from an async task, like [`plugin_form`].
+pub async fn plugin_validate(
+    plugins: &Arc<dyn Plugins>,
+    plugin: &str,
+    form: &str,
+    data: &serde_json::Value,
+) -> Result<Vec<crate::error::Violation>, String> {
+    if plugins.form_in_memory(plugin, form, "zh-CN") {
+        return plugins.validate(plugin, form, data);
+    }
+    let (p, f, d) = (plugin.to_owned(), form.to_owned(), data.clone());
+    let plugins = plugins.clone();
+    tokio::task::spawn_blocking(move || plugins.validate(&p, &f, &d))
+        .await
+        .map_err(|e| format!("the form task failed: {e}"))?
 }
 
 /// Shared state, cheap to clone.

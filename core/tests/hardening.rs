@@ -309,3 +309,99 @@ async fn the_working_day_calculator_answers_only_plain_dates(kind: Db) {
     app.stop().await;
 }
 on_both!(the_working_day_calculator_answers_only_plain_dates);
+
+/// A plugin folder with the `bad-loop` test plugin allowed the server's ceilings, so
+/// that one of its checks spins for a second or more before its fuel runs out.
+fn slow_plugin_folder() -> std::path::PathBuf {
+    common::shipped::plugins_dir(); // builds target/plugins-testing too
+    let built = common::repo().join("target/plugins-testing");
+    let dir = std::env::temp_dir().join(format!("anjuan-slow-plugin-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(built.join("bad-loop.wasm"), dir.join("bad-loop.wasm")).unwrap();
+    // Its check only warns when it fails, so an action runs it as often as the workflow
+    // lists it (each call ~0.2 s at the fuel ceiling).
+    let manifest = std::fs::read_to_string(built.join("bad-loop.toml"))
+        .unwrap()
+        .replace("[checks.run]", "[checks.run]\non_failure = \"warn\"");
+    let limits = "\n[limits]\nfuel = 500000000\nwall_clock_ms = 5000\n";
+    std::fs::write(dir.join("bad-loop.toml"), manifest + limits).unwrap();
+    dir
+}
+
+/// Plugin calls run on the blocking pool: while several actions are held in a slow
+/// plugin check, `/healthz` and a case read are answered before any of the slow actions
+/// is. The runtime has one async worker, so a plugin call on it would hold up
+/// everything else (with two, tokio may happen to keep both slow calls on one).
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn a_slow_plugin_call_leaves_the_server_answering_other_requests() {
+    let db_url = common::fresh_database(Db::Sqlite).await;
+    let workflows =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/slow-plugin");
+    let app = TestApp::start_hosted(&db_url, &workflows, &slow_plugin_folder()).await;
+    common::seed(&app.state).await;
+
+    // More slow actions than the runtime has workers, each on its own case (actions on
+    // one case wait for each other).
+    let mut ids = Vec::new();
+    for _ in 0..4 {
+        let r = app
+            .post("/api/v1/cases", "inspector")
+            .json(&serde_json::json!({ "programme": "demo", "case_type": "item", "org_unit": "town-a", "data": {} }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        ids.push(
+            r.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    let finished = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let slow: Vec<_> = ids
+        .iter()
+        .map(|id| {
+            let request = app
+                .post(&format!("/api/v1/cases/{id}/actions/poke"), "inspector")
+                .json(&serde_json::json!({}));
+            let finished = finished.clone();
+            tokio::spawn(async move {
+                let r = request.send().await.unwrap();
+                finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                r.status()
+            })
+        })
+        .collect();
+    // Let the slow actions reach the plugin (each spins far longer than this).
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    let health = app
+        .client
+        .get(format!("{}/healthz", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert!(health.status().is_success(), "{}", health.status());
+    let read = app
+        .get(&format!("/api/v1/cases/{}", ids[0]), "inspector")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 200);
+    assert_eq!(
+        finished.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "a slow plugin call held up the server's async workers"
+    );
+
+    for s in slow {
+        // The check's failures only warn: each action is taken in the end.
+        assert_eq!(s.await.unwrap(), 200);
+    }
+    let case: Value = app
+        .get_json(&format!("/api/v1/cases/{}", ids[0]), "inspector")
+        .await;
+    assert_eq!(case["state"], "done");
+    app.stop().await;
+}

@@ -99,6 +99,7 @@ attachment-size = Size
 attachment-uploaded = Uploaded
 timeline = History
 event-created = Opened
+event-migrated = Moved to a new definition version
 changes = Changes
 field = Field
 before = Before

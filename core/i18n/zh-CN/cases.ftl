@@ -99,6 +99,7 @@ attachment-size = 大小
 attachment-uploaded = 上传时间
 timeline = 办理记录
 event-created = 立案
+event-migrated = 迁移到新版本流程
 changes = 变更内容
 field = 项目
 before = 修改前

@@ -114,7 +114,7 @@ impl Moment<'_> {
     }
 }
 
-fn anchor_of(value: Option<&Value>) -> Option<Anchor> {
+pub(super) fn anchor_of(value: Option<&Value>) -> Option<Anchor> {
     let s = value?.as_str()?;
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(Anchor::Instant(t.with_timezone(&Utc)));

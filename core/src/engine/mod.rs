@@ -10,6 +10,7 @@
 //! - `data`: checking submitted data against the declared fields;
 //! - `deadlines`: opening, meeting, pausing and extending deadlines;
 //! - [`actions`]: which actions an actor may take now;
+//! - [`migration`]: where a running case goes on a new definition version;
 //! - [`privacy`]: masking sensitive fields;
 //! - [`schedule`]: when recurring work falls due.
 
@@ -17,6 +18,7 @@ pub mod actions;
 mod data;
 mod deadlines;
 mod decide;
+pub mod migration;
 pub mod privacy;
 pub mod schedule;
 

@@ -112,7 +112,7 @@ pub async fn create_as_of(
     }
     check_parent(&version, &req.case_type, parent.as_ref())?;
     let who = actor(caller, &req.programme, &org.path);
-    validate_new(state, &version, &req.case_type, &who, &req.data)?;
+    validate_new(state, &version, &req.case_type, &who, &req.data).await?;
     let parent_data = parent.as_ref().map(|p| parse(&p.data));
     let outcome = {
         let (version, calendar, plugins) =
@@ -226,7 +226,7 @@ pub async fn act_as_of(
         }
         let version = case_version(state, &case)?;
         available(state, &version)?;
-        validate_form(state, &version, &case, action, &input.data)?;
+        validate_form(state, &version, &case, action, &input.data).await?;
         let who = actor(caller, &case.programme, &case.org_path);
         let outcome = decide(state, &version, &case, action, &input, &who, now).await?;
         let mut outcome = accepted(state, &case.programme, outcome)?;

@@ -395,7 +395,7 @@ pub fn summary(ct: &CaseType, data: &Value) -> String {
 }
 
 /// What free-text search looks in: number, summary and non-sensitive text values.
-pub(crate) fn search_text(ct: &CaseType, number: &str, data: &Value) -> String {
+pub fn search_text(ct: &CaseType, number: &str, data: &Value) -> String {
     let mut parts = vec![number.to_owned(), summary(ct, data)];
     for (name, field) in &ct.fields {
         if field.sensitive {

@@ -6,6 +6,7 @@
 //! - [`cases`]: open a case, take an action, read and list cases.
 //! - `commit`: writing an accepted outcome (case row, event, deadlines, children,
 //!   notifications) inside a transaction.
+//! - [`migration`]: plan and move open cases to a new definition version.
 //! - [`files`]: uploads for `file` fields, who may read them, attaching them to cases.
 //! - [`probes`]: lookups by sensitive fields are not an oracle (limit, alert).
 //! - [`views`]: the case as the API returns it, masked for the caller.
@@ -16,6 +17,7 @@ pub mod cases;
 mod commit;
 pub mod files;
 pub mod locks;
+pub mod migration;
 pub mod probes;
 pub mod views;
 pub mod worker;

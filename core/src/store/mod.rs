@@ -25,6 +25,7 @@ pub mod events;
 pub mod files;
 pub mod idempotency;
 pub mod identity;
+pub mod migrations;
 pub mod notifications;
 pub mod search;
 pub mod tasks;

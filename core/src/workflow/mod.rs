@@ -11,11 +11,13 @@
 //! - [`expr`]: CEL guards and computed values.
 //! - [`diagnostic`]: a mistake with its place.
 //! - [`lint`]: warnings about valid files (a guard without a message).
+//! - [`mapping`]: how running cases carry over to a new version (renamed states, fields).
 
 pub mod diagnostic;
 pub mod expr;
 mod graph;
 pub mod lint;
+pub mod mapping;
 pub mod model;
 mod parse;
 mod validate;

@@ -57,7 +57,7 @@ pub fn parse(file: &Path, text: &str) -> Result<Programme, Vec<Diagnostic>> {
 
 /// Remove the first mapping key `field` (in document order) whose mapping otherwise
 /// holds only `expected` keys, which is the one serde stopped at; return its span.
-fn remove_unknown(node: &mut Node, field: &str, expected: &[&str]) -> Option<Span> {
+pub(super) fn remove_unknown(node: &mut Node, field: &str, expected: &[&str]) -> Option<Span> {
     match node {
         Node::Mapping(map) => {
             let fits = map.keys().any(|k| k.as_str() == field)
@@ -131,7 +131,7 @@ fn locate<'a>(node: &'a Node, path: &[String]) -> (usize, &'a Node) {
         .unwrap_or((0, node))
 }
 
-fn load_error(file: &Path, e: &LoadError) -> Diagnostic {
+pub(super) fn load_error(file: &Path, e: &LoadError) -> Diagnostic {
     let (marker, message) = match e {
         LoadError::TopLevelMustBeMapping(m) => (*m, "the file must be a mapping of keys".into()),
         LoadError::TopLevelMustBeSequence(m) => (*m, "the file must be a list".into()),

@@ -105,6 +105,33 @@ impl TestApp {
         let state = anjuan::server::state(config, Arc::new(anjuan::plugins::NoPlugins))
             .await
             .unwrap();
+        TestApp::serve(state, db_url).await
+    }
+
+    /// Start a server on an existing database with the workflows of `dir` and the
+    /// real plugin host loading the plugin folder `plugins`.
+    pub async fn start_hosted(db_url: &str, dir: &Path, plugins: &Path) -> TestApp {
+        let args = ServeArgs {
+            database_url: Some(db_url.to_owned()),
+            workflows: Some(dir.to_owned()),
+            calendar: Some(repo().join("calendar")),
+            plugins: Some(plugins.to_owned()),
+            worker_interval: Some(3600),
+            ..ServeArgs::default()
+        };
+        let config = args.resolve().unwrap();
+        let services = Arc::new(anjuan::plugins::ServerServices::new(
+            anjuan::server::load_calendar(&config).unwrap(),
+            anjuan::store::connect(&config.database_url).await.unwrap(),
+            tokio::runtime::Handle::current(),
+        ));
+        let host =
+            anjuan::plugins::HostPlugins::start(plugins, plugins.join("cache"), services).unwrap();
+        let state = anjuan::server::state(config, Arc::new(host)).await.unwrap();
+        TestApp::serve(state, db_url).await
+    }
+
+    async fn serve(state: AppState, db_url: &str) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -95,3 +95,21 @@ test("an administrator manages users, roles, org units and tokens", async () => 
   assert.equal(await user.getByRole("link", { name: "管理" }).count(), 0, "no admin menu");
   await user.context().close();
 });
+
+test("an administrator plans moving running cases, a mapping mistake shown with line and column", async () => {
+  const page = await newPage(browser);
+  await login(page, "admin");
+  await page.goto(`${BASE}/admin/programmes/sampling-disposal`);
+  await page.getByRole("heading", { name: "旧版本上的在办案件" }).waitFor();
+  await page.getByLabel(/映射/).fill("case_types:\n  nonconforming-sampel: {}\n");
+  assert.equal(await submit(page, page.getByRole("button", { name: "查看迁移计划" })), 200);
+  const alert = page.locator(".migration .notice.error");
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /mapping\.yaml:2:3: .*nonconforming-sample/);
+  assert.equal(await page.getByLabel(/映射/).inputValue(), "case_types:\n  nonconforming-sampel: {}\n", "the mapping is kept");
+  await page.getByLabel(/映射/).fill("");
+  assert.equal(await submit(page, page.getByRole("button", { name: "查看迁移计划" })), 200);
+  await page.locator("#migration-summary").waitFor();
+  await shot(page, "16-admin-migration-plan");
+  await page.context().close();
+});

@@ -337,9 +337,8 @@ async fn case_form_get(
         .as_ref()
         .map(|p| p.to_string())
         .unwrap_or_default();
-    let body = state
-        .plugins
-        .form(&plugin, &form, &caller.locale)
+    let body = crate::state::plugin_form(&state.plugins, &plugin, &form, &caller.locale)
+        .await
         .map_err(crate::error::Error::Internal)?
         .ok_or_else(|| crate::error::Error::NotFound(format!("form {}", form.as_str())))?;
     Ok(Json(body))

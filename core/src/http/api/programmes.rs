@@ -1,15 +1,16 @@
 //! `/api/v1/programmes`: the loaded definitions and their versions.
 
-use crate::http::extract::{Json, Path};
+use crate::http::extract::{Json, Path, Query};
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{OpenApi, ToSchema};
 
 use crate::auth::Caller;
 use crate::error::{Error, Result};
+use crate::service::migration::{self, Plan, Report};
 use crate::state::AppState;
 
 /// OpenAPI of the programme routes.
@@ -19,9 +20,18 @@ use crate::state::AppState;
         programmes_get,
         programme_get,
         programmes_reload_post,
-        programme_migrate_post
+        programme_migrate_post,
+        programme_migration_plan_get,
+        programme_migration_plan_post
     ),
-    components(schemas(ProgrammeSummary, VersionRef, ReloadReport, MigrateReport))
+    components(schemas(
+        ProgrammeSummary,
+        VersionRef,
+        ReloadReport,
+        MigrationBody,
+        Plan,
+        Report
+    ))
 )]
 pub struct Docs;
 
@@ -37,6 +47,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/programmes/{id}/migrate",
             axum::routing::post(programme_migrate_post),
+        )
+        .route(
+            "/api/v1/programmes/{id}/migration-plan",
+            get(programme_migration_plan_get).post(programme_migration_plan_post),
         )
 }
 
@@ -182,51 +196,106 @@ async fn programmes_reload_post(
     }))
 }
 
-/// What a migration did.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct MigrateReport {
-    /// The version cases now run on.
-    pub to_version: i32,
-    /// Cases moved.
-    pub migrated: u64,
-    /// Cases left on their version because their state or case type is gone, by id.
-    pub left: Vec<String>,
+/// What to plan or move: the version (the current one when absent) and a mapping
+/// file's YAML text for renamed, merged or removed states and renamed fields.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationBody {
+    /// The version to move to; the current one when absent.
+    pub to: Option<i32>,
+    /// A mapping file (YAML): `case_types: { <type>: { states: { old: new }, fields: { old: new } } }`.
+    pub mapping: Option<String>,
 }
 
-/// Move open cases of a programme to its current definition version (administrators).
-/// A case whose case type or state the new version lacks stays where it is.
-#[utoipa::path(post, path = "/api/v1/programmes/{id}/migrate", tag = "programmes", params(("id" = String, Path, description = "Programme id")),
-    responses((status = 200, body = MigrateReport), (status = 401), (status = 403), (status = 404)))]
+/// `?to=` of the plan.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PlanQuery {
+    /// The version to move to; the current one when absent.
+    pub to: Option<i32>,
+}
+
+fn admin_only(caller: &Caller) -> Result<()> {
+    if caller.is_admin {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("only administrators migrate cases".into()))
+    }
+}
+
+fn body_of(bytes: &[u8]) -> Result<MigrationBody> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(MigrationBody::default());
+    }
+    serde_json::from_slice(bytes).map_err(|e| crate::error::bad_request("body", e.to_string()))
+}
+
+fn request(id: String, body: MigrationBody) -> migration::Request {
+    migration::Request {
+        programme: id,
+        to: body.to,
+        mapping: body.mapping,
+        mapping_name: "mapping.yaml".into(),
+    }
+}
+
+/// What moving the programme's open cases to a version would do, with no mapping
+/// (administrators): per case type and state how many cases and where they go, what
+/// becomes of their deadlines, which cases cannot move and why. Nothing is written.
+#[utoipa::path(get, path = "/api/v1/programmes/{id}/migration-plan", tag = "programmes",
+    params(("id" = String, Path, description = "Programme id"), PlanQuery),
+    responses((status = 200, body = Plan), (status = 400), (status = 401), (status = 403), (status = 404)))]
+async fn programme_migration_plan_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query<PlanQuery>,
+) -> Result<Json<Plan>> {
+    admin_only(&caller)?;
+    let body = MigrationBody {
+        to: q.to,
+        mapping: None,
+    };
+    Ok(Json(
+        migration::plan(&state, &request(id, body), chrono::Utc::now()).await?,
+    ))
+}
+
+/// The plan with a mapping (administrators). A mapping that names a state, field or
+/// case type the versions lack is refused (422) with `mapping.yaml:line:column`.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/migration-plan", tag = "programmes",
+    params(("id" = String, Path, description = "Programme id")), request_body = MigrationBody,
+    responses((status = 200, body = Plan), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
+async fn programme_migration_plan_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    bytes: axum::body::Bytes,
+) -> Result<Json<Plan>> {
+    admin_only(&caller)?;
+    let body = body_of(&bytes)?;
+    Ok(Json(
+        migration::plan(&state, &request(id, body), chrono::Utc::now()).await?,
+    ))
+}
+
+/// Move the programme's open cases to a version as the plan says (administrators),
+/// in batches, each case in one transaction with a `migrated` event. A case that
+/// cannot move stays on its version and is listed. A run that stopped half-way is
+/// continued (with its own version and mapping) by calling again. The body is
+/// optional.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/migrate", tag = "programmes",
+    params(("id" = String, Path, description = "Programme id")), request_body = Option<MigrationBody>,
+    responses((status = 200, body = Report), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
 async fn programme_migrate_post(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> Result<Json<MigrateReport>> {
-    if !caller.is_admin {
-        return Err(Error::Forbidden("only administrators migrate cases".into()));
-    }
-    let current = state
-        .programmes()
-        .current(&id)
-        .cloned()
-        .ok_or_else(|| Error::NotFound(format!("programme {id}")))?;
-    let (migrated, left) = crate::store::cases::migrate(
-        &state.db,
-        &id,
-        current.number,
-        &current.def.hash,
-        |case_type, state_id| {
-            current
-                .def
-                .programme
-                .case_type(case_type)
-                .is_some_and(|ct| ct.states.contains_key(state_id))
-        },
-    )
-    .await?;
-    Ok(Json(MigrateReport {
-        to_version: current.number,
-        migrated,
-        left,
-    }))
+    bytes: axum::body::Bytes,
+) -> Result<Json<Report>> {
+    admin_only(&caller)?;
+    let body = body_of(&bytes)?;
+    let report = migration::apply(&state, &request(id, body), &caller.id, None)
+        .await?
+        .ok_or_else(|| Error::Internal("the migration stopped before its end".into()))?;
+    Ok(Json(report))
 }

@@ -51,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(super::admin_org_units::router())
         .merge(super::admin_tokens::router())
         .merge(super::admin_programmes::router())
+        .merge(super::admin_migration::router())
 }
 
 /// Refuse a form post unless an administrator sent it from one of our own pages.

@@ -106,7 +106,18 @@ async fn programme_get(
     Path(id): Path<String>,
 ) -> Result<Response, UiError> {
     admin_only(&page)?;
-    let v = crate::service::cases::current(&state, &id)?;
+    let migration = super::admin_migration::section(&state, &id, None, None).await;
+    programme_page(&state, &page, &id, migration).await
+}
+
+/// The programme page, with its migration section as given.
+pub(super) async fn programme_page(
+    state: &AppState,
+    page: &Page,
+    id: &str,
+    migration: serde_json::Value,
+) -> Result<Response, UiError> {
+    let v = crate::service::cases::current(state, id)?;
     let lang = page.lang;
     let ct_title = |ct: &crate::workflow::model::CaseType, s: &str| lang.pick(&ct.state_title(s));
     let diagrams: Vec<Diagram> = v
@@ -149,11 +160,11 @@ async fn programme_get(
         })
         .collect();
     let title = lang.pick(&v.def.programme.title);
-    let nav = page.nav(&state, "admin", title.clone()).await;
+    let nav = page.nav(state, "admin", title.clone()).await;
     page.render(
         "admin/programme",
         &nav,
-        &serde_json::json!({ "id": id, "title": title, "version": v.number, "hash": v.def.hash, "diagrams": diagrams }),
+        &serde_json::json!({ "id": id, "title": title, "version": v.number, "hash": v.def.hash, "diagrams": diagrams, "migration": migration }),
     )
 }
 

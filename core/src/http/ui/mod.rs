@@ -14,7 +14,8 @@
 //! - [`assets`]: `/static/…`, embedded in the binary.
 //! - one file per page noun: [`login`], [`inbox`], [`cases`] (the list),
 //!   [`case_new`], [`case_detail`] (detail, dossier), [`case_action`] (action forms), [`forms`] (the plugin form
-//!   language as HTML), [`bulk`], [`dashboards`], [`admin`] and [`admin_programmes`], [`export`].
+//!   language as HTML), [`bulk`], [`dashboards`], [`admin`], [`admin_programmes`] and
+//!   [`admin_migration`] (moving running cases to a new version), [`export`].
 //! - [`directory`]: names of users and org units for display; [`values`]: case data
 //!   as people read it; [`timeline`]: a case's events; [`svg`]: charts and state
 //!   diagrams drawn on the server.
@@ -22,6 +23,7 @@
 pub mod admin;
 pub mod admin_access;
 pub mod admin_grants;
+pub mod admin_migration;
 pub mod admin_org_units;
 pub mod admin_programmes;
 pub mod admin_tokens;

@@ -82,6 +82,8 @@ pub async fn timeline(
                 actor: fmt.dir.user(&e.actor),
                 action: if e.action == "create" {
                     fmt.ui.t(fmt.lang, "event-created")
+                } else if e.action == "migrated" {
+                    fmt.ui.t(fmt.lang, "event-migrated")
                 } else {
                     find_action_title(ct, &e.action, fmt.lang).unwrap_or(e.action)
                 },

@@ -12,13 +12,13 @@ use serde_json::Value;
 use super::parse;
 use crate::engine::Actor;
 use crate::error::{Error, Result, Violation};
-use crate::state::{AppState, Version};
+use crate::state::{AppState, Version, plugin_form, plugin_validate};
 use crate::store::entities::cases;
 use crate::workflow::model::I18n;
 
 /// The generic constraints of the action's plugin form (required, types, ranges,
 /// patterns, options), on the case data as the action would leave it.
-pub(super) fn validate_form(
+pub(super) async fn validate_form(
     state: &AppState,
     version: &Version,
     case: &cases::Model,
@@ -43,16 +43,15 @@ pub(super) fn validate_form(
     };
     refuse(outside(
         input,
-        form_fields(state, plugin, &form)?.as_deref(),
+        form_fields(state, plugin, &form).await?.as_deref(),
         action,
     ))?;
     let mut merged = parse(&case.data);
     if let (Some(m), Some(i)) = (merged.as_object_mut(), input.as_object()) {
         m.extend(i.clone());
     }
-    let violations = state
-        .plugins
-        .validate(plugin, &form, &merged)
+    let violations = plugin_validate(&state.plugins, plugin, &form, &merged)
+        .await
         .map_err(Error::Internal)?;
     if violations.is_empty() {
         Ok(())
@@ -64,7 +63,7 @@ pub(super) fn validate_form(
 /// Opening a case by hand: the generic constraints of its plugin form on the data it is
 /// opened with, as an action's form is checked. Someone who may not open the case at all
 /// is left to the engine, which refuses them (403) whatever they sent.
-pub(super) fn validate_new(
+pub(super) async fn validate_new(
     state: &AppState,
     version: &Version,
     case_type: &str,
@@ -97,15 +96,14 @@ pub(super) fn validate_new(
     if !system {
         refuse(outside(
             data,
-            form_fields(state, plugin, form)?.as_deref(),
+            form_fields(state, plugin, form).await?.as_deref(),
             "create",
         ))?;
     }
     let empty = Value::Object(Default::default());
     let data = if data.is_null() { &empty } else { data };
-    let violations = state
-        .plugins
-        .validate(plugin, form, data)
+    let violations = plugin_validate(&state.plugins, plugin, form, data)
+        .await
         .map_err(Error::Internal)?;
     if violations.is_empty() {
         Ok(())
@@ -116,10 +114,9 @@ pub(super) fn validate_new(
 
 /// The top-level field ids of a plugin form. A plugin that is not loaded, or lacks
 /// the form, refuses: the whitelist never widens to "anything goes".
-fn form_fields(state: &AppState, plugin: &str, form: &str) -> Result<Option<Vec<String>>> {
-    let Some(def) = state
-        .plugins
-        .form(plugin, form, "zh-CN")
+async fn form_fields(state: &AppState, plugin: &str, form: &str) -> Result<Option<Vec<String>>> {
+    let Some(def) = plugin_form(&state.plugins, plugin, form, "zh-CN")
+        .await
         .map_err(Error::Internal)?
     else {
         let reason = match state.plugins.availability(plugin) {

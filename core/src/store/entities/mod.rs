@@ -3,6 +3,7 @@
 
 pub mod access_log;
 pub mod api_tokens;
+pub mod case_migrations;
 pub mod case_sequences;
 pub mod cases;
 pub mod deadline_ledger;

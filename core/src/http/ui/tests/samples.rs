@@ -424,7 +424,19 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
         ),
         (
             "admin/programme",
-            json!({ "id": "p", "title": "t", "version": 1, "hash": "h", "diagrams": [Diagram { id: "c".into(), title: "t".into(), svg: sample_diagram(lang), transitions: vec![["a".into(), "b".into(), "c".into(), "d".into(), "e".into()]] }] }),
+            json!({ "id": "p", "title": "t", "version": 1, "hash": "h", "diagrams": [Diagram { id: "c".into(), title: "t".into(), svg: sample_diagram(lang), transitions: vec![["a".into(), "b".into(), "c".into(), "d".into(), "e".into()]] }], "migration": {
+                "plan": { "programme": "p", "to_version": 2, "open": 3, "moving": 2, "staying": 1, "unfinished": "r",
+                    "groups": [{ "case_type": "c", "from_version": 1, "state": "a", "to_state": "b", "cases": 2, "kept": { "d": 1 }, "recomputed": { "e": 1 }, "dropped": { "f": 1 }, "renamed": { "x → y": 1 }, "refused": {} },
+                               { "case_type": "c", "from_version": 1, "state": "z", "to_state": null, "cases": 1, "kept": {}, "recomputed": {}, "dropped": {}, "renamed": {}, "refused": { "why": 1 } }],
+                    "cannot_move": [{ "id": "i", "number": "N-1", "case_type": "c", "state": "z", "version": 1, "reason": { "reason": "state_gone", "state": "z" }, "why": "why" }],
+                    "mapping": {} },
+                "mapping": "case_types: {}", "errors": ["m.yaml:1:1: e"],
+                "runs": [{ "to_version": 2, "status": "running", "started_by": "admin", "started_at": "2026-12-04 10:00 UTC", "moved": 3 }, { "to_version": 2, "status": "done", "started_by": "admin", "started_at": "2026-12-04 09:00 UTC", "moved": 1 }],
+                "report": { "id": "r", "programme": "p", "to_version": 2, "resumed": false, "migrated": 2, "left": [], "staying": 1, "skipped": 0, "finished_at": "2026-12-04T00:00:00Z" } } }),
+        ),
+        (
+            "admin/programme",
+            json!({ "id": "p", "title": "t", "version": 1, "hash": "h", "diagrams": [], "migration": { "plan": null, "mapping": "", "errors": ["e"], "report": null, "runs": [] } }),
         ),
         ("admin/report", j(report)),
         (
