@@ -12,10 +12,19 @@ async function session(username) {
   const r = await fetch(`${BASE}/login`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ username, password: "demo" }),
+    // The login form's CSRF pair: the cookie the login page sets and the same value in
+    // the form.
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie: "anjuan_login_csrf=measure",
+    },
+    body: new URLSearchParams({ username, password: "demo", _csrf: "measure" }),
   });
-  const cookie = (r.headers.get("set-cookie") ?? "").split(";")[0];
+  const cookie =
+    r.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .find((c) => c.startsWith("anjuan_session=")) ?? "";
   if (!cookie.startsWith("anjuan_session=")) throw new Error(`${username} could not sign in (${r.status})`);
   return cookie;
 }
