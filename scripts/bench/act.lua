@@ -31,6 +31,10 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  -- The first few refusals are shown: a refusal under load is a finding, not noise.
+  if status >= 400 and (statuses[status] or 0) <= 2 then
+    io.stderr:write(string.format("refused %d: %s\n", status, string.sub(body, 1, 600)))
+  end
 end
 
 function done(summary, latency, requests)
