@@ -29,7 +29,7 @@ mod write;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::Value;
 
@@ -287,12 +287,9 @@ impl Grower<'_> {
             .ok_or_else(|| Error::Internal(format!("case type {} vanished", c.case_type)))?;
         let tz = self.state.config.timezone;
         let local = created.with_timezone(&tz);
-        // A pattern without the year (a family's `NX-{seq:6}`) counts on in this
-        // year's sequence, as its cases opened this year do, so no number repeats.
-        let year = match ct.number.contains("{year}") {
-            true => local.year(),
-            false => self.now.with_timezone(&tz).year(),
-        };
+        // The same sequence the case service would take: the year's, or the
+        // lifetime one for a pattern without the year.
+        let year = crate::service::sequence_year(&ct.number, created, tz);
         let seq = self.numbers.entry((c.programme.clone(), year)).or_insert(0);
         *seq += 1;
         Ok(crate::service::format_number(

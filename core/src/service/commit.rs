@@ -50,8 +50,8 @@ pub async fn new_case(
     let ct = def.programme.case_type(n.case_type).ok_or_else(|| {
         crate::error::Error::Internal(format!("case type {} vanished", n.case_type))
     })?;
-    let year = n.now.with_timezone(&n.tz).year();
-    let seq = store::cases::next_number(db, programme, year).await?;
+    let seq =
+        store::cases::next_number(db, programme, sequence_year(&ct.number, n.now, n.tz)).await?;
     let number = format_number(&ct.number, n.now.with_timezone(&n.tz).naive_local(), seq);
     let id = uuid::Uuid::now_v7().to_string();
     let data = &n.outcome.data;
@@ -339,6 +339,17 @@ pub async fn refresh_deadline_summary(
     let next_due = store::deadlines::next_due(&open);
     store::cases::set_deadline_summary(db, case_id, overdue, next_due).await?;
     store::tasks::set_deadline_summary(db, case_id, overdue, next_due).await
+}
+
+/// Which of the programme's sequences numbers a case opened at `now`: the local year's
+/// when the pattern shows the year, otherwise the lifetime one (year 0), so a number
+/// without a year never comes round again.
+pub fn sequence_year(pattern: &str, now: DateTime<Utc>, tz: chrono_tz::Tz) -> i32 {
+    if pattern.contains("{year}") {
+        now.with_timezone(&tz).year()
+    } else {
+        0
+    }
 }
 
 /// A case number from a pattern: `{year}`, `{month}`, `{seq}` and `{seq:N}` (zero-padded).

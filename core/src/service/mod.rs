@@ -24,7 +24,7 @@ pub mod worker;
 pub mod writer;
 
 /// For the demo generator, which writes copies of decided cases as the writer would.
-pub(crate) use commit::{format_number, search_text};
+pub(crate) use commit::{format_number, search_text, sequence_year};
 
 use std::collections::BTreeSet;
 

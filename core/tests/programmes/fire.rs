@@ -469,3 +469,34 @@ async fn unannounced_inspections_run_throughout_the_campaign() {
     assert_eq!(body["data"]["last_inspection"]["points_deducted"], 3);
     app.stop().await;
 }
+
+/// A building's number (`JZ-{seq:5}`) has no year: the first building of a new year
+/// must not be handed the number of the first building of the last.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn numbers_without_a_year_do_not_come_round_again_in_january() {
+    for kind in [Db::Sqlite, Db::Postgres] {
+        let app = Shipped::spawn(kind).await;
+        let open = |when: &'static str, name: &'static str| {
+            let app = &app;
+            async move {
+                app.create_at(
+                    "facility",
+                    at(when),
+                    json!({ "programme": P, "case_type": "building", "org_unit": "clinic",
+                            "data": building(name, "public", 16, 62.5) }),
+                )
+                .await
+            }
+        };
+        let december = open("2026-12-31T10:00:00+08:00", "住院大楼").await;
+        let january = open("2027-01-02T10:00:00+08:00", "门诊大楼").await;
+        assert_ne!(december["number"], january["number"], "{kind:?}");
+        assert!(
+            january["number"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("JZ-")),
+            "{}",
+            january["number"]
+        );
+    }
+}
