@@ -313,14 +313,15 @@ impl Plugins for HostPlugins {
             .map(|f| f.json.clone()))
     }
 
-    fn cached_form_def(
+    fn form_def(
         &self,
         plugin: &str,
         form: &str,
-    ) -> Option<Arc<anjuan_plugin_host::FormDef>> {
-        let key = (plugin.to_owned(), form.to_owned(), "zh-CN".to_owned());
-        let forms = self.forms.read().ok()?;
-        forms.get(&key).map(|f| f.def.clone())
+        locale: &str,
+    ) -> Result<Option<Arc<anjuan_plugin_host::FormDef>>, String> {
+        Ok(self
+            .cached_form(plugin, form, locale)?
+            .map(|f| f.def.clone()))
     }
 
     fn form_in_memory(&self, plugin: &str, form: &str, locale: &str) -> bool {

@@ -146,11 +146,21 @@ pub trait Plugins: PluginChecks + Send + Sync {
         form: &str,
         locale: &str,
     ) -> Result<Option<serde_json::Value>, String>;
-    /// A form's definition as parsed when its plugin loaded (the Chinese labels), when
-    /// it is at hand without calling the plugin; `None` otherwise.
-    fn cached_form_def(&self, plugin: &str, form: &str) -> Option<Arc<anjuan_plugin_sdk::FormDef>> {
-        let _ = (plugin, form);
-        None
+    /// [`Plugins::form`], parsed. A host that keeps forms parsed answers without a
+    /// JSON round trip.
+    fn form_def(
+        &self,
+        plugin: &str,
+        form: &str,
+        locale: &str,
+    ) -> Result<Option<Arc<anjuan_plugin_sdk::FormDef>>, String> {
+        self.form(plugin, form, locale)?
+            .map(|json| {
+                serde_json::from_value(json)
+                    .map(Arc::new)
+                    .map_err(|e| format!("the plugin's form does not parse: {e}"))
+            })
+            .transpose()
     }
     /// Whether [`Plugins::form`] and [`Plugins::validate`] for this form answer from
     /// memory, without calling the plugin. When not, async callers go through
@@ -198,6 +208,23 @@ pub async fn plugin_form(
     let (p, f, l) = (plugin.to_owned(), form.to_owned(), locale.to_owned());
     let plugins = plugins.clone();
     tokio::task::spawn_blocking(move || plugins.form(&p, &f, &l))
+        .await
+        .map_err(|e| format!("the form task failed: {e}"))?
+}
+
+/// [`Plugins::form_def`] from an async task, like [`plugin_form`].
+pub async fn plugin_form_def(
+    plugins: &Arc<dyn Plugins>,
+    plugin: &str,
+    form: &str,
+    locale: &str,
+) -> Result<Option<Arc<anjuan_plugin_sdk::FormDef>>, String> {
+    if plugins.form_in_memory(plugin, form, locale) {
+        return plugins.form_def(plugin, form, locale);
+    }
+    let (p, f, l) = (plugin.to_owned(), form.to_owned(), locale.to_owned());
+    let plugins = plugins.clone();
+    tokio::task::spawn_blocking(move || plugins.form_def(&p, &f, &l))
         .await
         .map_err(|e| format!("the form task failed: {e}"))?
 }

@@ -11,12 +11,11 @@
 //!
 //! Layout: uploads and attaching here; who may download in `access`.
 
-use anjuan_plugin_sdk::form::{Field, FieldKind, FormDef};
+use anjuan_plugin_sdk::form::{Field, FieldKind};
 use chrono::Utc;
 use sea_orm::ConnectionTrait;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
 
 mod access;
 
@@ -270,12 +269,11 @@ async fn attach(
     if data.as_object().is_none_or(|m| m.is_empty()) {
         return Ok(());
     }
-    let def = match state.plugins.cached_form_def(plugin.as_str(), &form) {
-        Some(def) => def,
-        None => match form_def(state, plugin.to_string(), form).await? {
-            Some(def) => Arc::new(def),
-            None => return Ok(()),
-        },
+    let Some(def) = crate::state::plugin_form_def(&state.plugins, plugin, &form, "zh-CN")
+        .await
+        .map_err(Error::Internal)?
+    else {
+        return Ok(());
     };
     let refs = references(&def.fields, data, before);
     if refs.is_empty() {
@@ -369,21 +367,6 @@ fn violation(r: &Reference, code: &str, zh: &str, en: &str) -> Violation {
             zh: zh.into(),
             en: en.into(),
         },
-    }
-}
-
-/// A plugin's form, read off the async workers (a plugin call may take a while).
-async fn form_def(state: &AppState, plugin: String, form: String) -> Result<Option<FormDef>> {
-    let plugins = state.plugins.clone();
-    let json = tokio::task::spawn_blocking(move || plugins.form(&plugin, &form, "zh-CN"))
-        .await
-        .map_err(|e| Error::Internal(format!("the form task failed: {e}")))?
-        .map_err(Error::Internal)?;
-    match json {
-        Some(json) => serde_json::from_value(json)
-            .map(Some)
-            .map_err(|e| Error::Internal(format!("the plugin's form does not parse: {e}"))),
-        None => Ok(None),
     }
 }
 

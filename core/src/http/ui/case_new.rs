@@ -133,18 +133,11 @@ async fn case_new_post(
                 en: page.ui.t(Lang::En, "case-new-unit-required"),
             },
         }];
-        if let (Some(plugin), Some(form)) = (version.def.programme.plugin.as_ref(), &form) {
-            let (plugins, plugin, form, d) = (
-                state.plugins.clone(),
-                plugin.to_string(),
-                form.clone(),
-                data.clone(),
-            );
-            if let Ok(Ok(found)) =
-                tokio::task::spawn_blocking(move || plugins.validate(&plugin, &form, &d)).await
-            {
-                v.extend(found);
-            }
+        if let (Some(plugin), Some(form)) = (version.def.programme.plugin.as_ref(), &form)
+            && let Ok(found) =
+                crate::state::plugin_validate(&state.plugins, plugin, form, &data).await
+        {
+            v.extend(found);
         }
         return render(&state, &page, &q, &data, &unit, &v, None).await;
     }

@@ -93,26 +93,12 @@ pub async fn form_def(
     form: &str,
     lang: Lang,
 ) -> Option<FormDef> {
-    let plugin = version.def.programme.plugin.as_ref()?.to_string();
-    let plugins = state.plugins.clone();
-    let form_id = form.to_owned();
-    let result =
-        tokio::task::spawn_blocking(move || plugins.form(&plugin, &form_id, lang.code())).await;
-    match result {
-        Ok(Ok(Some(json))) => match serde_json::from_value::<FormDef>(json) {
-            Ok(def) => Some(def),
-            Err(e) => {
-                tracing::warn!(form, error = %e, "plugin form does not parse");
-                None
-            }
-        },
-        Ok(Ok(None)) => None,
-        Ok(Err(e)) => {
-            tracing::warn!(form, error = %e, "plugin form unavailable");
-            None
-        }
+    let plugin = version.def.programme.plugin.as_ref()?;
+    match crate::state::plugin_form_def(&state.plugins, plugin, form, lang.code()).await {
+        Ok(Some(def)) => Some((*def).clone()),
+        Ok(None) => None,
         Err(e) => {
-            tracing::error!(form, error = %e, "form task failed");
+            tracing::warn!(form, error = %e, "plugin form unavailable");
             None
         }
     }
