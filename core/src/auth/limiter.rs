@@ -29,17 +29,6 @@ pub struct Reservation {
     keys: Vec<String>,
 }
 
-fn sql(postgres: bool, text: &str) -> String {
-    if postgres {
-        text.replace("?1", "$1")
-            .replace("?2", "$2")
-            .replace("?3", "$3")
-            .replace("?4", "$4")
-    } else {
-        text.to_owned()
-    }
-}
-
 /// Take one try from each key; `Err(RateLimited)` (nothing recorded) when any key has
 /// none left.
 pub async fn reserve(
@@ -50,7 +39,7 @@ pub async fn reserve(
     let postgres = crate::store::is_postgres(db);
     let backend = db.get_database_backend();
     let cutoff = now - WINDOW;
-    let take = sql(
+    let take = crate::store::numbered_for(
         postgres,
         "INSERT INTO login_limits (key, failures, window_start) VALUES (?1, 1, ?2) \
          ON CONFLICT (key) DO UPDATE SET \
@@ -80,7 +69,7 @@ pub async fn reserve(
         give_back(db, &taken).await?;
         let stmt = Statement::from_sql_and_values(
             backend,
-            sql(
+            crate::store::numbered_for(
                 postgres,
                 "SELECT window_start FROM login_limits WHERE key = ?1",
             ),
@@ -103,7 +92,7 @@ async fn give_back(db: &impl ConnectionTrait, keys: &[String]) -> Result<()> {
     for key in keys {
         let stmt = Statement::from_sql_and_values(
             db.get_database_backend(),
-            sql(
+            crate::store::numbered_for(
                 postgres,
                 "UPDATE login_limits SET failures = failures - 1 WHERE key = ?1 AND failures > 0",
             ),
@@ -134,7 +123,7 @@ pub async fn succeeded(
 pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<()> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
-        sql(
+        crate::store::numbered_for(
             crate::store::is_postgres(db),
             "DELETE FROM login_limits WHERE key = ?1",
         ),
@@ -148,7 +137,7 @@ pub async fn clear(db: &impl ConnectionTrait, key: &str) -> Result<()> {
 pub async fn purge(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64> {
     let stmt = Statement::from_sql_and_values(
         db.get_database_backend(),
-        sql(
+        crate::store::numbered_for(
             crate::store::is_postgres(db),
             "DELETE FROM login_limits WHERE window_start <= ?1",
         ),

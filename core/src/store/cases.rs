@@ -98,13 +98,11 @@ pub async fn set_deadline_summary(
 /// twice, and a rolled-back case gives its number back before anyone else sees it.
 pub async fn next_number(db: &impl ConnectionTrait, programme: &str, year: i32) -> Result<i64> {
     let backend = db.get_database_backend();
-    let sql = if super::is_postgres(db) {
-        "INSERT INTO case_sequences (programme, year, last) VALUES ($1, $2, 1) \
-         ON CONFLICT (programme, year) DO UPDATE SET last = case_sequences.last + 1 RETURNING last"
-    } else {
+    let sql = super::numbered(
+        db,
         "INSERT INTO case_sequences (programme, year, last) VALUES (?1, ?2, 1) \
-         ON CONFLICT (programme, year) DO UPDATE SET last = case_sequences.last + 1 RETURNING last"
-    };
+         ON CONFLICT (programme, year) DO UPDATE SET last = case_sequences.last + 1 RETURNING last",
+    );
     let stmt = Statement::from_sql_and_values(backend, sql, [programme.into(), year.into()]);
     let row = db
         .query_one_raw(stmt)

@@ -253,17 +253,19 @@ pub async fn claim_due(
 ) -> Result<Vec<String>> {
     let backend = db.get_database_backend();
     let postgres = super::is_postgres(db);
-    // Numbered parameters, so `now` is bound once and used twice.
-    let (p, lock) = if postgres {
-        (["$1", "$2", "$3", "$4"], " FOR UPDATE SKIP LOCKED")
+    let lock = if postgres {
+        " FOR UPDATE SKIP LOCKED"
     } else {
-        (["?1", "?2", "?3", "?4"], "")
+        ""
     };
-    let sql = format!(
-        "UPDATE deadlines SET claimed_by = {}, claimed_until = {} WHERE id IN (\
-         SELECT id FROM deadlines WHERE status = 'running' AND breached = false AND due_at <= {} \
-         AND (claimed_until IS NULL OR claimed_until < {}) ORDER BY due_at LIMIT {}{lock}) RETURNING id",
-        p[0], p[1], p[2], p[2], p[3]
+    // Numbered parameters, so `now` is bound once and used twice.
+    let sql = super::numbered_for(
+        postgres,
+        &format!(
+            "UPDATE deadlines SET claimed_by = ?1, claimed_until = ?2 WHERE id IN (\
+             SELECT id FROM deadlines WHERE status = 'running' AND breached = false AND due_at <= ?3 \
+             AND (claimed_until IS NULL OR claimed_until < ?3) ORDER BY due_at LIMIT ?4{lock}) RETURNING id"
+        ),
     );
     let values: Vec<sea_orm::Value> = vec![
         node.into(),
@@ -332,16 +334,19 @@ pub async fn claim_pending_escalations(
     limit: u64,
 ) -> Result<Vec<String>> {
     let backend = db.get_database_backend();
-    let (p, lock) = if super::is_postgres(db) {
-        (["$1", "$2", "$3", "$4"], " FOR UPDATE SKIP LOCKED")
+    let postgres = super::is_postgres(db);
+    let lock = if postgres {
+        " FOR UPDATE SKIP LOCKED"
     } else {
-        (["?1", "?2", "?3", "?4"], "")
+        ""
     };
-    let sql = format!(
-        "UPDATE deadlines SET claimed_by = {}, claimed_until = {} WHERE id IN (\
-         SELECT id FROM deadlines WHERE escalation = 'pending' \
-         AND (claimed_until IS NULL OR claimed_until < {}) ORDER BY due_at LIMIT {}{lock}) RETURNING id",
-        p[0], p[1], p[2], p[3]
+    let sql = super::numbered_for(
+        postgres,
+        &format!(
+            "UPDATE deadlines SET claimed_by = ?1, claimed_until = ?2 WHERE id IN (\
+             SELECT id FROM deadlines WHERE escalation = 'pending' \
+             AND (claimed_until IS NULL OR claimed_until < ?3) ORDER BY due_at LIMIT ?4{lock}) RETURNING id"
+        ),
     );
     let values: Vec<sea_orm::Value> = vec![
         node.into(),

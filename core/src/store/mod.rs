@@ -93,3 +93,39 @@ pub async fn connect_writer(url: &str) -> Result<Option<DatabaseConnection>> {
 pub fn is_postgres(db: &impl sea_orm::ConnectionTrait) -> bool {
     db.get_database_backend() == DbBackend::Postgres
 }
+
+/// Hand-written SQL with its parameters numbered `?1`, `?2`… as `db` numbers them:
+/// unchanged on SQLite, `$1`, `$2`… on PostgreSQL.
+pub fn numbered(db: &impl sea_orm::ConnectionTrait, sql: &str) -> String {
+    numbered_for(is_postgres(db), sql)
+}
+
+/// [`numbered`] when the backend is already known.
+pub fn numbered_for(postgres: bool, sql: &str) -> String {
+    if !postgres {
+        return sql.to_owned();
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parameters_are_numbered_for_each_database() {
+        let sql = "UPDATE t SET a = ?1, b = ?12 WHERE c = ?2 AND d <> '?'";
+        assert_eq!(super::numbered_for(false, sql), sql);
+        assert_eq!(
+            super::numbered_for(true, sql),
+            "UPDATE t SET a = $1, b = $12 WHERE c = $2 AND d <> '?'"
+        );
+    }
+}

@@ -27,14 +27,6 @@ pub fn decode(text: Option<&str>) -> BTreeSet<String> {
         .collect()
 }
 
-fn p(db: &impl ConnectionTrait, n: usize) -> String {
-    if super::is_postgres(db) {
-        format!("${n}")
-    } else {
-        format!("?{n}")
-    }
-}
-
 /// Write a case's task rows for `roles` (none once it is closed), replacing what it had.
 pub async fn replace(
     db: &impl ConnectionTrait,
@@ -42,7 +34,7 @@ pub async fn replace(
     roles: &BTreeSet<String>,
 ) -> Result<()> {
     let backend = db.get_database_backend();
-    let delete = format!("DELETE FROM case_tasks WHERE case_id = {}", p(db, 1));
+    let delete = super::numbered(db, "DELETE FROM case_tasks WHERE case_id = ?1");
     db.execute_raw(Statement::from_sql_and_values(
         backend,
         delete,
@@ -52,16 +44,10 @@ pub async fn replace(
     if row.closed || roles.is_empty() {
         return Ok(());
     }
-    let insert = format!(
+    let insert = super::numbered(
+        db,
         "INSERT INTO case_tasks (case_id, role, programme, org_path, overdue, next_due, created_at) \
-         VALUES ({}, {}, {}, {}, {}, {}, {})",
-        p(db, 1),
-        p(db, 2),
-        p(db, 3),
-        p(db, 4),
-        p(db, 5),
-        p(db, 6),
-        p(db, 7)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     );
     for role in roles {
         db.execute_raw(Statement::from_sql_and_values(
@@ -89,11 +75,9 @@ pub async fn set_deadline_summary(
     overdue: bool,
     next_due: Option<DateTime<Utc>>,
 ) -> Result<()> {
-    let sql = format!(
-        "UPDATE case_tasks SET overdue = {}, next_due = {} WHERE case_id = {}",
-        p(db, 1),
-        p(db, 2),
-        p(db, 3)
+    let sql = super::numbered(
+        db,
+        "UPDATE case_tasks SET overdue = ?1, next_due = ?2 WHERE case_id = ?3",
     );
     db.execute_raw(Statement::from_sql_and_values(
         db.get_database_backend(),
@@ -202,16 +186,15 @@ async fn list_in_order(
     type Key = (bool, Option<DateTime<Utc>>, DateTime<Utc>, String);
     let postgres = super::is_postgres(db);
     let path = if postgres { "org_path" } else { "+org_path" };
-    let sql = format!(
-        "SELECT case_id, overdue, next_due, created_at FROM case_tasks \
-         WHERE programme = {} AND role = {} AND {path} >= {} AND {path} < {} \
-         ORDER BY overdue DESC, next_due IS NULL, next_due, created_at DESC, case_id \
-         LIMIT {}",
-        p(db, 1),
-        p(db, 2),
-        p(db, 3),
-        p(db, 4),
-        offset + limit
+    let sql = super::numbered(
+        db,
+        &format!(
+            "SELECT case_id, overdue, next_due, created_at FROM case_tasks \
+             WHERE programme = ?1 AND role = ?2 AND {path} >= ?3 AND {path} < ?4 \
+             ORDER BY overdue DESC, next_due IS NULL, next_due, created_at DESC, case_id \
+             LIMIT {}",
+            offset + limit
+        ),
     );
     let mut keys: Vec<Key> = Vec::new();
     for r in reach {
