@@ -5,10 +5,10 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
-use common::{Db, TestApp};
+use common::{Db, TestApp, free_port, serve_command, wait_healthy};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::json;
 
@@ -21,47 +21,16 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn start(db_url: &str, data: &std::path::Path) -> (Server, String) {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_anjuan"))
-        .arg("serve")
-        .args(["--bind", &format!("127.0.0.1:{port}")])
+    let child = serve_command(port, data, &common::fixture_workflows())
         .args(["--database-url", db_url])
-        .arg("--workflows")
-        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/server"))
-        .arg("--calendar")
-        .arg(common::repo().join("calendar"))
         .arg("--plugins")
         .arg(data.join("no-plugins"))
-        .arg("--data")
-        .arg(data)
         .args(["--worker-interval", "1"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     (Server(child), format!("http://127.0.0.1:{port}"))
-}
-
-async fn wait_healthy(url: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(r) = reqwest::get(format!("{url}/healthz")).await
-            && r.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    panic!("{url} did not become healthy");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

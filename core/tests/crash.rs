@@ -4,24 +4,15 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test that cannot go on should panic
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::{free_port, repo, serve_command, wait_healthy};
 use serde_json::{Value, json};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn start(data: &Path, port: u16, demo: bool) -> Child {
     let plugins = repo().join("target/plugins");
@@ -29,41 +20,15 @@ fn start(data: &Path, port: u16, demo: bool) -> Child {
         plugins.join("fire-safety-rectification.wasm").is_file(),
         "build the plugins first: scripts/build-plugins (scripts/test does)"
     );
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_anjuan"));
-    cmd.arg("serve");
+    let mut cmd = serve_command(port, data, &repo().join("workflows"));
     if demo {
         cmd.arg("--demo");
     }
-    cmd.args([
-        "--bind",
-        &format!("127.0.0.1:{port}"),
-        "--worker-interval",
-        "3600",
-    ])
-    .arg("--data")
-    .arg(data)
-    .arg("--workflows")
-    .arg(repo().join("workflows"))
-    .arg("--plugins")
-    .arg(&plugins)
-    .arg("--calendar")
-    .arg(repo().join("calendar"))
-    .env("RUST_LOG", "error")
-    .stdout(Stdio::null())
-    .stderr(Stdio::null());
+    cmd.args(["--worker-interval", "3600"])
+        .arg("--plugins")
+        .arg(&plugins)
+        .env("RUST_LOG", "error");
     cmd.spawn().unwrap()
-}
-
-async fn wait_up(client: &reqwest::Client, base: &str) {
-    for _ in 0..600 {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
-            && r.status().is_success()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the server did not come up at {base}");
 }
 
 fn building(n: usize) -> Value {
@@ -88,7 +53,7 @@ async fn a_killed_server_loses_no_acknowledged_action() {
         .build()
         .unwrap();
     let mut server = start(&data, port, true);
-    wait_up(&client, &base).await;
+    wait_healthy(&base).await;
     let login: Value = client
         .post(format!("{base}/api/v1/session"))
         .json(&json!({ "username": "fire-inspector", "password": "demo" }))
@@ -162,7 +127,7 @@ async fn a_killed_server_loses_no_acknowledged_action() {
     );
 
     let mut server = start(&data, port, false);
-    wait_up(&client, &base).await;
+    wait_healthy(&base).await;
     for id in &ids {
         let events: Value = client
             .get(format!("{base}/api/v1/cases/{id}/events"))

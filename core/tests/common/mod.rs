@@ -37,6 +37,46 @@ pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
+/// A port free on loopback now, for a server process of a test.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `anjuan serve` of this build on `port` with `data`, `workflows` and the repo's
+/// calendar, its output dropped; the caller adds what its test needs.
+pub fn serve_command(port: u16, data: &Path, workflows: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_anjuan"));
+    cmd.arg("serve")
+        .args(["--bind", &format!("127.0.0.1:{port}")])
+        .arg("--data")
+        .arg(data)
+        .arg("--workflows")
+        .arg(workflows)
+        .arg("--calendar")
+        .arg(repo().join("calendar"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    cmd
+}
+
+/// Wait until the server at `base` answers `/healthz` (a minute at most).
+pub async fn wait_healthy(base: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if let Ok(r) = reqwest::get(format!("{base}/healthz")).await
+            && r.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the server did not come up at {base}");
+}
+
 /// A fresh, empty database of the kind asked for.
 pub async fn fresh_database(kind: Db) -> String {
     match kind {
