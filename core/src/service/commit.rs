@@ -256,11 +256,8 @@ pub async fn action(
         store::search::index(db, &row.id, &row.search).await?;
     }
     store::events::insert(db, &event).await?;
-    let changed = finish(db, &row, outcome, actor, now, true).await?;
-    if changed {
-        let open = store::deadlines::open_rows(db, &row.id).await?;
-        row.overdue = open.iter().any(|d| d.breached);
-        row.next_due = store::deadlines::next_due(&open);
+    if let Some(summary) = finish(db, &row, outcome, actor, now, true).await? {
+        summary.put_on(&mut row);
     }
     // With the same roles, a new deadline summary reached the task rows in `finish`.
     if let Some(roles) = new_roles {
@@ -301,7 +298,7 @@ fn event_of<'a>(
 }
 
 /// Deadlines and notifications of a written case; with `refresh`, the case's deadline
-/// summary is recomputed when its deadlines changed. Returns whether they changed.
+/// summary is recomputed when its deadlines changed, and returned.
 async fn finish(
     db: &impl sea_orm::ConnectionTrait,
     row: &cases::Model,
@@ -309,12 +306,12 @@ async fn finish(
     actor: &str,
     now: DateTime<Utc>,
     refresh: bool,
-) -> Result<bool> {
-    let changed = !outcome.deadlines.is_empty();
-    if changed {
+) -> Result<Option<DeadlineSummary>> {
+    let mut summary = None;
+    if !outcome.deadlines.is_empty() {
         store::deadlines::apply(db, &row.id, &outcome.deadlines, actor, now).await?;
         if refresh {
-            refresh_deadline_summary(db, &row.id).await?;
+            summary = Some(refresh_deadline_summary(db, &row.id).await?);
         }
     }
     for n in &outcome.notifications {
@@ -326,19 +323,38 @@ async fn finish(
         }
         store::notifications::send(db, &users, Some(&row.id), "action", &n.message, now).await?;
     }
-    Ok(changed)
+    Ok(summary)
 }
 
-/// Recompute a case's overdue flag and next due time from its open deadlines.
+/// A case's overdue flag and next due time, as its open deadlines make them.
+#[derive(Debug, Clone, Copy)]
+pub struct DeadlineSummary {
+    /// Whether a running deadline has passed.
+    pub overdue: bool,
+    /// The earliest due time of a running deadline.
+    pub next_due: Option<DateTime<Utc>>,
+}
+
+impl DeadlineSummary {
+    /// Carry the summary onto a case row held in memory.
+    pub fn put_on(self, row: &mut cases::Model) {
+        row.overdue = self.overdue;
+        row.next_due = self.next_due;
+    }
+}
+
+/// Recompute a case's overdue flag and next due time from its open deadlines and
+/// write them on the case and its task rows; returns them, for the row in hand.
 pub async fn refresh_deadline_summary(
     db: &impl sea_orm::ConnectionTrait,
     case_id: &str,
-) -> Result<()> {
+) -> Result<DeadlineSummary> {
     let open = store::deadlines::open_rows(db, case_id).await?;
     let overdue = open.iter().any(|d| d.breached);
     let next_due = store::deadlines::next_due(&open);
     store::cases::set_deadline_summary(db, case_id, overdue, next_due).await?;
-    store::tasks::set_deadline_summary(db, case_id, overdue, next_due).await
+    store::tasks::set_deadline_summary(db, case_id, overdue, next_due).await?;
+    Ok(DeadlineSummary { overdue, next_due })
 }
 
 /// Which of the programme's sequences numbers a case opened at `now`: the local year's

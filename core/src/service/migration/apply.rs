@@ -282,7 +282,9 @@ async fn move_one(
     if !changes.is_empty() {
         store::deadlines::apply(db, &row.id, &changes, by, now).await?;
     }
-    commit::refresh_deadline_summary(db, &row.id).await?;
+    commit::refresh_deadline_summary(db, &row.id)
+        .await?
+        .put_on(&mut row);
     // Who acts follows the new state and guards: decided afresh, stored even when the
     // roles are the same (the task rows carry the deadline summary).
     row.actors = None;
