@@ -111,6 +111,8 @@ impl Sheet {
         .iter()
         .map(|k| page.t(k))
         .collect();
+        // The fixed columns are text; a field's column is a number cell when the field is.
+        let mut numeric = vec![false; header.len()];
         if let Some((_, t)) = &ct {
             header.extend(t.fields.iter().map(|(n, f)| {
                 f.title
@@ -118,9 +120,6 @@ impl Sheet {
                     .map(|x| lang.pick(x))
                     .unwrap_or_else(|| n.to_string())
             }));
-        }
-        let mut numeric = vec![false; header.len()];
-        if let Some((_, t)) = &ct {
             numeric.extend(
                 t.fields
                     .values()
