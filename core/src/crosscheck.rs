@@ -297,9 +297,9 @@ fn fits(
             declared.kind.span(),
             format!(
                 "`{path}` is declared `{}` but form `{}` fills it as `{}`",
-                type_name(*declared.kind),
+                declared.kind.name(),
                 **form,
-                type_name(ty)
+                ty.name()
             ),
         ));
         return;
@@ -345,13 +345,6 @@ fn fits(
         }
         _ => {}
     }
-}
-
-fn type_name(t: FieldType) -> String {
-    serde_json::to_value(t)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 fn suggest(word: &str, known: &BTreeSet<&str>) -> String {

@@ -88,22 +88,15 @@ impl Moment<'_> {
                 None => return,
             }
         }
-        let anchor = match d.from.as_deref().map(String::as_str) {
-            Some("created") => Anchor::Instant(self.created_at),
-            None | Some("entered") | Some("opened") => Anchor::Instant(self.now),
-            Some(other) => {
-                let field = other.trim_start_matches("data.");
-                match anchor_of(self.data.get(field)) {
-                    Some(a) => a,
-                    None => {
-                        let msg = format!(
-                            "deadline `{}` not opened: field `{field}` is empty",
-                            d.id.as_str()
-                        );
-                        warnings.push(warning(d, "deadline_anchor_missing", msg));
-                        return;
-                    }
-                }
+        let anchor = match anchor(d, self.created_at, self.now, self.data) {
+            Ok(a) => a,
+            Err(field) => {
+                let msg = format!(
+                    "deadline `{}` not opened: field `{field}` is empty",
+                    d.id.as_str()
+                );
+                warnings.push(warning(d, "deadline_anchor_missing", msg));
+                return;
             }
         };
         out.push(DeadlineChange::Opened {
@@ -114,7 +107,25 @@ impl Moment<'_> {
     }
 }
 
-pub(super) fn anchor_of(value: Option<&Value>) -> Option<Anchor> {
+/// What deadline `d` counts from: the case's opening, the moment it was `entered`
+/// (the default), or a date field of `data`; `Err(field)` when that field is empty.
+pub(super) fn anchor(
+    d: &Deadline,
+    created: DateTime<Utc>,
+    entered: DateTime<Utc>,
+    data: &Value,
+) -> Result<Anchor, String> {
+    match d.from.as_deref().map(String::as_str) {
+        Some("created") => Ok(Anchor::Instant(created)),
+        None | Some("entered") | Some("opened") => Ok(Anchor::Instant(entered)),
+        Some(other) => {
+            let field = other.trim_start_matches("data.");
+            anchor_of(data.get(field)).ok_or_else(|| field.to_owned())
+        }
+    }
+}
+
+fn anchor_of(value: Option<&Value>) -> Option<Anchor> {
     let s = value?.as_str()?;
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(Anchor::Instant(t.with_timezone(&Utc)));

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::OpenDeadline;
-use crate::calendar::{Anchor, Calendar};
+use crate::calendar::Calendar;
 use crate::workflow::Definition;
 use crate::workflow::expr::Vars;
 use crate::workflow::mapping::Mapping;
@@ -145,8 +145,8 @@ pub fn plan(
             if *was.kind != *now.kind {
                 return Err(Refusal::FieldType {
                     field: name.clone(),
-                    was: kind(&was.kind),
-                    now: kind(&now.kind),
+                    was: was.kind.name(),
+                    now: now.kind.name(),
                 });
             }
         }
@@ -163,13 +163,6 @@ pub fn plan(
         renamed,
         deadlines,
     })
-}
-
-fn kind(k: &crate::workflow::model::FieldType) -> String {
-    serde_json::to_value(k)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| format!("{k:?}"))
 }
 
 /// The data with each renamed field that holds a value under its new name.
@@ -251,18 +244,13 @@ fn fate(
     if *d.within == open.span || open.paused.is_some() {
         return Fate::Kept { id };
     }
-    let anchor = match d.from.as_deref().map(String::as_str) {
-        Some("created") => Some(Anchor::Instant(case.created_at)),
-        None | Some("entered") | Some("opened") => Some(Anchor::Instant(open.opened_at)),
-        Some(field) => super::deadlines::anchor_of(data.get(field.trim_start_matches("data."))),
-    };
-    match anchor {
-        Some(a) => Fate::Recomputed {
+    match super::deadlines::anchor(d, case.created_at, open.opened_at, data) {
+        Ok(a) => Fate::Recomputed {
             id,
             was: open.due,
             due: cal.due(a, *d.within),
         },
-        None => Fate::Kept { id },
+        Err(_) => Fate::Kept { id },
     }
 }
 

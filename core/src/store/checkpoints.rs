@@ -83,13 +83,7 @@ fn member(key: Option<&ChainKey>, case_id: &str, len: i64, head: &str) -> [u8; 3
 
 /// `sql` with `?N` placeholders, as the database writes them.
 fn stmt(db: &impl ConnectionTrait, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
-    let backend = db.get_database_backend();
-    let sql = if super::is_postgres(db) {
-        sql.replace('?', "$")
-    } else {
-        sql.to_owned()
-    };
-    Statement::from_sql_and_values(backend, sql, values)
+    Statement::from_sql_and_values(db.get_database_backend(), super::numbered(db, sql), values)
 }
 
 const SELECT: &str = "SELECT seq, taken_at, case_count, event_count, events_upto, digest, \

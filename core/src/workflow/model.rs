@@ -166,6 +166,14 @@ pub enum FieldType {
 }
 
 impl FieldType {
+    /// The name the workflow files use for this kind (`text`, `date`, …).
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
     /// Whether a deadline may count from a field of this kind.
     pub fn is_temporal(self) -> bool {
         matches!(self, FieldType::Date | FieldType::Datetime)

@@ -319,7 +319,7 @@ impl<'a> Validator<'a> {
                     format!(
                         "field `{}` is a {} and needs `options`",
                         name.as_str(),
-                        kind_name(kind)
+                        kind.name()
                     ),
                 );
             }
@@ -339,7 +339,7 @@ impl<'a> Validator<'a> {
                     format!(
                         "field `{}` is a {} and needs `fields`",
                         name.as_str(),
-                        kind_name(kind)
+                        kind.name()
                     ),
                 );
             }
@@ -880,14 +880,6 @@ impl<'a> Validator<'a> {
         }
         self.exprs.insert(source.to_string(), compiled);
     }
-}
-
-/// A field type as written in the file.
-fn kind_name(kind: FieldType) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 /// The `{...}` tokens of a pattern.
