@@ -1060,3 +1060,80 @@ async fn a_tampered_checkpoint_chain_is_found(kind: Db) {
     app.stop().await;
 }
 on_both!(a_tampered_checkpoint_chain_is_found);
+
+/// The search index's segments are merged once the writer is idle (FTS5's own merging
+/// after each commit is off), and search finds every case before and after.
+#[tokio::test]
+async fn the_search_index_is_merged_while_the_writer_is_idle() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let products = [
+        "腊肉", "白酒", "酱油", "米粉", "豆腐", "香肠", "茶叶", "蜂蜜",
+    ];
+    for p in products {
+        // One at a time: each case is its own group, so its own segment.
+        app.open_sample(json!({ "product": p })).await;
+    }
+    let db = &app.state.db;
+    let pages = || async {
+        db.query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT count(*) AS n FROM case_search_idx",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "n")
+        .unwrap()
+    };
+    let written = pages().await;
+    let mut merged = written;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        merged = pages().await;
+        if merged < written {
+            break;
+        }
+    }
+    assert!(
+        merged < written,
+        "the index still has {merged} segment pages after the writer fell idle"
+    );
+    db.execute_unprepared("INSERT INTO case_search (case_search) VALUES ('integrity-check')")
+        .await
+        .unwrap();
+    for p in products {
+        let list: Value = app
+            .get_json(&format!("/api/v1/cases?q={p}"), "inspector")
+            .await;
+        assert_eq!(list["total"], 1, "{p} is found after the merge");
+    }
+    app.stop().await;
+}
+
+/// Cases missing from the search index (written before it existed, or before it was
+/// rebuilt) are put back in when a server starts.
+#[tokio::test]
+async fn a_rebuilt_search_index_is_filled_at_start() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let products = ["腊肉", "白酒", "酱油"];
+    for p in products {
+        app.open_sample(json!({ "product": p })).await;
+    }
+    let db_url = app.db_url.clone();
+    app.state
+        .db
+        .execute_unprepared("INSERT INTO case_search (case_search) VALUES ('delete-all')")
+        .await
+        .unwrap();
+    let list: Value = app.get_json("/api/v1/cases?q=白酒", "inspector").await;
+    assert_eq!(list["total"], 0, "the emptied index finds nothing");
+    app.stop().await;
+    let app = TestApp::start(&db_url).await;
+    for p in products {
+        let list: Value = app
+            .get_json(&format!("/api/v1/cases?q={p}"), "inspector")
+            .await;
+        assert_eq!(list["total"], 1, "{p} is found again after the start");
+    }
+    app.stop().await;
+}

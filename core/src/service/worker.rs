@@ -62,15 +62,15 @@ const REDECIDE_BATCH: u64 = 500;
 /// touched.
 pub async fn backfill(state: &AppState, now: DateTime<Utc>) -> Result<usize> {
     let mut touched = 0;
+    let mut after = String::new();
     loop {
-        let rows = store::search::unindexed(&state.db, REDECIDE_BATCH).await?;
-        if rows.is_empty() {
+        let rows = store::search::unindexed(&state.db, &after, REDECIDE_BATCH).await?;
+        let Some((last, _)) = rows.last() else {
             break;
-        }
+        };
+        after = last.clone();
         let txn = state.db.begin().await?;
-        for (id, search) in &rows {
-            store::search::index(&txn, id, search).await?;
-        }
+        store::search::index_many(&txn, &rows).await?;
         txn.commit().await?;
         touched += rows.len();
         tracing::info!(cases = touched, "search index: older cases added");

@@ -14,6 +14,12 @@
 //! the group alone; any other failure rolls the group back and runs each of its pieces
 //! again in a transaction of its own, so one bad piece fails alone and never silently.
 //!
+//! The writer also merges the search index's segments, in small steps taken once it has
+//! been idle for a moment: FTS5's own merging after every commit is off, because on a
+//! large index it walked big segments inside the group commit that every action waits
+//! for (FTS5 still merges at once when a level fills up, which bounds the index under a
+//! load that never pauses).
+//!
 //! On PostgreSQL, where many connections write at once, each piece runs in its own
 //! transaction on the pool, with the same contract.
 
@@ -171,7 +177,27 @@ async fn run(
     metrics: Arc<Metrics>,
 ) {
     let mut batch: Vec<Box<dyn Piece>> = Vec::with_capacity(MAX_GROUP);
-    while let Some(first) = rx.recv().await {
+    // Whether the search index may have segments to merge: checked at start and after
+    // every group, in small steps taken once the writer has been idle for a while, so
+    // a steady load never waits for them.
+    let mut merging = true;
+    loop {
+        let first = if merging {
+            match tokio::time::timeout(IDLE_BEFORE_MERGING, rx.recv()).await {
+                Ok(Some(p)) => p,
+                Ok(None) => break,
+                Err(_) => {
+                    merging = merge_step(&db).await;
+                    continue;
+                }
+            }
+        } else {
+            match rx.recv().await {
+                Some(p) => p,
+                None => break,
+            }
+        };
+        merging = true;
         batch.push(first);
         while batch.len() < MAX_GROUP {
             match rx.try_recv() {
@@ -196,6 +222,24 @@ async fn run(
             }
         }
         metrics.writer_commit(started.elapsed());
+    }
+}
+
+/// How long the writer waits with nothing to do before it merges search segments.
+const IDLE_BEFORE_MERGING: std::time::Duration = std::time::Duration::from_millis(50);
+/// Pages of merged search index written per idle step: a few milliseconds of work, so a
+/// request arriving meanwhile waits little for it.
+const MERGE_PAGES: u32 = 64;
+
+/// One idle step of merging the search index; whether more may remain. A failure is
+/// logged and merging waits for the next group (FTS5 still merges when a level fills).
+async fn merge_step(db: &DatabaseConnection) -> bool {
+    match store::search::merge_step(db, MERGE_PAGES).await {
+        Ok(more) => more,
+        Err(e) => {
+            tracing::warn!(error = %e, "merging the search index failed");
+            false
+        }
     }
 }
 

@@ -198,17 +198,66 @@ async fn index_now(db: &impl ConnectionTrait, case_id: &str, search: &str) -> Re
     Ok(())
 }
 
-/// Up to `limit` cases not in the index yet (written before it existed): (id, search).
-pub async fn unindexed(db: &impl ConnectionTrait, limit: u64) -> Result<Vec<(String, String)>> {
+/// Run one small step of merging the search index's segments on SQLite, at most about
+/// `pages` pages of merged data, in a transaction of its own. Returns whether it found
+/// work to do (so another step may be worth running); always `false` on PostgreSQL.
+///
+/// FTS5's own merging after each write is turned off (see the migration
+/// `slim_case_search`): the writer calls this once it has been idle for a moment.
+pub async fn merge_step(db: &sea_orm::DatabaseConnection, pages: u32) -> Result<bool> {
+    use sea_orm::TransactionTrait;
+    if super::is_postgres(db) {
+        return Ok(false);
+    }
+    let txn = db.begin().await?;
+    let before = total_changes(&txn).await?;
+    txn.execute_raw(Statement::from_sql_and_values(
+        txn.get_database_backend(),
+        "INSERT INTO case_search (case_search, rank) VALUES ('merge', ?1)",
+        [i64::from(pages).into()],
+    ))
+    .await?;
+    let after = total_changes(&txn).await?;
+    txn.commit().await?;
+    // FTS5 counts two changes or more when the step merged something.
+    Ok(after - before >= 2)
+}
+
+/// SQLite's count of rows changed on this connection since it opened.
+async fn total_changes(db: &impl ConnectionTrait) -> Result<i64> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT total_changes() AS n",
+        ))
+        .await?
+        .ok_or_else(|| crate::error::Error::Internal("total_changes() gave no row".into()))?;
+    Ok(row.try_get("", "n")?)
+}
+
+/// Up to `limit` cases not in the index yet (written before it existed, or before it
+/// was rebuilt), in id order after `after`: (id, search).
+pub async fn unindexed(
+    db: &impl ConnectionTrait,
+    after: &str,
+    limit: u64,
+) -> Result<Vec<(String, String)>> {
     let sql = if super::is_postgres(db) {
-        format!("SELECT id, search FROM cases WHERE grams IS NULL LIMIT {limit}")
+        format!(
+            "SELECT id, search FROM cases WHERE grams IS NULL AND id > $1 ORDER BY id LIMIT {limit}"
+        )
     } else {
         format!(
-            "SELECT id, search FROM cases WHERE rowid NOT IN (SELECT rowid FROM case_search) LIMIT {limit}"
+            "SELECT c.id, c.search FROM cases c WHERE c.id > ?1 AND NOT EXISTS \
+             (SELECT 1 FROM case_search s WHERE s.rowid = c.rowid) ORDER BY c.id LIMIT {limit}"
         )
     };
     let rows = db
-        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            [after.into()],
+        ))
         .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("", "id")?, r.try_get("", "search")?)))
