@@ -858,6 +858,12 @@ async fn a_case_deleted_whole_is_named_by_the_checkpoint(kind: Db) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains(&format!("MISSING case {gone}")), "{stdout}");
+    // The administrators' audit page verifies the checkpoints as well.
+    let r = app.get("/admin/audit", "admin").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(gone), "the audit page names the deleted case");
+    assert!(!page.contains(kept));
     app.stop().await;
 }
 on_both!(a_case_deleted_whole_is_named_by_the_checkpoint);

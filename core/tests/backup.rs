@@ -106,3 +106,32 @@ async fn a_backup_during_concurrent_actions_restores_and_holds_every_acknowledge
     let app = Arc::try_unwrap(app).ok().unwrap();
     app.stop().await;
 }
+
+/// A copy from which a case was deleted whole since a checkpoint is refused: the copy's
+/// checkpoints are verified with its chains.
+#[tokio::test]
+async fn a_copy_missing_a_checkpointed_case_is_refused() {
+    let app = TestApp::spawn(Db::Sqlite).await;
+    let gone = app.open_sample(json!({ "product": "腐竹" })).await;
+    let gone = gone["id"].as_str().unwrap().to_owned();
+    app.open_sample(json!({ "product": "面条" })).await;
+    let db = &app.state.db;
+    anjuan::store::checkpoints::take(db, None).await.unwrap();
+    for sql in [
+        format!("DELETE FROM events WHERE case_id = '{gone}'"),
+        format!("DELETE FROM deadlines WHERE case_id = '{gone}'"),
+        format!("DELETE FROM case_tasks WHERE case_id = '{gone}'"),
+        format!("DELETE FROM cases WHERE id = '{gone}'"),
+    ] {
+        db.execute_unprepared(&sql).await.unwrap();
+    }
+    let dir = std::env::temp_dir().join(format!("anjuan-backup-{}", uuid::Uuid::now_v7()));
+    let err = anjuan::cli::backup::backup(&app.db_url, &dir.join("copy.db"))
+        .await
+        .unwrap_err();
+    let said = format!("{err:#}");
+    assert!(said.contains(&gone), "{said}");
+    assert!(said.contains("checkpoints"), "{said}");
+    std::fs::remove_dir_all(&dir).ok();
+    app.stop().await;
+}

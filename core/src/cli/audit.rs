@@ -8,7 +8,7 @@ use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
 use crate::config::{AuditArgs, ServeArgs};
-use crate::store::{checkpoints, events};
+use crate::store::checkpoints;
 
 /// What `anjuan audit` does.
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -67,7 +67,7 @@ async fn verify(
 ) -> anyhow::Result<bool> {
     let started = std::time::Instant::now();
     let mut last = std::time::Instant::now();
-    let (checked, broken) = events::verify_all_with(db, keys, |cases, events| {
+    let report = crate::service::audit::verify(db, keys, |cases, events| {
         if last.elapsed().as_secs() >= 2 {
             last = std::time::Instant::now();
             eprintln!(
@@ -77,17 +77,15 @@ async fn verify(
         }
     })
     .await
-    .context("verifying the event chains")?;
-    for b in &broken {
+    .context("verifying the audit trail")?;
+    let (checked, broken, cp) = (report.events, &report.broken, &report.checkpoints);
+    for b in broken {
         writeln!(
             out,
             "BROKEN case {} at event {} (row {}): {}",
             b.case_id, b.seq, b.event_id, b.reason
         )?;
     }
-    let cp = checkpoints::verify(db, keys)
-        .await
-        .context("verifying the audit checkpoints")?;
     for p in &cp.problems {
         match &p.case_id {
             Some(id) => writeln!(out, "MISSING case {id}: {}", p.reason)?,
@@ -110,7 +108,7 @@ async fn verify(
             "checkpoints: none yet (a deleted case cannot be told from one never written)"
         )?,
     }
-    if broken.is_empty() && cp.problems.is_empty() {
+    if report.holds() {
         writeln!(out, "ok: {checked} events verified, every chain holds")?;
         Ok(true)
     } else {

@@ -157,8 +157,8 @@ async fn check(path: &Path) -> anyhow::Result<Checked> {
     let db = open(&format!("sqlite://{}?mode=ro", path.display())).await?;
     // A keyed chain needs the key: from the environment, as `serve` reads it.
     let keys = crate::config::AuditArgs::from_env().keys()?;
-    let (events, broken) =
-        crate::store::events::verify_all_with(&db, keys.as_deref(), |_, _| {}).await?;
+    let report = crate::service::audit::verify(&db, keys.as_deref(), |_, _| {}).await?;
+    let (events, broken) = (report.events, &report.broken);
     if let Some(b) = broken.first() {
         bail!(
             "{}: the audit chain of case {} breaks at event {}: {} ({} broken chain(s))",
@@ -167,6 +167,18 @@ async fn check(path: &Path) -> anyhow::Result<Checked> {
             b.seq,
             b.reason,
             broken.len()
+        );
+    }
+    if let Some(p) = report.checkpoints.problems.first() {
+        bail!(
+            "{}: the audit checkpoints do not hold: {}{} ({} problem(s))",
+            path.display(),
+            p.case_id
+                .as_deref()
+                .map(|id| format!("case {id}: "))
+                .unwrap_or_default(),
+            p.reason,
+            report.checkpoints.problems.len()
         );
     }
     let row = db

@@ -13,6 +13,7 @@
 //! - [`worker`]: deadlines that pass and schedules that fall due.
 //! - [`writer`]: the one writer that commits decided work in groups (SQLite).
 
+pub mod audit;
 pub mod cases;
 mod commit;
 pub mod files;

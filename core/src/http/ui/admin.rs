@@ -220,8 +220,10 @@ async fn audit_get(State(state): State<AppState>, page: Page) -> Result<Response
     admin_only(&page)?;
     let start = std::time::Instant::now();
     let keys = state.config.audit_keys.as_deref();
-    let (checked, broken) = store::events::verify_all_with(&state.db, keys, |_, _| {}).await?;
-    let broken: Vec<BrokenRow> = broken
+    let report = crate::service::audit::verify(&state.db, keys, |_, _| {}).await?;
+    let ok = report.holds();
+    let broken: Vec<BrokenRow> = report
+        .broken
         .into_iter()
         .map(|b| BrokenRow {
             case_id: b.case_id,
@@ -229,10 +231,32 @@ async fn audit_get(State(state): State<AppState>, page: Page) -> Result<Response
             reason: b.reason,
         })
         .collect();
+    let problems: Vec<serde_json::Value> = report
+        .checkpoints
+        .problems
+        .iter()
+        .map(|p| serde_json::json!({ "case_id": p.case_id, "reason": p.reason }))
+        .collect();
+    let last = report.checkpoints.last.as_ref().map(|l| {
+        serde_json::json!({
+            "seq": l.seq,
+            "taken_at": l.taken_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "cases": l.case_count,
+            "events": l.event_count,
+        })
+    });
     let nav = page.nav(&state, "admin", page.t("admin-audit")).await;
     page.render(
         "admin/audit",
         &nav,
-        &serde_json::json!({ "checked": checked, "ok": broken.is_empty(), "broken": broken, "ms": start.elapsed().as_millis() as u64 }),
+        &serde_json::json!({
+            "checked": report.events,
+            "ok": ok,
+            "broken": broken,
+            "problems": problems,
+            "checkpoints": report.checkpoints.checkpoints,
+            "last": last,
+            "ms": start.elapsed().as_millis() as u64,
+        }),
     )
 }
