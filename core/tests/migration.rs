@@ -606,3 +606,73 @@ async fn actions_during_a_move_land_on_one_version_or_the_other_and_the_chains_v
     app.stop().await;
 }
 on_both!(actions_during_a_move_land_on_one_version_or_the_other_and_the_chains_verify);
+
+/// A deadline the new version runs in a state the old one did not is opened on the
+/// cases that move into that state; and cases never move back to an older version.
+async fn a_deadline_new_in_the_state_is_opened_and_older_versions_are_refused(kind: Db) {
+    let (app, [_, _, milk, bare]) = two_versions(kind).await;
+    let file = app.state.config.workflows.join("demo/workflow.yaml");
+    let v2 = std::fs::read_to_string(&file).unwrap();
+    let v3 = v2.replace(
+        "      in_progress: { title: { zh: 已启动, en: Started } }",
+        "      in_progress:\n        title: { zh: 已启动, en: Started }\n        deadlines:\n          - id: report\n            title: { zh: 10日内报告, en: Report within 10 days }\n            within: { natural_days: 10 }",
+    );
+    assert_ne!(v2, v3, "the fixture names the state as expected");
+    std::fs::write(&file, v3).unwrap();
+    let r = app
+        .post("/api/v1/programmes/reload", "admin")
+        .send()
+        .await
+        .unwrap();
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(report["programmes"][0]["version"]["number"], 3, "{report}");
+
+    let r = app
+        .post("/api/v1/programmes/demo/migration-plan", "admin")
+        .json(&json!({ "to": 3, "mapping": MAPPING }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let plan: Value = r.json().await.unwrap();
+    let started = plan["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["state"] == "started")
+        .expect("a group of started cases");
+    assert_eq!(started["opened"]["report"], 2, "{plan}");
+
+    let r = app
+        .post("/api/v1/programmes/demo/migrate", "admin")
+        .json(&json!({ "to": 3, "mapping": MAPPING }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    for id in [&milk, &bare] {
+        let case = app
+            .get_json(&format!("/api/v1/cases/{id}"), "inspector")
+            .await;
+        let report = case["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == "report")
+            .unwrap_or_else(|| panic!("no report deadline on {case}"));
+        assert_eq!(report["status"], "running", "{case}");
+    }
+
+    // Version 2 is older than the current version 3.
+    let r = app
+        .post("/api/v1/programmes/demo/migration-plan", "admin")
+        .json(&json!({ "to": 2, "mapping": MAPPING }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert!(problem.to_string().contains("/to"), "{problem}");
+    app.stop().await;
+}
+on_both!(a_deadline_new_in_the_state_is_opened_and_older_versions_are_refused);

@@ -173,6 +173,7 @@ admin-migration-notes = Renamed fields, reasons to stay
 admin-migration-stays = stays on its version
 admin-migration-kept = kept
 admin-migration-recomputed = recomputed
+admin-migration-opened = opened
 admin-migration-dropped = dropped
 admin-migration-cannot-move = Cases that cannot move
 admin-migration-mapping = Mapping (YAML) for renamed, merged or removed states and renamed fields

@@ -173,6 +173,7 @@ admin-migration-notes = 字段改名、不能迁移的原因
 admin-migration-stays = 保留原版本
 admin-migration-kept = 保留
 admin-migration-recomputed = 重新计算
+admin-migration-opened = 新开始计时
 admin-migration-dropped = 取消
 admin-migration-cannot-move = 不能迁移的案件
 admin-migration-mapping = 映射(YAML):改名、合并或删除的状态,改名的字段

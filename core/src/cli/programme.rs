@@ -151,6 +151,7 @@ fn print_plan(p: &Plan, out: &mut impl Write) -> std::io::Result<()> {
             ("kept", &g.kept),
             ("recomputed", &g.recomputed),
             ("dropped", &g.dropped),
+            ("opened", &g.opened),
             ("renamed", &g.renamed),
             ("cannot move", &g.refused),
         ] {

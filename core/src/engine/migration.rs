@@ -22,6 +22,8 @@ pub struct Standing<'a> {
     pub data: &'a Value,
     /// When it was opened.
     pub created_at: DateTime<Utc>,
+    /// When it entered its state.
+    pub state_entered_at: DateTime<Utc>,
     /// Its running and paused deadlines.
     pub deadlines: &'a [OpenDeadline],
 }
@@ -48,6 +50,15 @@ pub enum Fate {
     Dropped {
         /// Deadline id.
         id: String,
+    },
+    /// The new version runs a deadline in the case's new state that the old version did
+    /// not run in its old state: opened as if the case had entered the state on the new
+    /// version (from the moment it entered it, or from the declared anchor).
+    Opened {
+        /// Deadline id.
+        id: String,
+        /// Due.
+        due: DateTime<Utc>,
     },
 }
 
@@ -152,11 +163,12 @@ pub fn plan(
         }
     }
     guard_into(to, ct, target, &data, now)?;
-    let deadlines = case
+    let mut deadlines: Vec<Fate> = case
         .deadlines
         .iter()
         .map(|d| fate(ct, target, d, case, &data, cal))
         .collect();
+    deadlines.extend(opened(to, old_ct, ct, target, case, &data, cal, now));
     Ok(Move {
         to: target.to_owned(),
         data,
@@ -224,6 +236,55 @@ fn guard_into(
     }
 }
 
+/// Deadlines the new version opens by itself in `state` that the old version did not run
+/// in the case's old state, and the case does not have running: opened from the moment
+/// the case entered its state (or their declared anchor) when their condition holds.
+/// One the old version ran there is not opened again: the case met or closed it.
+#[allow(clippy::too_many_arguments)] // the two versions, the case and its moment
+fn opened(
+    to: &Definition,
+    old_ct: Option<&crate::workflow::model::CaseType>,
+    ct: &crate::workflow::model::CaseType,
+    state: &str,
+    case: &Standing<'_>,
+    data: &Value,
+    cal: &Calendar,
+    now: DateTime<Utc>,
+) -> Vec<Fate> {
+    let Some(declared) = ct.states.get(state) else {
+        return Vec::new();
+    };
+    let ran_before = |id: &str| {
+        old_ct
+            .and_then(|o| o.states.get(case.state))
+            .is_some_and(|s| s.deadlines.iter().any(|d| d.id.as_str() == id))
+    };
+    let seen = super::data::with_declared(&ct.fields, data);
+    let vars = Vars::new(&seen, now);
+    declared
+        .deadlines
+        .iter()
+        .filter(|d| d.opens == crate::workflow::model::Opens::Auto)
+        .filter(|d| !ran_before(d.id.as_str()))
+        .filter(|d| !case.deadlines.iter().any(|o| o.id == d.id.as_str()))
+        .filter(|d| {
+            // A condition that cannot be evaluated here (it reads the parent) opens
+            // nothing: the deadline is not guessed into being.
+            d.when
+                .as_ref()
+                .is_none_or(|w| matches!(to.expr(w).map(|e| e.eval_bool(&vars)), Some(Ok(true))))
+        })
+        .filter_map(|d| {
+            let a =
+                super::deadlines::anchor(d, case.created_at, case.state_entered_at, data).ok()?;
+            Some(Fate::Opened {
+                id: d.id.to_string(),
+                due: cal.due(a, *d.within),
+            })
+        })
+        .collect()
+}
+
 /// A running deadline on the new version: kept when the new state still runs it with
 /// the same span, recomputed from its anchor when the span changed, else dropped.
 fn fate(
@@ -281,6 +342,7 @@ mod tests {
                 state: "open",
                 data,
                 created_at: Utc::now(),
+                state_entered_at: Utc::now(),
                 deadlines: &[],
             }
         }

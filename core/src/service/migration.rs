@@ -72,6 +72,8 @@ pub struct Group {
     pub recomputed: BTreeMap<String, u64>,
     /// Deadline ids the new version no longer runs in that state.
     pub dropped: BTreeMap<String, u64>,
+    /// Deadline ids the new version opens in that state that the old one did not run.
+    pub opened: BTreeMap<String, u64>,
     /// Fields renamed on these cases, `old → new`, with how many cases.
     pub renamed: BTreeMap<String, u64>,
     /// Why these cases cannot move, with how many cases (empty when they can).
@@ -165,6 +167,24 @@ fn target(state: &AppState, r: &Request) -> Result<Target> {
             .cloned()
             .ok_or_else(|| Error::NotFound(format!("version {n} of {}", r.programme)))?,
     };
+    // New cases open on the current version; cases only move forward to it. Going
+    // back is done by loading the older workflow again, which becomes a new version.
+    if to.number < current.number {
+        return Err(Error::Invalid(vec![Violation {
+            field: "/to".into(),
+            code: "older_version".into(),
+            message: I18n {
+                zh: format!(
+                    "案件只能迁移到当前版本 v{}，不能迁回较早的 v{}；如需回退，请重新发布旧版流程文件，它将成为新的版本。",
+                    current.number, to.number
+                ),
+                en: format!(
+                    "cases move only to the current version v{}, not back to the older v{}; to go back, load the older workflow file again and it becomes a new version",
+                    current.number, to.number
+                ),
+            },
+        }]));
+    }
     let versions: HashMap<i32, Arc<Version>> = programmes
         .versions(&r.programme)
         .into_iter()
@@ -223,6 +243,7 @@ fn decide(
         state: &case.state,
         data: &data,
         created_at: case.created_at,
+        state_entered_at: case.state_entered_at,
         deadlines: open,
     };
     Ok(migration::plan(
@@ -292,6 +313,7 @@ pub async fn plan(state: &AppState, r: &Request, now: DateTime<Utc>) -> Result<P
                     kept: BTreeMap::new(),
                     recomputed: BTreeMap::new(),
                     dropped: BTreeMap::new(),
+                    opened: BTreeMap::new(),
                     renamed: BTreeMap::new(),
                     refused: BTreeMap::new(),
                 });
@@ -304,6 +326,7 @@ pub async fn plan(state: &AppState, r: &Request, now: DateTime<Utc>) -> Result<P
                             Fate::Kept { id } => (&mut g.kept, id),
                             Fate::Recomputed { id, .. } => (&mut g.recomputed, id),
                             Fate::Dropped { id } => (&mut g.dropped, id),
+                            Fate::Opened { id, .. } => (&mut g.opened, id),
                         };
                         *map.entry(id.clone()).or_default() += 1;
                     }

@@ -29,30 +29,7 @@ pub async fn apply(
     stop_after: Option<usize>,
 ) -> Result<Option<Report>> {
     let now = Utc::now();
-    let (run, resumed) = match store::migrations::running(&state.db, &r.programme).await? {
-        Some(run) => (run, true),
-        None => {
-            let t = target(state, r)?;
-            let started = store::migrations::start(
-                &state.db,
-                &r.programme,
-                t.to.number,
-                &t.mapping_text,
-                by,
-                now,
-            )
-            .await;
-            match started {
-                Ok(run) => (run, false),
-                // Another caller started one just now (one unfinished run per
-                // programme): continue that one.
-                Err(e) => match store::migrations::running(&state.db, &r.programme).await? {
-                    Some(run) => (run, true),
-                    None => return Err(e),
-                },
-            }
-        }
-    };
+    let (run, resumed) = claim(state, r, by, now).await?;
     let t = target(
         state,
         &Request {
@@ -143,6 +120,40 @@ pub async fn apply(
     )
     .await?;
     Ok(Some(report))
+}
+
+/// The programme's unfinished run to continue, or a new one (`true` when continued).
+/// One unfinished run per programme: when another caller starts one just as we do, ours
+/// is refused and theirs continued; when theirs already finished meanwhile, we start
+/// again (and find what is left to move).
+async fn claim(
+    state: &AppState,
+    r: &Request,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(store::entities::case_migrations::Model, bool)> {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        if let Some(run) = store::migrations::running(&state.db, &r.programme).await? {
+            return Ok((run, true));
+        }
+        let t = target(state, r)?;
+        let started = store::migrations::start(
+            &state.db,
+            &r.programme,
+            t.to.number,
+            &t.mapping_text,
+            by,
+            now,
+        )
+        .await;
+        match started {
+            Ok(run) => return Ok((run, false)),
+            Err(e) if tries >= 3 => return Err(e),
+            Err(_) => continue,
+        }
+    }
 }
 
 /// How often a case that an action moved under the migration is tried.
@@ -257,23 +268,29 @@ async fn move_one(
         store::search::index(db, &row.id, &row.search).await?;
     }
     store::events::insert(db, &event).await?;
+    let span_of = |id: &str| {
+        ct.deadline(id)
+            .map(|(_, d)| *d.within)
+            .unwrap_or(crate::calendar::Span::Hours(0))
+    };
     let changes: Vec<DeadlineChange> = m
         .deadlines
         .iter()
         .flat_map(|d| match d {
             Fate::Kept { .. } => Vec::new(),
             Fate::Dropped { id } => vec![DeadlineChange::Dropped { id: id.clone() }],
+            Fate::Opened { id, due } => vec![DeadlineChange::Opened {
+                id: id.clone(),
+                due: *due,
+                span: span_of(id),
+            }],
             Fate::Recomputed { id, due, .. } => {
-                let span = ct
-                    .deadline(id)
-                    .map(|(_, d)| *d.within)
-                    .unwrap_or(crate::calendar::Span::Hours(0));
                 vec![
                     DeadlineChange::Dropped { id: id.clone() },
                     DeadlineChange::Opened {
                         id: id.clone(),
                         due: *due,
-                        span,
+                        span: span_of(id),
                     },
                 ]
             }

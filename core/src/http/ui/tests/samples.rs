@@ -426,8 +426,8 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
             "admin/programme",
             json!({ "id": "p", "title": "t", "version": 1, "hash": "h", "diagrams": [Diagram { id: "c".into(), title: "t".into(), svg: sample_diagram(lang), transitions: vec![["a".into(), "b".into(), "c".into(), "d".into(), "e".into()]] }], "migration": {
                 "plan": { "programme": "p", "to_version": 2, "open": 3, "moving": 2, "staying": 1, "unfinished": "r",
-                    "groups": [{ "case_type": "c", "from_version": 1, "state": "a", "to_state": "b", "cases": 2, "kept": { "d": 1 }, "recomputed": { "e": 1 }, "dropped": { "f": 1 }, "renamed": { "x → y": 1 }, "refused": {} },
-                               { "case_type": "c", "from_version": 1, "state": "z", "to_state": null, "cases": 1, "kept": {}, "recomputed": {}, "dropped": {}, "renamed": {}, "refused": { "why": 1 } }],
+                    "groups": [{ "case_type": "c", "from_version": 1, "state": "a", "to_state": "b", "cases": 2, "kept": { "d": 1 }, "recomputed": { "e": 1 }, "dropped": { "f": 1 }, "opened": { "g": 1 }, "renamed": { "x → y": 1 }, "refused": {} },
+                               { "case_type": "c", "from_version": 1, "state": "z", "to_state": null, "cases": 1, "kept": {}, "recomputed": {}, "dropped": {}, "opened": {}, "renamed": {}, "refused": { "why": 1 } }],
                     "cannot_move": [{ "id": "i", "number": "N-1", "case_type": "c", "state": "z", "version": 1, "reason": { "reason": "state_gone", "state": "z" }, "why": "why" }],
                     "mapping": {} },
                 "mapping": "case_types: {}", "errors": ["m.yaml:1:1: e"],
