@@ -4,6 +4,7 @@
 //!
 //! # Layout
 //! - [`cases`]: open a case, take an action, read and list cases.
+//! - [`checks`]: one plugin check run as an action would run it, taking nothing.
 //! - `commit`: writing an accepted outcome (case row, event, deadlines, children,
 //!   notifications) inside a transaction.
 //! - [`migration`]: plan and move open cases to a new definition version.
@@ -14,6 +15,7 @@
 //! - [`writer`]: the one writer that commits decided work in groups (SQLite).
 
 pub mod cases;
+pub mod checks;
 mod commit;
 pub mod files;
 pub mod locks;
