@@ -258,7 +258,15 @@ function render(form, status, results) {
       p.textContent = f.severity === "error" ? text : `${w.warn}: ${text}`;
       const field = input && input.closest(".field");
       if (field) field.appendChild(p);
-      else general.push(p);
+      else {
+        // Not a field of this form (or the whole case): say which, by its pointer.
+        if (f.field) {
+          const code = document.createElement("code");
+          code.textContent = f.field;
+          p.prepend(code, " ");
+        }
+        general.push(p);
+      }
     }
     if (r.server) {
       const p = document.createElement("p");
