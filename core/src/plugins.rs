@@ -377,6 +377,29 @@ impl Plugins for HostPlugins {
         crate::crosscheck::check(defs.iter().copied(), &self.host)
     }
 
+    fn browser(&self, plugin: &str) -> Option<crate::state::BrowserBuild> {
+        let info = self.host.plugins().into_iter().find(|p| p.id == plugin)?;
+        let manifest = self.host.manifest(plugin).ok()?;
+        let checks = manifest
+            .checks
+            .into_iter()
+            .map(|(id, spec)| {
+                let check = crate::state::BrowserCheck {
+                    reads: spec.reads,
+                    blocking: spec.on_failure == anjuan_plugin_host::OnFailure::Block,
+                };
+                (id, check)
+            })
+            .collect();
+        Some(crate::state::BrowserBuild {
+            id: info.id,
+            sha256: info.sha256,
+            checks,
+            wall_clock_ms: info.limits.wall_clock_ms,
+            memory_bytes: info.limits.memory_bytes,
+        })
+    }
+
     fn reload(&self) -> Result<(), String> {
         let report = self.host.reload();
         tracing::info!(?report, "plugins reloaded");

@@ -192,6 +192,36 @@ pub trait Plugins: PluginChecks + Send + Sync {
         let _ = defs;
         Vec::new()
     }
+    /// What a page needs to run `plugin`'s checks itself, as the user types: the
+    /// loaded build, its checks' reads and its limits; `None` when it is not loaded.
+    fn browser(&self, plugin: &str) -> Option<BrowserBuild> {
+        let _ = plugin;
+        None
+    }
+}
+
+/// A loaded plugin build as a page runs it (see `http/ui/checks.rs`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BrowserBuild {
+    /// Plugin id.
+    pub id: String,
+    /// sha256 of the `.wasm`: the page loads the transpiled files of exactly this build.
+    pub sha256: String,
+    /// Each check's declared reads (JSON Pointers) and whether a failure refuses.
+    pub checks: BTreeMap<String, BrowserCheck>,
+    /// The server's wall-clock limit of one call, milliseconds.
+    pub wall_clock_ms: u64,
+    /// The server's memory limit of one call, bytes.
+    pub memory_bytes: u64,
+}
+
+/// One check of a [`BrowserBuild`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BrowserCheck {
+    /// The case fields the check receives.
+    pub reads: Vec<String>,
+    /// Whether a failed call refuses the action (`on_failure = "block"`).
+    pub blocking: bool,
 }
 
 /// [`Plugins::form`] from an async task: from memory when the form is there, else on

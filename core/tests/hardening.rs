@@ -72,6 +72,9 @@ async fn pages_carry_security_headers_and_the_login_form_a_csrf_token(kind: Db) 
         assert!(csp.contains(part), "{csp}");
     }
     assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // Pages compile WebAssembly (the programme's checks) but never evaluate JavaScript.
+    assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    assert!(!csp.contains("'unsafe-eval'"), "{csp}");
     let cookie = h
         .get_all("set-cookie")
         .iter()

@@ -116,6 +116,16 @@ impl Calendar {
         self.data.years.get(&year)?.holiday(key).map(|h| h.date)
     }
 
+    /// Every day the loaded years arrange, in order: `true` for a make-up working day,
+    /// `false` for a day off; every other day is worked Monday to Friday. What a page
+    /// needs to count working days as the server does.
+    pub fn arranged_days(&self) -> impl Iterator<Item = (NaiveDate, bool)> + '_ {
+        self.data
+            .days
+            .iter()
+            .map(|(d, kind)| (*d, *kind == DayKind::Work))
+    }
+
     /// Whether `d` is a working day.
     pub fn is_working_day(&self, d: NaiveDate) -> bool {
         match self.data.days.get(&d) {

@@ -72,8 +72,9 @@ async fn api_problems(req: Request, next: Next) -> Response {
 /// What a browser may load for an anjuan page: only the server's own scripts, styles
 /// and images (no inline script or style: templates use classes, the vendored htmx is
 /// told not to add its own style), forms post only here, and no other site may frame a
-/// page (clickjacking).
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+/// page (clickjacking). `'wasm-unsafe-eval'` lets a page compile WebAssembly (the
+/// programme's checks, run as the user types); it allows no JavaScript `eval`.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
     object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 

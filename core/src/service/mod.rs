@@ -4,6 +4,7 @@
 //!
 //! # Layout
 //! - [`cases`]: open a case, take an action, read and list cases.
+//! - [`checks`]: one plugin check run as an action would run it, taking nothing.
 //! - `commit`: writing an accepted outcome (case row, event, deadlines, children,
 //!   notifications) inside a transaction.
 //! - [`migration`]: plan and move open cases to a new definition version.
@@ -15,6 +16,7 @@
 
 pub mod audit;
 pub mod cases;
+pub mod checks;
 mod commit;
 pub mod files;
 pub mod locks;

@@ -22,7 +22,8 @@ use crate::state::AppState;
         programmes_reload_post,
         programme_migrate_post,
         programme_migration_plan_get,
-        programme_migration_plan_post
+        programme_migration_plan_post,
+        programme_check_post
     ),
     components(schemas(
         ProgrammeSummary,
@@ -30,7 +31,9 @@ use crate::state::AppState;
         ReloadReport,
         MigrationBody,
         Plan,
-        Report
+        Report,
+        crate::service::checks::CheckRun,
+        crate::service::checks::CheckAnswer
     ))
 )]
 pub struct Docs;
@@ -52,6 +55,28 @@ pub fn router() -> Router<AppState> {
             "/api/v1/programmes/{id}/migration-plan",
             get(programme_migration_plan_get).post(programme_migration_plan_post),
         )
+        .route(
+            "/api/v1/programmes/{id}/checks/{check}",
+            axum::routing::post(programme_check_post),
+        )
+}
+
+/// Run one of the programme's plugin checks on data, as taking the action would, and
+/// take nothing: the server's answer for the checks a page runs as the user types.
+/// Counts are answered (and sensitive lookups logged and limited) as in an action.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/checks/{check}", tag = "programmes",
+    params(("id" = String, Path, description = "Programme id"), ("check" = String, Path, description = "Check id")),
+    request_body = crate::service::checks::CheckRun,
+    responses((status = 200, body = crate::service::checks::CheckAnswer), (status = 400), (status = 401), (status = 403), (status = 404), (status = 429), (status = 503)))]
+async fn programme_check_post(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((id, check)): Path<(String, String)>,
+    Json(req): Json<crate::service::checks::CheckRun>,
+) -> Result<Json<crate::service::checks::CheckAnswer>> {
+    Ok(Json(
+        crate::service::checks::run(&state, &caller, &id, &check, req).await?,
+    ))
 }
 
 /// A loaded programme.

@@ -1,5 +1,7 @@
 //! `/static/…`: the stylesheet, the small enhancement script and the vendored htmx,
-//! embedded in the binary (no CDN, nothing to deploy beside it).
+//! embedded in the binary (no CDN, nothing to deploy beside it); and `/sw.js`, the
+//! service worker (`static/offline/sw.js`), served from the root so it may serve the
+//! whole site.
 
 use axum::Router;
 use axum::extract::Path;
@@ -14,20 +16,39 @@ static STATIC: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static");
 
 /// Static file routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/static/{*path}", get(static_get))
+    Router::new()
+        .route("/static/{*path}", get(static_get))
+        .route("/sw.js", get(service_worker_get))
 }
 
 /// The media type for a file name.
 pub fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or_default() {
         "css" => "text/css; charset=utf-8",
-        "js" => "text/javascript; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "webmanifest" => "application/manifest+json",
         "svg" => "image/svg+xml",
         "png" => "image/png",
         "ico" => "image/x-icon",
         "md" | "txt" => "text/plain; charset=utf-8",
         _ if path.ends_with("LICENSE") => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
+    }
+}
+
+/// The service worker, revalidated on every check for an update.
+async fn service_worker_get() -> Response {
+    match STATIC.get_file("offline/sw.js") {
+        Some(file) => (
+            [
+                (header::CONTENT_TYPE, content_type("sw.js")),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            file.contents(),
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 

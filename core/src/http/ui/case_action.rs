@@ -82,6 +82,8 @@ pub struct ActionPage {
     pub key: String,
     /// Set when the case changed meanwhile.
     pub conflict: Option<Conflict>,
+    /// The programme's checks, for the page to run as the user types (JSON).
+    pub checks: Option<String>,
 }
 
 /// What changed since the user read the case.
@@ -99,6 +101,8 @@ pub struct Conflict {
 
 struct Loaded {
     view: CaseView,
+    /// The case's org path (the actor's roles there).
+    org_path: String,
     version: std::sync::Arc<Version>,
     ct: crate::workflow::model::CaseType,
     dir: Directory,
@@ -107,6 +111,7 @@ struct Loaded {
 async fn load(state: &AppState, page: &Page, id: &str) -> Result<Loaded, UiError> {
     let row = cases::readable(state, &page.caller, id).await?;
     let version = cases::case_version(state, &row)?;
+    let org_path = row.org_path.clone();
     let view = views::case(state, &page.caller, row, "ui").await?;
     let ct = version
         .def
@@ -116,6 +121,7 @@ async fn load(state: &AppState, page: &Page, id: &str) -> Result<Loaded, UiError
         .ok_or_else(|| Error::Internal(format!("case type {} vanished", view.case_type)))?;
     Ok(Loaded {
         view,
+        org_path,
         version,
         ct,
         dir: Directory::load(&state.db).await?,
@@ -231,6 +237,19 @@ async fn build(
         version: l.view.version,
         key: d.key,
         conflict: None,
+        checks: super::checks::page_checks(
+            state,
+            &page.caller,
+            &super::checks::At {
+                version: &l.version,
+                case_type: &l.view.case_type,
+                action,
+                case: Some(&l.view),
+                parent_id: l.view.parent.as_deref(),
+                form: def.as_ref(),
+                org_path: Some(&l.org_path),
+            },
+        ),
     })
 }
 

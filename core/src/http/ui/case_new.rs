@@ -83,6 +83,8 @@ pub struct NewPage {
     pub has_errors: bool,
     /// Field errors for the summary: (link to the input, text).
     pub error_links: Vec<(String, String)>,
+    /// The programme's checks, for the page to run as the user types (JSON).
+    pub checks: Option<String>,
 }
 
 async fn case_new_get(
@@ -197,6 +199,7 @@ async fn render(
         errors: Vec::new(),
         has_errors: !errors.is_empty(),
         error_links: Vec::new(),
+        checks: None,
     };
     let chosen = programmes
         .current(&q.programme)
@@ -206,8 +209,10 @@ async fn render(
         Some((version, ct)) => {
             let dir = Directory::load(&state.db).await?;
             ctx.title = lang.pick(&ct.title);
+            let mut parent_path = None;
             if !q.parent.is_empty() {
                 let parent = cases::readable(state, &page.caller, &q.parent).await?;
+                parent_path = Some(parent.org_path.clone());
                 ctx.parent = Some((parent.id, parent.number));
             } else {
                 ctx.units = dir.unit_choices(&page.caller, lang, unit);
@@ -246,6 +251,16 @@ async fn render(
                 super::case_action::name_files(state, &page.caller, None, form).await?;
             }
             ctx.multipart = def.as_ref().is_some_and(|d| forms::has_file(&d.fields));
+            let at = super::checks::At {
+                version: &version,
+                case_type: &q.case_type,
+                action: "create",
+                case: None,
+                parent_id: ctx.parent.as_ref().map(|p| p.0.as_str()),
+                form: def.as_ref(),
+                org_path: parent_path.as_deref(),
+            };
+            ctx.checks = super::checks::page_checks(state, &page.caller, &at);
             ctx.error_links = ctx
                 .form
                 .as_ref()

@@ -12,6 +12,8 @@
 //! - [`page`]: the page extractor (caller, language, CSRF), forms, the layout;
 //!   [`error`]: errors as HTML pages.
 //! - [`assets`]: `/static/…`, embedded in the binary.
+//! - [`checks`]: the programme's checks run in the page (the transpiled plugin files
+//!   and what a form page embeds to run them).
 //! - one file per page noun: [`login`], [`inbox`], [`cases`] (the list),
 //!   [`case_new`], [`case_detail`] (detail, dossier), [`case_action`] (action forms), [`forms`] (the plugin form
 //!   language as HTML), [`bulk`], [`dashboards`], [`admin`], [`admin_programmes`] and
@@ -34,6 +36,7 @@ pub mod case_action;
 pub mod case_detail;
 pub mod case_new;
 pub mod cases;
+pub mod checks;
 pub mod dashboards;
 pub mod directory;
 pub mod error;
@@ -75,4 +78,5 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .layer(middleware::from_fn(page::html_errors))
         .layer(Extension(ui))
         .merge(assets::router())
+        .merge(checks::router())
 }

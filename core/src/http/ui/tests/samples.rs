@@ -210,6 +210,7 @@ pub(super) fn action_page(ui: &Ui, lang: Lang) -> ActionPage {
             events: vec![event()],
             still_open: true,
         }),
+        checks: Some(r#"{"base":"/plugins/p/0/","checks":[]}"#.into()),
     }
 }
 
@@ -355,6 +356,7 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
                 errors: vec![],
                 has_errors: false,
                 error_links: vec![],
+                checks: None,
             }),
         ),
         (
