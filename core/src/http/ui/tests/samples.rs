@@ -169,6 +169,7 @@ pub(super) fn action_page(ui: &Ui, lang: Lang) -> ActionPage {
         unit: None,
     };
     let v = |f: &str| Violation {
+        layer: None,
         field: f.into(),
         code: "required".into(),
         message: I18n {
