@@ -93,5 +93,5 @@ diagram-within-working-days = { $n ->
 diagram-from-created = from the case's opening
 diagram-from-entered = from entering the state
 diagram-from-opened = from the action that opens it
-diagram-from-field = from { $field }
-diagram-by-field = by the day in { $field }
+diagram-from-field = from “{ $field }”
+diagram-by-field = by the date in “{ $field }”
