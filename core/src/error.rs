@@ -15,6 +15,21 @@ pub struct Violation {
     /// The reason in Chinese and English.
     #[schema(value_type = Object)]
     pub message: I18n,
+    /// Which layer of an action's or new case's validation found it, when one did:
+    /// the plugin form's rules or a plugin check. One 422 can carry both.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layer: Option<Layer>,
+}
+
+/// The layers that validate an action's or a new case's data, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    /// The plugin form: only its fields, and its rules (required, types, ranges,
+    /// patterns, options).
+    Form,
+    /// A plugin check the workflow names for the action.
+    Check,
 }
 
 impl From<crate::engine::Refusal> for Violation {
@@ -23,6 +38,7 @@ impl From<crate::engine::Refusal> for Violation {
             field: r.field.unwrap_or_default(),
             code: r.code,
             message: r.message,
+            layer: None,
         }
     }
 }

@@ -324,6 +324,11 @@ impl Plugins for HostPlugins {
             .map(|f| f.def.clone()))
     }
 
+    fn check_reads(&self, plugin: &str, check: &str) -> Option<Vec<String>> {
+        let manifest = self.host.manifest(plugin).ok()?;
+        manifest.checks.get(check).map(|c| c.reads.clone())
+    }
+
     fn form_in_memory(&self, plugin: &str, form: &str, locale: &str) -> bool {
         let key = (plugin.to_owned(), form.to_owned(), locale.to_owned());
         self.forms.read().is_ok_and(|m| m.contains_key(&key))
@@ -337,6 +342,7 @@ impl Plugins for HostPlugins {
             .into_iter()
             .filter(|f| matches!(f.severity, anjuan_plugin_host::Severity::Error))
             .map(|f| Violation {
+                layer: None,
                 field: f.field,
                 code: f.code,
                 message: I18n {

@@ -177,6 +177,12 @@ pub trait Plugins: PluginChecks + Send + Sync {
         form: &str,
         data: &serde_json::Value,
     ) -> Result<Vec<crate::error::Violation>, String>;
+    /// The case fields (JSON Pointers) a plugin's check declares it reads; `None` when
+    /// that is not known (the plugin is not loaded, or has no such check).
+    fn check_reads(&self, plugin: &str, check: &str) -> Option<Vec<String>> {
+        let _ = (plugin, check);
+        None
+    }
     /// `Ok` when `plugin` is loaded and serving; otherwise why not (missing from the
     /// folder, refused at load: a hash mismatch, a broken component). A programme
     /// whose plugin is not available is degraded: it takes no actions and opens no

@@ -69,3 +69,29 @@ inbox-by-programme = By programme
 inbox-overdue = Overdue
 inbox-soon = Due within 3 days
 inbox-later = Later
+diagram-heading = Workflow
+diagram-label = Workflow of { $title }
+diagram-current = Current state
+diagram-initial = Initial state
+diagram-final = Final state
+diagram-deadlines = Deadlines numbered in the diagram
+diagram-deadline = { $title }: { $within } { $from }
+diagram-deadline-conditional = (only when its condition holds)
+diagram-deadline-on = { $title }: { $by }
+diagram-within-hours = { $n ->
+    [one] { $n } hour
+   *[other] { $n } hours
+}
+diagram-within-natural-days = { $n ->
+    [one] { $n } calendar day
+   *[other] { $n } calendar days
+}
+diagram-within-working-days = { $n ->
+    [one] { $n } working day
+   *[other] { $n } working days
+}
+diagram-from-created = from the case's opening
+diagram-from-entered = from entering the state
+diagram-from-opened = from the action that opens it
+diagram-from-field = from “{ $field }”
+diagram-by-field = by the date in “{ $field }”

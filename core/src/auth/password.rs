@@ -90,6 +90,7 @@ pub fn policy_violations(password: &str) -> Vec<Violation> {
         return Vec::new();
     };
     vec![Violation {
+        layer: None,
         field: "/password".into(),
         code: code.into(),
         message,

@@ -91,6 +91,7 @@ pub async fn issue_token(db: &impl sea_orm::ConnectionTrait, new: NewToken<'_>) 
     let days = days.unwrap_or(DEFAULT_DAYS);
     if !(1..=MAX_DAYS).contains(&days) {
         return Err(Error::Invalid(vec![crate::error::Violation {
+            layer: None,
             field: "/expires_in_days".into(),
             code: "out-of-range".into(),
             message: crate::workflow::model::I18n {

@@ -172,6 +172,7 @@ mod tests {
         assert_eq!(conflict.status(), StatusCode::CONFLICT);
         assert_eq!(conflict.problem()["current_version"], 5);
         let invalid = Error::Invalid(vec![Violation {
+            layer: None,
             field: "/a".into(),
             code: "required".into(),
             message: I18n {

@@ -25,7 +25,7 @@ use crate::error::{Error, Result, bad_request};
 use crate::state::{AppState, Version};
 use crate::store::{self, entities::cases};
 use derived::{DeriveAt, derive};
-use forms::{validate_form, validate_new};
+use forms::{CheckAsk, refused_with_checks, validate_form, validate_new};
 use work::{ActionWork, CreateWork, Idempotent};
 
 /// A request to open a case.
@@ -112,7 +112,20 @@ pub async fn create_as_of(
     }
     check_parent(&version, &req.case_type, parent.as_ref())?;
     let who = actor(caller, &req.programme, &org.path);
-    validate_new(state, &version, &req.case_type, &who, &req.data).await?;
+    let refused = validate_new(state, &version, &req.case_type, &who, &req.data).await?;
+    if !refused.is_empty() {
+        let ask = CheckAsk {
+            version: &version,
+            case_type: &req.case_type,
+            case: None,
+            parent_id: req.parent.as_deref(),
+            action: "create",
+            actor: &who,
+            data: &req.data,
+            now,
+        };
+        return Err(refused_with_checks(state, ask, refused).await);
+    }
     let parent_data = parent.as_ref().map(|p| parse(&p.data));
     let outcome = {
         let (version, calendar, plugins) =
@@ -226,8 +239,21 @@ pub async fn act_as_of(
         }
         let version = case_version(state, &case)?;
         available(state, &version)?;
-        validate_form(state, &version, &case, action, &input.data).await?;
+        let refused = validate_form(state, &version, &case, action, &input.data).await?;
         let who = actor(caller, &case.programme, &case.org_path);
+        if !refused.is_empty() {
+            let ask = CheckAsk {
+                version: &version,
+                case_type: &case.case_type,
+                case: Some(&case),
+                parent_id: case.parent_id.as_deref(),
+                action,
+                actor: &who,
+                data: &input.data,
+                now,
+            };
+            return Err(refused_with_checks(state, ask, refused).await);
+        }
         let outcome = decide(state, &version, &case, action, &input, &who, now).await?;
         let mut outcome = accepted(state, &case.programme, outcome)?;
         let at = DeriveAt {

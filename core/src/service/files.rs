@@ -345,6 +345,7 @@ fn problem(
     if !accepts(&r.accept, &meta.media_type, &meta.name) {
         let list = r.accept.join(", ");
         return Some(Violation {
+            layer: None,
             field: r.field.clone(),
             code: "file-type".into(),
             message: I18n {
@@ -361,6 +362,7 @@ fn problem(
 
 fn violation(r: &Reference, code: &str, zh: &str, en: &str) -> Violation {
     Violation {
+        layer: None,
         field: r.field.clone(),
         code: code.into(),
         message: I18n {

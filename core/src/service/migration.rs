@@ -205,6 +205,7 @@ fn target(state: &AppState, r: &Request) -> Result<Target> {
         Error::Invalid(
             ds.iter()
                 .map(|d| Violation {
+                    layer: None,
                     field: "/mapping".into(),
                     code: "mapping".into(),
                     message: I18n {

@@ -39,6 +39,7 @@ pub fn violation(
     en: impl Into<String>,
 ) -> Violation {
     Violation {
+        layer: None,
         field: field.to_owned(),
         code: code.to_owned(),
         message: I18n {

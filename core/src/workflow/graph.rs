@@ -98,3 +98,89 @@ pub fn check_deadline_reachable(
         }
     }
 }
+
+/// The states in which deadline `d` (owned by state `owner`, or by the case when
+/// `None`) can be running, as the engine treats it: it opens in its opening states and
+/// stays open along transitions until one reaches an `until` state (met), a final state
+/// (dropped), leaves the owning state, or closes it with `close_deadline`.
+pub fn running_states<'a>(
+    ct: &'a CaseType,
+    owner: Option<&'a str>,
+    d: &Deadline,
+) -> BTreeSet<&'a str> {
+    let stops = |to: &str| d.until.iter().any(|u| u.as_str() == to) || ct.is_final(to);
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut queue: VecDeque<&str> = VecDeque::new();
+    for s in opening_states(ct, owner, d) {
+        if !stops(s) && seen.insert(s) {
+            queue.push_back(s);
+        }
+    }
+    while let Some(state) = queue.pop_front() {
+        for t in &ct.transitions {
+            let to = t.to.as_str();
+            let closes = t
+                .effects
+                .iter()
+                .any(|e| matches!(e, Effect::CloseDeadline(id) if id.as_str() == d.id.as_str()));
+            if closes
+                || stops(to)
+                || owner.is_some_and(|o| o != to)
+                || !t.from.iter().any(|f| f.as_str() == state)
+            {
+                continue;
+            }
+            if seen.insert(to) {
+                queue.push_back(to);
+            }
+        }
+    }
+    seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::Definition;
+
+    const YAML: &str = r#"
+programme: p
+version: 1
+title: { zh: 程序, en: Programme }
+roles:
+  clerk: { zh: 办事员, en: Clerk }
+case_types:
+  c:
+    title: { zh: 案件, en: Case }
+    number: "C-{seq:4}"
+    initial: a
+    deadlines:
+      - { id: whole, within: { natural_days: 90 }, from: created, until: [c] }
+      - { id: later, within: { hours: 24 }, opens: on_effect, until: [d] }
+    states:
+      a:
+        deadlines:
+          - { id: in-a, within: { hours: 2 }, from: entered }
+      b: {}
+      c: {}
+      d: { final: true }
+    transitions:
+      - { action: go, from: [a], to: b, roles: [clerk], effects: [{ open_deadline: later }] }
+      - { action: note, from: [a, b], to: a, roles: [clerk] }
+      - { action: on, from: [b], to: c, roles: [clerk] }
+      - { action: end, from: [c], to: d, roles: [clerk] }
+"#;
+
+    #[test]
+    fn a_deadline_runs_from_where_it_opens_until_it_is_met_or_dropped() {
+        let def = Definition::from_text(Path::new("w.yaml"), YAML).expect("valid");
+        let ct = def.programme.case_type("c").expect("case type");
+        let runs = |id: &str| {
+            let (owner, d) = ct.deadline(id).expect("deadline");
+            running_states(ct, owner, d).into_iter().collect::<Vec<_>>()
+        };
+        assert_eq!(runs("whole"), ["a", "b"], "met on reaching c");
+        assert_eq!(runs("later"), ["a", "b", "c"], "opened on the way to b");
+        assert_eq!(runs("in-a"), ["a"], "a state's own deadline stays in it");
+    }
+}

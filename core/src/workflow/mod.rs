@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 
 pub use diagnostic::Diagnostic;
 pub use expr::Expression;
-pub use graph::reachable;
+pub use graph::{reachable, running_states};
 pub use model::Programme;
 pub use validate::{FESTIVALS, SYSTEM_ROLE};
 

@@ -612,3 +612,60 @@ async fn geographic_indication_and_organic_products_are_marked_on_the_record() {
     );
     app.stop().await;
 }
+
+/// A result that breaks a form rule (no test time) and a plugin rule (a non-conforming
+/// sample not re-checked) learns both in one 422, each with its field and layer, and the
+/// batch stays as it was. When the form refuses a field the check reads, the check is
+/// left out: it would judge data already known to be wrong.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_result_breaking_a_form_rule_and_a_check_learns_both_at_once() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let plan = plan(&app, 2026).await;
+    let (status, batch) = try_batch(&app, Some(&plan), data::batch("腊肠", 2)).await;
+    expect(201, status, &batch, "a complete batch");
+    let id = batch["id"].as_str().unwrap().to_owned();
+    let received =
+        json!({ "lab": "清河县食品检验检测中心", "received_by_lab_at": Utc::now().to_rfc3339() });
+    let before = app.act("lab", &id, "receive-sample", received, None).await;
+
+    let mut result = data::nonconforming_result(&Utc::now().to_rfc3339());
+    result.as_object_mut().unwrap().remove("test_completed_at");
+    result["rechecked"] = json!(false);
+    let (status, body) = app.try_act("lab", &id, "record-result", result, None).await;
+    assert_eq!(status, 422, "{body}");
+    let found: Vec<(&str, &str, &str)> = body["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["field"].as_str().unwrap(),
+                v["code"].as_str().unwrap(),
+                v["layer"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("/test_completed_at", "required", "form"),
+            ("/rechecked", "not-rechecked", "check"),
+        ],
+        "{body}"
+    );
+    let after = app.case("lab", &id).await;
+    assert_eq!(
+        (&after["state"], &after["version"]),
+        (&before["state"], &before["version"]),
+        "the batch is unchanged"
+    );
+
+    // The form refuses `rechecked` itself: the check that reads it does not run.
+    let mut result = data::nonconforming_result(&Utc::now().to_rfc3339());
+    result.as_object_mut().unwrap().remove("rechecked");
+    let (status, body) = app.try_act("lab", &id, "record-result", result, None).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(codes(&body), ["required"], "{body}");
+    assert_eq!(body["violations"][0]["layer"], "form", "{body}");
+    app.stop().await;
+}

@@ -81,7 +81,7 @@ test("a bulk action reports each case, done or why not", async () => {
   await page.context().close();
 });
 
-test("dashboards and the admin pages draw on the server", async () => {
+test("dashboards and the admin pages draw their charts and diagrams", async () => {
   const page = await newPage(browser);
   await login(page, "admin");
   await page.goto(`${BASE}/dashboards/special-family-care`);

@@ -37,7 +37,8 @@ use crate::store;
         EventView,
         views::DeadlineView,
         views::DefinitionRef,
-        crate::error::Violation
+        crate::error::Violation,
+        crate::error::Layer
     ))
 )]
 pub struct Docs;

@@ -9,8 +9,8 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Serialize;
 
+use super::diagram::{Diagram, diagram};
 use super::page::{FormBody, Page, UiError, see_other};
-use super::svg;
 use crate::error::{Error, bad_request};
 use crate::state::AppState;
 use crate::store;
@@ -87,19 +87,6 @@ async fn programmes_get(State(state): State<AppState>, page: Page) -> Result<Res
     )
 }
 
-/// A case type with its diagram and transitions.
-#[derive(Debug, Serialize)]
-pub struct Diagram {
-    /// Case type id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// The SVG.
-    pub svg: String,
-    /// Transitions: action, title, from, to, roles.
-    pub transitions: Vec<[String; 5]>,
-}
-
 async fn programme_get(
     State(state): State<AppState>,
     page: Page,
@@ -119,45 +106,12 @@ pub(super) async fn programme_page(
 ) -> Result<Response, UiError> {
     let v = crate::service::cases::current(state, id)?;
     let lang = page.lang;
-    let ct_title = |ct: &crate::workflow::model::CaseType, s: &str| lang.pick(&ct.state_title(s));
     let diagrams: Vec<Diagram> = v
         .def
         .programme
         .case_types
         .iter()
-        .map(|(cid, ct)| Diagram {
-            id: cid.to_string(),
-            title: lang.pick(&ct.title),
-            svg: svg::state_diagram(ct, lang, &lang.pick(&ct.title)),
-            transitions: ct
-                .transitions
-                .iter()
-                .map(|t| {
-                    [
-                        t.action.to_string(),
-                        t.title.as_ref().map(|x| lang.pick(x)).unwrap_or_default(),
-                        t.from
-                            .iter()
-                            .map(|f| ct_title(ct, f))
-                            .collect::<Vec<_>>()
-                            .join("、"),
-                        ct_title(ct, &t.to),
-                        t.roles
-                            .iter()
-                            .map(|r| {
-                                v.def
-                                    .programme
-                                    .roles
-                                    .get(r.as_str())
-                                    .map(|x| lang.pick(x))
-                                    .unwrap_or_else(|| r.to_string())
-                            })
-                            .collect::<Vec<_>>()
-                            .join("、"),
-                    ]
-                })
-                .collect(),
-        })
+        .map(|(cid, ct)| diagram(&page.ui, lang, &v.def.programme, cid, ct, None))
         .collect();
     let title = lang.pick(&v.def.programme.title);
     let nav = page.nav(state, "admin", title.clone()).await;

@@ -9,6 +9,7 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
 
+use super::diagram::{Diagram, diagram};
 use super::directory::Directory;
 use super::page::{Page, UiError, local_time};
 use super::render::Lang;
@@ -111,6 +112,8 @@ pub struct DetailPage {
     pub attachments: Vec<Attachment>,
     /// A confirmation after an action.
     pub done: String,
+    /// The case type's state diagram, the case's state highlighted.
+    pub diagram: Diagram,
 }
 
 /// A file attached to the case, as a download link.
@@ -298,6 +301,14 @@ async fn load(state: &AppState, page: &Page, id: &str) -> Result<(DetailPage, Ca
             })
             .collect(),
         done: String::new(),
+        diagram: diagram(
+            &page.ui,
+            lang,
+            &version.def.programme,
+            &view.case_type,
+            &ct,
+            Some(&view.state),
+        ),
     };
     Ok((ctx, ct))
 }

@@ -128,6 +128,7 @@ async fn case_new_post(
     if unit.is_empty() && q.parent.is_empty() {
         // Say everything that is wrong at once: the unit, and the form's own rules.
         let mut v = vec![Violation {
+            layer: None,
             field: "org_unit".into(),
             code: "required".into(),
             message: crate::workflow::model::I18n {

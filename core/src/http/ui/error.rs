@@ -167,6 +167,7 @@ pub fn as_violation(ui: &Ui, e: &Error) -> crate::error::Violation {
         _ => String::new(),
     };
     crate::error::Violation {
+        layer: None,
         field,
         code: e.kind().into(),
         message: crate::workflow::model::I18n {

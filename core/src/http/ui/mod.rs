@@ -19,8 +19,9 @@
 //!   language as HTML), [`bulk`], [`dashboards`], [`admin`], [`admin_programmes`] and
 //!   [`admin_migration`] (moving running cases to a new version), [`export`].
 //! - [`directory`]: names of users and org units for display; [`values`]: case data
-//!   as people read it; [`timeline`]: a case's events; [`svg`]: charts and state
-//!   diagrams drawn on the server.
+//!   as people read it; [`timeline`]: a case's events; [`svg`]: bar
+//!   charts drawn on the server; [`diagram`]: a case type's state diagram as data for
+//!   `static/diagram.js`.
 
 pub mod admin;
 pub mod admin_access;
@@ -38,6 +39,7 @@ pub mod case_new;
 pub mod cases;
 pub mod checks;
 pub mod dashboards;
+pub mod diagram;
 pub mod directory;
 pub mod error;
 pub mod export;

@@ -20,6 +20,7 @@ fn every_template_renders_in_both_languages() {
         "partials/case_table",
         "partials/events",
         "partials/field",
+        "partials/diagram",
     ];
     for lang in [Lang::Zh, Lang::En] {
         let contexts = contexts(&ui, lang);
@@ -103,15 +104,45 @@ fn exports_write_csv_with_a_bom_and_a_real_xlsx() {
 }
 
 #[test]
-fn the_state_diagram_draws_every_state() {
-    let svg = sample_diagram(Lang::Zh);
-    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-    for title in ["已收到不合格结果通知书", "核查处置办结"] {
-        assert!(
-            svg.contains(&title.chars().take(11).collect::<String>()),
-            "{title}"
-        );
-    }
+fn the_state_diagram_names_every_state_action_and_deadline() {
+    let ui = Ui::load(None);
+    let d = sample_diagram(&ui, Lang::Zh, Some("penalty"));
+    let graph: serde_json::Value = serde_json::from_str(&d.graph).expect("graph is JSON");
+    let states = graph["states"].as_array().expect("states");
+    assert_eq!(states.len(), 10);
+    assert_eq!(graph["current"], "penalty");
+    let received = &states[0];
+    assert_eq!(received["title"], "已收到不合格结果通知书");
+    assert_eq!(received["initial"], true);
+    assert_eq!(
+        received["deadlines"],
+        json!([1, 2]),
+        "both run from the notice"
+    );
+    let closed = states.iter().find(|s| s["id"] == "closed").expect("closed");
+    assert_eq!(closed["deadlines"], json!([]), "met on closing");
+    let started = states.iter().find(|s| s["id"] == "disposal-started");
+    assert_eq!(
+        started.expect("state")["deadlines"],
+        json!([1]),
+        "the start is met"
+    );
+    let edges = graph["edges"].as_array().expect("edges");
+    let own = edges
+        .iter()
+        .find(|e| e["from"] == "penalty" && e["to"] == "penalty")
+        .expect("a loop for actions that stay in the state");
+    assert_eq!(own["actions"][0]["action"], "confirm-system-filing");
+    assert!(edges.iter().all(
+        |e| !e["actions"][0]["title"].as_str().unwrap_or("").is_empty()
+            && !e["actions"][0]["roles"].as_str().unwrap_or("").is_empty()
+    ));
+    assert_eq!(d.deadlines.len(), 2);
+    assert!(
+        d.deadlines[1].text.contains("24"),
+        "{}",
+        d.deadlines[1].text
+    );
 }
 
 #[test]

@@ -147,6 +147,7 @@ fn errors_land_next_to_their_fields_and_values_are_kept() {
         unit: None,
     };
     let violation = |field: &str| Violation {
+        layer: None,
         field: field.into(),
         code: "required".into(),
         message: I18n {
@@ -266,6 +267,7 @@ fn the_error_summary_names_each_field_once() {
         unit: None,
     };
     let violation = |field: &str, zh: &str| Violation {
+        layer: None,
         field: field.into(),
         code: "x".into(),
         message: I18n {

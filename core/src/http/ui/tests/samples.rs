@@ -4,13 +4,14 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::super::admin::BrokenRow;
-use super::super::admin_programmes::{Checked, Diagram, ProgrammeRow, Report};
+use super::super::admin_programmes::{Checked, ProgrammeRow, Report};
 use super::super::bulk::{BulkPage, BulkRow, BulkSummary};
 use super::super::case_action::{ActionPage, Conflict};
 use super::super::case_detail::{Attachment, DeadlineRow, DetailPage, Header, Link};
 use super::super::case_new::{NewPage, Openable};
 use super::super::cases::{ListPage, ListParams, Row};
 use super::super::dashboards::{Chart, DashboardPage, Tile};
+use super::super::diagram::{Diagram, diagram};
 use super::super::directory::{Choice, Directory};
 use super::super::forms::{self, ViewCtx};
 use super::super::inbox::{InboxPage, Note, NotesPage, ProgrammeCount, Section};
@@ -152,6 +153,7 @@ pub(super) fn detail() -> DetailPage {
             uploaded: "2026-11-02 09:00".into(),
         }],
         done: "已完成：立案".into(),
+        diagram: sample_diagram(&Ui::load(None), Lang::Zh, Some("penalty")),
     }
 }
 
@@ -167,6 +169,7 @@ pub(super) fn action_page(ui: &Ui, lang: Lang) -> ActionPage {
         unit: None,
     };
     let v = |f: &str| Violation {
+        layer: None,
         field: f.into(),
         code: "required".into(),
         message: I18n {
@@ -214,7 +217,7 @@ pub(super) fn action_page(ui: &Ui, lang: Lang) -> ActionPage {
     }
 }
 
-pub(super) fn sample_diagram(lang: Lang) -> String {
+pub(super) fn sample_diagram(ui: &Ui, lang: Lang, current: Option<&str>) -> Diagram {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../workflows/sampling-disposal/workflow.yaml"
@@ -226,7 +229,14 @@ pub(super) fn sample_diagram(lang: Lang) -> String {
         .programme
         .case_type("nonconforming-sample")
         .expect("case type");
-    svg::state_diagram(ct, lang, "图")
+    diagram(
+        ui,
+        lang,
+        &def.programme,
+        "nonconforming-sample",
+        ct,
+        current,
+    )
 }
 
 /// The context of every template, as its handler builds it.
@@ -426,7 +436,7 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
         ),
         (
             "admin/programme",
-            json!({ "id": "p", "title": "t", "version": 1, "hash": "h", "diagrams": [Diagram { id: "c".into(), title: "t".into(), svg: sample_diagram(lang), transitions: vec![["a".into(), "b".into(), "c".into(), "d".into(), "e".into()]] }], "migration": {
+            json!({ "id": "p", "title": "t", "version": 1, "hash": "h", "diagrams": [sample_diagram(ui, lang, None)], "migration": {
                 "plan": { "programme": "p", "to_version": 2, "open": 3, "moving": 2, "staying": 1, "unfinished": "r",
                     "groups": [{ "case_type": "c", "from_version": 1, "state": "a", "to_state": "b", "cases": 2, "kept": { "d": 1 }, "recomputed": { "e": 1 }, "dropped": { "f": 1 }, "opened": { "g": 1 }, "renamed": { "x → y": 1 }, "refused": {} },
                                { "case_type": "c", "from_version": 1, "state": "z", "to_state": null, "cases": 1, "kept": {}, "recomputed": {}, "dropped": {}, "opened": {}, "renamed": {}, "refused": { "why": 1 } }],
