@@ -173,6 +173,7 @@ fn target(state: &AppState, r: &Request) -> Result<Target> {
         return Err(Error::Invalid(vec![Violation {
             field: "/to".into(),
             code: "older_version".into(),
+            layer: None,
             message: I18n {
                 zh: format!(
                     "案件只能迁移到当前版本 v{}，不能迁回较早的 v{}；如需回退，请重新发布旧版流程文件，它将成为新的版本。",
