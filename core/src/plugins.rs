@@ -105,8 +105,8 @@ impl HostPlugins {
             actor_id: String::new(),
             actor_roles: Vec::new(),
             org_unit: String::new(),
-            now: chrono::Utc::now().to_rfc3339(),
             locale: locale.to_owned(),
+            ..clock(chrono::Utc::now(), self.services.calendar().timezone())
         };
         let def = match self.host.form(plugin, form, &env) {
             Ok(f) => f,
@@ -187,7 +187,18 @@ fn plugin_name(e: &PluginError) -> String {
     )
 }
 
-fn envelope(r: &CheckRequest<'_>) -> Envelope {
+/// An envelope holding only the clock: `now` in UTC, the deployment's time zone, and
+/// `now` in that zone (its date is the deployment's today).
+fn clock(now: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> Envelope {
+    Envelope {
+        now: now.to_rfc3339(),
+        time_zone: tz.name().to_owned(),
+        local_now: now.with_timezone(&tz).to_rfc3339(),
+        ..Envelope::default()
+    }
+}
+
+fn envelope(r: &CheckRequest<'_>, tz: chrono_tz::Tz) -> Envelope {
     let case = r.case;
     Envelope {
         case_id: case.map(|c| c.id.clone()).unwrap_or_default(),
@@ -200,8 +211,8 @@ fn envelope(r: &CheckRequest<'_>) -> Envelope {
         actor_id: r.actor.id.clone(),
         actor_roles: r.actor.roles.iter().cloned().collect(),
         org_unit: case.map(|c| c.org_unit.clone()).unwrap_or_default(),
-        now: r.now.to_rfc3339(),
         locale: "zh-CN".to_owned(),
+        ..clock(r.now, tz)
     }
 }
 
@@ -241,7 +252,8 @@ impl HostPlugins {
 impl PluginChecks for HostPlugins {
     fn check(&self, r: &CheckRequest<'_>) -> Result<CheckResult, PluginFailure> {
         let started = std::time::Instant::now();
-        let report = self.host.check(r.plugin, r.check, &envelope(r), r.data);
+        let tz = self.services.calendar().timezone();
+        let report = self.host.check(r.plugin, r.check, &envelope(r, tz), r.data);
         self.record(r.plugin, "check", started);
         let report = report.map_err(|e| failure(r, &e))?;
         Ok(CheckResult {
@@ -276,8 +288,8 @@ impl Plugins for HostPlugins {
             actor_id: r.actor.id.clone(),
             actor_roles: r.actor.roles.iter().cloned().collect(),
             org_unit: r.org_unit.to_owned(),
-            now: r.now.to_rfc3339(),
             locale: "zh-CN".to_owned(),
+            ..clock(r.now, self.services.calendar().timezone())
         };
         let started = std::time::Instant::now();
         let derived = self.host.derive(r.plugin, &env, r.data);
@@ -594,5 +606,25 @@ impl Plugins for NoPlugins {
     }
     fn reload(&self) -> Result<(), String> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_envelope_clock_is_utc_plus_the_deployment_zone_and_local_time() {
+        // 23:30 UTC is 07:30 the next morning in Beijing, whose date plugins must use.
+        let now = chrono::Utc
+            .with_ymd_and_hms(2026, 9, 30, 23, 30, 0)
+            .unwrap();
+        let env = clock(now, chrono_tz::Asia::Shanghai);
+        assert_eq!(env.now, "2026-09-30T23:30:00+00:00");
+        assert_eq!(env.time_zone, "Asia/Shanghai");
+        assert_eq!(env.local_now, "2026-10-01T07:30:00+08:00");
+        let env = clock(now, chrono_tz::Europe::Berlin);
+        assert_eq!(env.local_now, "2026-10-01T01:30:00+02:00");
     }
 }

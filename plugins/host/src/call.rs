@@ -7,7 +7,8 @@ use crate::gate::Gate;
 use crate::manifest::CountQuery;
 use crate::report::Usage;
 use crate::services::HostServices;
-use crate::store::{CallScope, Denied, MemoryExceeded, Plugin, PluginPre, StoreData};
+use crate::store::{CallScope, Denied, MemoryExceeded, StoreData};
+use crate::world::{Plugin, PluginPre};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,7 +19,7 @@ pub(crate) struct Target<'a> {
     pub(crate) engine: &'a Engine,
     pub(crate) id: &'a str,
     pub(crate) version: Option<&'a str>,
-    pub(crate) pre: &'a PluginPre<StoreData>,
+    pub(crate) pre: &'a PluginPre,
     pub(crate) limits: &'a Limits,
     pub(crate) counts: &'a Arc<BTreeMap<String, CountQuery>>,
     pub(crate) services: &'a Arc<dyn HostServices>,

@@ -12,9 +12,7 @@ use crate::pointers;
 use crate::report::{CheckReport, DeriveReport, LoadReport, PluginInfo};
 use crate::services::HostServices;
 use crate::store::StoreData;
-use crate::store::anjuan::plugin::types::{
-    CallError, Envelope as WitEnvelope, Finding as WitFinding, Severity as WitSeverity,
-};
+use crate::world::{CallError, Finding as WitFinding, Severity as WitSeverity};
 use anjuan_plugin_sdk::finding::is_json_pointer;
 use anjuan_plugin_sdk::{Description, Envelope, Finding, FormDef, Severity, Value};
 use arc_swap::ArcSwap;
@@ -63,11 +61,8 @@ impl PluginHost {
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
             .map_err(|e| anyhow::anyhow!("linking WASI: {e:?}"))?;
-        crate::store::Plugin::add_to_linker::<_, wasmtime::component::HasSelf<StoreData>>(
-            &mut linker,
-            |d| d,
-        )
-        .map_err(|e| anyhow::anyhow!("linking anjuan:plugin/host: {e:?}"))?;
+        crate::world::add_to_linker(&mut linker)
+            .map_err(|e| anyhow::anyhow!("linking anjuan:plugin/host: {e:?}"))?;
         let cache = CompileCache::new(&engine, config.cache_dir.clone());
         let ticker = EpochTicker::start(engine.clone(), config.epoch_tick)?;
         Ok(Self {
@@ -224,9 +219,8 @@ impl PluginHost {
         if !p.description.forms.iter().any(|f| f.id == form_id) {
             return Err(t.error(&call, ErrorKind::UnknownForm(form_id.into())));
         }
-        let wenv = wit_envelope(env);
         let (out, mut usage) = t.invoke(&call, &env.programme, &env.actor_id, 0, |pl, s| {
-            pl.anjuan_plugin_guest().call_form(s, form_id, &wenv)
+            pl.form(s, form_id, env)
         })?;
         let json = out.map_err(|e| t.error(&call, call_error(e, ErrorKind::UnknownForm)))?;
         t.check_output(&call, &mut usage, json.len())?;
@@ -266,17 +260,13 @@ impl PluginHost {
             e
         };
         let input = pointers::select(case_data, &spec.reads).to_string();
-        let wenv = wit_envelope(env);
         let (out, mut usage) = t
             .invoke(
                 &call,
                 &env.programme,
                 &env.actor_id,
                 len(&input),
-                |pl, s| {
-                    pl.anjuan_plugin_guest()
-                        .call_check(s, check_id, &wenv, &input)
-                },
+                |pl, s| pl.check(s, check_id, env, &input),
             )
             .map_err(with_policy)?;
         let found =
@@ -319,13 +309,12 @@ impl PluginHost {
             .map(|d| d.reads.as_slice())
             .unwrap_or_default();
         let input = pointers::select(case_data, reads).to_string();
-        let wenv = wit_envelope(env);
         let (out, mut usage) = t.invoke(
             "derive",
             &env.programme,
             &env.actor_id,
             len(&input),
-            |pl, s| pl.anjuan_plugin_guest().call_derive(s, &wenv, &input),
+            |pl, s| pl.derive(s, env, &input),
         )?;
         let json = out.map_err(|e| t.error("derive", call_error(e, ErrorKind::Failed)))?;
         t.check_output("derive", &mut usage, json.len())?;
@@ -351,23 +340,6 @@ impl PluginHost {
 
 fn len(s: &str) -> u64 {
     u64::try_from(s.len()).unwrap_or(u64::MAX)
-}
-
-fn wit_envelope(e: &Envelope) -> WitEnvelope {
-    WitEnvelope {
-        case_id: e.case_id.clone(),
-        programme: e.programme.clone(),
-        case_type: e.case_type.clone(),
-        case_number: e.case_number.clone(),
-        parent_id: e.parent_id.clone(),
-        state: e.state.clone(),
-        action: e.action.clone(),
-        actor_id: e.actor_id.clone(),
-        actor_roles: e.actor_roles.clone(),
-        org_unit: e.org_unit.clone(),
-        now: e.now.clone(),
-        locale: e.locale.clone(),
-    }
 }
 
 fn call_error(e: CallError, unknown: impl FnOnce(String) -> ErrorKind) -> ErrorKind {

@@ -19,7 +19,8 @@
 //! - [`version`]: interface-version policy and the custom-section reader.
 //! - [`cli`]: `anjuan plugin new|run`, for the `anjuan` binary to mount.
 //! - internal: `engine` (wasmtime config, epoch ticker), `cache` (compiled artefacts),
-//!   `loader` (load and cross-check), `store` (per-call state, host imports), `call`
+//!   `loader` (load and cross-check), `store` (per-call state, host imports), `world`
+//!   (bindings of every interface version this host runs, envelope conversion), `call`
 //!   (run one export, classify failures), `pointers` (declared-reads filter).
 #![deny(missing_docs)]
 // `PluginError` is ~140 bytes: it names the plugin, version and call. It is only built when
@@ -42,6 +43,7 @@ pub mod report;
 pub mod services;
 mod store;
 pub mod version;
+mod world;
 
 pub use anjuan_plugin_sdk::form::validate as validate_form_data;
 pub use anjuan_plugin_sdk::{Envelope, Finding, FormDef, Severity};
@@ -52,3 +54,4 @@ pub use manifest::{CheckSpec, CountQuery, Manifest, OnFailure};
 pub use pointers::select as select_reads;
 pub use report::{CheckReport, DeriveReport, LoadReport, PluginInfo, PluginRef, Usage};
 pub use services::{CountRequest, HostServices, MemoryServices};
+pub use world::{DEFAULT_TIME_ZONE, fill_clock, local_now};

@@ -10,8 +10,9 @@ use crate::gate::Gate;
 use crate::manifest::{CountQuery, Manifest};
 use crate::report::{PluginInfo, PluginRef};
 use crate::services::HostServices;
-use crate::store::{PluginPre, StoreData};
+use crate::store::StoreData;
 use crate::version;
+use crate::world::PluginPre;
 use anjuan_plugin_sdk::{Description, Item};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,7 +28,7 @@ pub(crate) struct Loaded {
     pub(crate) sha256: String,
     pub(crate) description: Description,
     pub(crate) limits: Limits,
-    pub(crate) pre: PluginPre<StoreData>,
+    pub(crate) pre: PluginPre,
     pub(crate) counts: Arc<BTreeMap<String, CountQuery>>,
 }
 
@@ -141,10 +142,12 @@ impl Loader<'_> {
             ))));
         }
 
+        // `is_supported` above guarantees an implemented version.
+        let interface = version::implemented_for(&stamped).unwrap_or(version::HOST_INTERFACE);
         let pre = match previous.filter(|p| p.sha256 == sha256) {
             Some(p) => p.pre.clone(),
             None => self
-                .compile(&manifest, &bytes, &sha256)
+                .compile(&manifest, &bytes, &sha256, interface)
                 .map_err(|e| fail(ErrorKind::Load(format!("{e:#}"))))?,
         };
         let limits = self
@@ -164,9 +167,7 @@ impl Loader<'_> {
             gate: self.gate,
             slot_wait: Duration::from_millis(self.config.ceilings.wall_clock_ms),
         };
-        let (description, _) = target.invoke("describe", "", "", 0, |p, s| {
-            p.anjuan_plugin_guest().call_describe(s)
-        })?;
+        let (description, _) = target.invoke("describe", "", "", 0, |p, s| p.describe(s))?;
         let description = native_description(description);
         cross_check(&manifest, &description).map_err(|m| fail(ErrorKind::ManifestMismatch(m)))?;
         Ok(Loaded {
@@ -184,7 +185,8 @@ impl Loader<'_> {
         manifest: &Manifest,
         bytes: &[u8],
         sha256: &str,
-    ) -> anyhow::Result<PluginPre<StoreData>> {
+        interface: &str,
+    ) -> anyhow::Result<PluginPre> {
         use anyhow::Context as _;
         let ctx = || format!("plugin {}@{}", manifest.id, manifest.version);
         let component = self
@@ -196,14 +198,14 @@ impl Loader<'_> {
             .instantiate_pre(&component)
             .map_err(|e| anyhow::anyhow!("{e:?}"))
             .with_context(ctx)?;
-        PluginPre::new(pre)
+        PluginPre::new(interface, pre)
             .map_err(|e| anyhow::anyhow!("{e:?}"))
             .with_context(ctx)
     }
 }
 
-fn native_description(d: crate::store::anjuan::plugin::types::Description) -> Description {
-    let item = |i: crate::store::anjuan::plugin::types::Item| Item {
+fn native_description(d: crate::world::v0_2::anjuan::plugin::types::Description) -> Description {
+    let item = |i: crate::world::v0_2::anjuan::plugin::types::Item| Item {
         id: i.id,
         title_zh: i.title_zh,
         title_en: i.title_en,

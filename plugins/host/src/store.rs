@@ -1,5 +1,6 @@
 //! Per-call store state: a WASI context that grants nothing, the memory limiter, and the
-//! host imports (`anjuan:plugin/host`) with their capability checks.
+//! host imports (`anjuan:plugin/host`, the same in every interface version) with their
+//! capability checks.
 
 use crate::manifest::CountQuery;
 use crate::services::{CountRequest, HostServices};
@@ -15,13 +16,7 @@ use wasmtime_wasi::{
     WasiView,
 };
 
-wasmtime::component::bindgen!({
-    world: "plugin",
-    path: "../wit/0.1.0",
-    imports: { "anjuan:plugin/host.count": trappable },
-});
-
-use anjuan::plugin::host::{self as imports, LogLevel};
+use crate::world::{LogLevel, v0_1, v0_2};
 
 /// Bytes of guest stderr kept (panic messages land there).
 const STDERR_CAPACITY: usize = 4096;
@@ -165,7 +160,7 @@ fn date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a YYYY-MM-DD date"))
 }
 
-impl imports::Host for StoreData {
+impl v0_2::anjuan::plugin::host::Host for StoreData {
     fn log(&mut self, level: LogLevel, message: String) {
         self.log_lines += 1;
         if self.log_lines > MAX_LOG_LINES {
@@ -253,4 +248,33 @@ impl imports::Host for StoreData {
     }
 }
 
-impl anjuan::plugin::types::Host for StoreData {}
+impl v0_2::anjuan::plugin::types::Host for StoreData {}
+
+/// Interface 0.1.0 has the same host functions: each goes to its 0.2.0 twin.
+impl v0_1::anjuan::plugin::host::Host for StoreData {
+    fn log(&mut self, level: v0_1::anjuan::plugin::host::LogLevel, message: String) {
+        use v0_1::anjuan::plugin::host::LogLevel as Old;
+        let level = match level {
+            Old::Trace => LogLevel::Trace,
+            Old::Debug => LogLevel::Debug,
+            Old::Info => LogLevel::Info,
+            Old::Warn => LogLevel::Warn,
+            Old::Error => LogLevel::Error,
+        };
+        v0_2::anjuan::plugin::host::Host::log(self, level, message);
+    }
+
+    fn add_working_days(&mut self, start: String, days: u32) -> Result<String, String> {
+        v0_2::anjuan::plugin::host::Host::add_working_days(self, start, days)
+    }
+
+    fn working_days_between(&mut self, start: String, end: String) -> Result<i64, String> {
+        v0_2::anjuan::plugin::host::Host::working_days_between(self, start, end)
+    }
+
+    fn count(&mut self, query: String, params: String) -> wasmtime::Result<Result<u64, String>> {
+        v0_2::anjuan::plugin::host::Host::count(self, query, params)
+    }
+}
+
+impl v0_1::anjuan::plugin::types::Host for StoreData {}

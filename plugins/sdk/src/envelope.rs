@@ -32,13 +32,22 @@ pub struct Envelope {
     pub org_unit: String,
     /// The host's clock as RFC 3339 with offset; plugins have no clock of their own.
     pub now: String,
+    /// The deployment's time zone, an IANA name such as `Asia/Shanghai`. Empty from a
+    /// host older than interface 0.2.0.
+    pub time_zone: String,
+    /// `now` in [`time_zone`](Self::time_zone): RFC 3339 with that zone's offset, e.g.
+    /// `2026-10-01T07:30:00+08:00`; its date is the deployment's today. Empty from a
+    /// host older than interface 0.2.0 (the host fills it in from `now` and `time_zone`
+    /// when a caller leaves it empty).
+    pub local_now: String,
     /// The user's locale, e.g. `zh-CN`.
     pub locale: String,
 }
 
 impl Envelope {
     /// An envelope for tests: the given programme and case type, actor `tester` with role
-    /// `inspector`, `now` = 2026-10-01T10:00:00+08:00, locale `zh-CN`.
+    /// `inspector`, `now` = `local_now` = 2026-10-01T10:00:00+08:00 in `Asia/Shanghai`,
+    /// locale `zh-CN`.
     pub fn for_test(programme: &str, case_type: &str) -> Self {
         Self {
             case_id: "0190f5d2-0000-7000-8000-000000000001".into(),
@@ -52,6 +61,8 @@ impl Envelope {
             actor_roles: vec!["inspector".into()],
             org_unit: "county".into(),
             now: "2026-10-01T10:00:00+08:00".into(),
+            time_zone: "Asia/Shanghai".into(),
+            local_now: "2026-10-01T10:00:00+08:00".into(),
             locale: "zh-CN".into(),
         }
     }
@@ -77,6 +88,19 @@ impl Envelope {
     /// `now` parsed, or `None` when it is not RFC 3339.
     pub fn now(&self) -> Option<DateTime<FixedOffset>> {
         DateTime::parse_from_rfc3339(&self.now).ok()
+    }
+
+    /// `local_now` parsed, or `None` when it is empty or not RFC 3339.
+    pub fn local_now(&self) -> Option<DateTime<FixedOffset>> {
+        DateTime::parse_from_rfc3339(&self.local_now).ok()
+    }
+
+    /// The same envelope at another instant, given as RFC 3339: `now` is set and
+    /// `local_now` cleared, for the host to fill in from `now` in `time_zone`.
+    pub fn at(mut self, now: &str) -> Self {
+        self.now = now.into();
+        self.local_now.clear();
+        self
     }
 
     /// Whether the actor holds `role`.

@@ -51,8 +51,8 @@ pub use plugin::{CallError, Context, Description, Item, Plugin};
 pub use serde_json::{Value, json};
 
 /// The version of the `anjuan:plugin` WIT interface this SDK implements
-/// (`plugins/wit/0.1.0/`).
-pub const INTERFACE_VERSION: &str = "0.1.0";
+/// (`plugins/wit/0.2.0/`).
+pub const INTERFACE_VERSION: &str = "0.2.0";
 
 /// Name of the wasm custom section holding the interface version, as UTF-8 text.
 pub const INTERFACE_SECTION: &str = "anjuan:interface-version";
@@ -164,6 +164,6 @@ mod tests {
     #[test]
     fn version_bytes_copy_the_whole_version() {
         const V: [u8; 5] = super::__version_bytes::<5>(super::INTERFACE_VERSION);
-        assert_eq!(&V, b"0.1.0");
+        assert_eq!(&V, b"0.2.0");
     }
 }

@@ -1,5 +1,5 @@
 //! The wit-bindgen glue behind [`export_plugin!`](crate::export_plugin): bindings for the
-//! `anjuan:plugin@0.1.0` world, a [`Host`] that calls the real imports, and conversions
+//! `anjuan:plugin@0.2.0` world, a [`Host`] that calls the real imports, and conversions
 //! between WIT types and the SDK's native ones. Only compiled for `wasm32`.
 
 use crate::{CallError, Context, Envelope, Finding, Host, LogLevel, Plugin, Severity};
@@ -14,7 +14,7 @@ pub use wit_bindgen as __wit_bindgen;
 pub mod bindings {
     wit_bindgen::generate!({
         world: "plugin",
-        path: "../wit/0.1.0",
+        path: "../wit/0.2.0",
         pub_export_macro: true,
         export_macro_name: "__export_plugin",
         default_bindings_module: "anjuan_plugin_sdk::wasm::bindings",
@@ -68,6 +68,8 @@ fn envelope(e: wit::Envelope) -> Envelope {
         actor_roles: e.actor_roles,
         org_unit: e.org_unit,
         now: e.now,
+        time_zone: e.time_zone,
+        local_now: e.local_now,
         locale: e.locale,
     }
 }

@@ -59,6 +59,11 @@ pub struct RunArgs {
     /// `now` too) [default: 2026-10-01T10:00:00+08:00, so runs repeat exactly].
     #[arg(long, global = true, value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<String>,
+    /// The deployment's time zone the call sees, an IANA name (it replaces an
+    /// `--envelope` file's `time_zone` too) [default: Asia/Shanghai]. The envelope's
+    /// `local_now` is `now` in this zone.
+    #[arg(long = "timezone", global = true, value_name = "IANA", value_parser = parse_zone)]
+    pub time_zone: Option<String>,
     /// What to call.
     #[command(subcommand)]
     pub call: RunCall,
@@ -107,6 +112,13 @@ fn parse_now(s: &str) -> Result<String, String> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|_| s.to_owned())
         .map_err(|e| format!("not RFC 3339 with an offset, e.g. 2026-10-01T10:00:00+08:00 ({e})"))
+}
+
+/// `--timezone` must be an IANA zone name the host knows.
+fn parse_zone(s: &str) -> Result<String, String> {
+    s.parse::<chrono_tz::Tz>()
+        .map(|_| s.to_owned())
+        .map_err(|_| format!("not an IANA time zone name, e.g. Asia/Shanghai ({s})"))
 }
 
 /// `anjuan plugin package`.

@@ -52,10 +52,12 @@ fn read_json(path: &Path) -> anyhow::Result<Value> {
     serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
 }
 
-/// The envelope of a call: the `--envelope` file, else a test envelope; `--now` sets
-/// its clock. Without either, `now` is `Envelope::for_test`'s fixed time, so the same
-/// command gives the same answer on any day.
-fn envelope(path: Option<&Path>, now: Option<&str>, plugin: &str) -> anyhow::Result<Envelope> {
+/// The envelope of a call: the `--envelope` file, else a test envelope; `--now` and
+/// `--timezone` set its clock. Without them, `now` is `Envelope::for_test`'s fixed time
+/// in Asia/Shanghai, so the same command gives the same answer on any day. `local_now`
+/// is filled in from `now` and the zone unless the file gives it (and no flag changes
+/// the clock).
+fn envelope(path: Option<&Path>, a: &RunArgs, plugin: &str) -> anyhow::Result<Envelope> {
     let mut e: Envelope = match path {
         Some(p) => serde_json::from_value(read_json(p)?)
             .with_context(|| format!("{} is not an envelope", p.display()))?,
@@ -65,9 +67,14 @@ fn envelope(path: Option<&Path>, now: Option<&str>, plugin: &str) -> anyhow::Res
             e
         }
     };
-    if let Some(now) = now {
-        e.now = now.to_owned();
+    if let Some(now) = &a.now {
+        e = e.at(now);
     }
+    if let Some(zone) = &a.time_zone {
+        e.time_zone = zone.clone();
+        e.local_now.clear();
+    }
+    crate::fill_clock(&mut e);
     Ok(e)
 }
 
@@ -121,11 +128,7 @@ pub(super) fn run(a: &RunArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
             Ok(0)
         }
         RunCall::Form { form, envelope: e } => {
-            match host.form(
-                &info.id,
-                form,
-                &envelope(e.as_deref(), a.now.as_deref(), &info.id)?,
-            ) {
+            match host.form(&info.id, form, &envelope(e.as_deref(), a, &info.id)?) {
                 Ok(f) => {
                     writeln!(out, "{}", serde_json::to_string_pretty(&f)?)?;
                     Ok(0)
@@ -143,7 +146,7 @@ pub(super) fn run(a: &RunArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
             match host.check(
                 &info.id,
                 check,
-                &envelope(e.as_deref(), a.now.as_deref(), &info.id)?,
+                &envelope(e.as_deref(), a, &info.id)?,
                 &data,
             ) {
                 Ok(r) if a.json => {
@@ -159,11 +162,7 @@ pub(super) fn run(a: &RunArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
         RunCall::Derive { input, envelope: e } => {
             let data = read_json(input)?;
-            match host.derive(
-                &info.id,
-                &envelope(e.as_deref(), a.now.as_deref(), &info.id)?,
-                &data,
-            ) {
+            match host.derive(&info.id, &envelope(e.as_deref(), a, &info.id)?, &data) {
                 Ok(r) if a.json => {
                     writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?;
                     Ok(0)
@@ -244,27 +243,62 @@ pub(super) fn list(a: &ListArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
 mod tests {
     use super::*;
 
+    fn args(now: Option<&str>, zone: Option<&str>) -> RunArgs {
+        RunArgs {
+            wasm: "probe.wasm".into(),
+            manifest: None,
+            json: false,
+            now: now.map(str::to_owned),
+            time_zone: zone.map(str::to_owned),
+            call: RunCall::Describe,
+        }
+    }
+
     #[test]
     fn the_default_envelope_has_a_fixed_clock_that_now_replaces() {
-        let e = envelope(None, None, "probe").unwrap();
-        assert_eq!(e.now, "2026-10-01T10:00:00+08:00");
+        let e = envelope(None, &args(None, None), "probe").unwrap();
+        assert_eq!(
+            (e.now.as_str(), e.time_zone.as_str(), e.local_now.as_str()),
+            (
+                "2026-10-01T10:00:00+08:00",
+                "Asia/Shanghai",
+                "2026-10-01T10:00:00+08:00"
+            )
+        );
         assert_eq!(
             e,
-            envelope(None, None, "probe").unwrap(),
+            envelope(None, &args(None, None), "probe").unwrap(),
             "the same every run"
         );
-        let e = envelope(None, Some("2026-03-02T07:30:00+08:00"), "probe").unwrap();
-        assert_eq!(e.now, "2026-03-02T07:30:00+08:00");
+        // 23:30 UTC is 07:30 the next morning in the deployment's zone.
+        let e = envelope(None, &args(Some("2026-03-01T23:30:00Z"), None), "probe").unwrap();
+        assert_eq!(e.now, "2026-03-01T23:30:00Z");
+        assert_eq!(e.local_now, "2026-03-02T07:30:00+08:00");
+        let e = envelope(
+            None,
+            &args(Some("2026-03-01T23:30:00Z"), Some("Europe/Berlin")),
+            "probe",
+        )
+        .unwrap();
+        assert_eq!(
+            (e.time_zone.as_str(), e.local_now.as_str()),
+            ("Europe/Berlin", "2026-03-02T00:30:00+01:00")
+        );
         let file = std::env::temp_dir().join(format!("anjuan-env-{}.json", std::process::id()));
         std::fs::write(
             &file,
-            r#"{"now": "2026-01-01T00:00:00+08:00", "locale": "en"}"#,
+            r#"{"now": "2026-01-01T00:00:00+08:00", "local_now": "2026-01-01T00:00:00+08:00", "locale": "en"}"#,
         )
         .unwrap();
-        let e = envelope(Some(&file), Some("2026-03-02T07:30:00+08:00"), "probe").unwrap();
+        let now = Some("2026-03-02T07:30:00+08:00");
+        let e = envelope(Some(&file), &args(now, None), "probe").unwrap();
         assert_eq!(
-            (e.now.as_str(), e.locale.as_str()),
-            ("2026-03-02T07:30:00+08:00", "en")
+            (e.now.as_str(), e.local_now.as_str(), e.locale.as_str()),
+            (
+                "2026-03-02T07:30:00+08:00",
+                "2026-03-02T07:30:00+08:00",
+                "en"
+            )
         );
         let _ = std::fs::remove_file(&file);
     }

@@ -127,18 +127,18 @@ fn an_incompatible_interface_version_is_refused_naming_both_versions() {
     assert_eq!(
         e.kind,
         ErrorKind::IncompatibleInterface {
-            needed: "0.1.x (up to 0.1.0)".into(),
+            needed: "0.1.x (up to 0.1.0) or 0.2.x (up to 0.2.0)".into(),
             declared: "0.3.0".into()
         }
     );
     assert_eq!(
         e.to_string(),
-        "plugin bad-version@0.1.0 load: needs anjuan:plugin 0.1.x (up to 0.1.0), plugin declares 0.3.0"
+        "plugin bad-version@0.1.0 load: needs anjuan:plugin 0.1.x (up to 0.1.0) or 0.2.x (up to 0.2.0), plugin declares 0.3.0"
     );
 
-    // A manifest claiming 0.1.0 does not help: the component's own stamp says 0.3.0.
+    // A manifest claiming 0.2.0 does not help: the component's own stamp says 0.3.0.
     install("bad-version", "bad-version", dir.path(), |m| {
-        m.replace("interface = \"0.3.0\"", "interface = \"0.1.0\"")
+        m.replace("interface = \"0.3.0\"", "interface = \"0.2.0\"")
     });
     let report = host.load_dir(dir.path());
     assert!(

@@ -183,20 +183,30 @@ fn forms_cross_the_boundary_intact_and_drive_validation() {
         vec!["/count max", "/rows max-items", "/record/why required"]
     );
     let desc = host.describe("probe").unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(desc.interface_version, "0.1.0");
-    assert_eq!(desc.checks.len(), 4);
+    assert_eq!(desc.interface_version, "0.2.0");
+    assert_eq!(desc.checks.len(), 5);
 }
 
-/// Released interface versions are frozen: this pins plugins/wit/0.1.0. If you need to
-/// change the interface, add a new version folder instead (docs/plugins.md, versioning).
+/// Released interface versions are frozen: this pins each plugins/wit/<version>. If you
+/// need to change the interface, add a new version folder instead (docs/plugins.md,
+/// versioning).
 #[test]
-fn the_released_wit_0_1_0_is_unchanged() {
+fn the_released_wit_versions_are_unchanged() {
     use sha2::Digest;
-    let wit = std::fs::read(crate::common::repo_root().join("plugins/wit/0.1.0/plugin.wit"))
-        .unwrap_or_else(|e| panic!("{e}"));
-    let sum = hex::encode(sha2::Sha256::digest(&wit));
-    assert_eq!(
-        sum, "d04472daca220d447f75f7c477d9d52e3cf1049d892aa55e0018f68ca5ae891e",
-        "plugins/wit/0.1.0 changed"
-    );
+    for (version, pinned) in [
+        (
+            "0.1.0",
+            "d04472daca220d447f75f7c477d9d52e3cf1049d892aa55e0018f68ca5ae891e",
+        ),
+        (
+            "0.2.0",
+            "8d5f0239523e07e8212b0b17d9396a6f132ceec759ae15bb487dba0daaea1b16",
+        ),
+    ] {
+        let path = format!("plugins/wit/{version}/plugin.wit");
+        let wit = std::fs::read(crate::common::repo_root().join(&path))
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        let sum = hex::encode(sha2::Sha256::digest(&wit));
+        assert_eq!(sum, pinned, "{path} changed");
+    }
 }

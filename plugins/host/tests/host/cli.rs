@@ -92,7 +92,9 @@ fn run_reports_a_failing_plugin_like_the_server_would() {
         dir.path(),
     );
     assert!(
-        text(&o).contains("needs anjuan:plugin 0.1.x (up to 0.1.0), plugin declares 0.3.0"),
+        text(&o).contains(
+            "needs anjuan:plugin 0.1.x (up to 0.1.0) or 0.2.x (up to 0.2.0), plugin declares 0.3.0"
+        ),
         "{}",
         text(&o)
     );

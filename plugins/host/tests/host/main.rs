@@ -6,4 +6,5 @@ mod bad_plugins;
 mod cache_reload;
 mod calls;
 mod cli;
+mod clock;
 mod common;

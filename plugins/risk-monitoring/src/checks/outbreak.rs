@@ -25,7 +25,7 @@ pub fn online_start_report_filed(ctx: &Context<'_>, input: &Value) -> Vec<Findin
         not_in_future(ctx, input, p, ("启动调查网络填报日期", "start report date"))
             .into_iter()
             .collect();
-    if let Some(reported) = day_at(input, "/reported_at")
+    if let Some(reported) = day_at(ctx, input, "/reported_at")
         && filed < reported
     {
         out.push(Finding::warning(

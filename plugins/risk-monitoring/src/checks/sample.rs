@@ -73,8 +73,8 @@ pub fn sampling_record_complete(ctx: &Context<'_>, input: &Value) -> Vec<Finding
         sampled,
         ("采样时间", "sampling time"),
     ));
-    let produced = day_at(input, "/sampling_record/produced_on");
-    if let (Some(p), Some(s)) = (produced, day_at(input, sampled))
+    let produced = day_at(ctx, input, "/sampling_record/produced_on");
+    if let (Some(p), Some(s)) = (produced, day_at(ctx, input, sampled))
         && p > s
     {
         out.push(Finding::error(

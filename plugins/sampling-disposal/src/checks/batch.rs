@@ -239,7 +239,7 @@ pub fn report_upload_complete(ctx: &Context<'_>, input: &Value) -> Vec<Finding> 
     }
     if let (Some(issued), Some(tested_on)) = (
         input.date_at("/report_issued_on"),
-        day_at(input, "/test_completed_at"),
+        day_at(ctx, input, "/test_completed_at"),
     ) && issued < tested_on
     {
         out.push(Finding::warning(

@@ -25,12 +25,14 @@ pub fn publication_record_complete(ctx: &Context<'_>, input: &Value) -> Vec<Find
     let what = ("公布日期", "date of publication");
     out.extend(not_in_future(ctx, input, "/published_on", what));
     out.extend(not_before(
+        ctx,
         input,
         "/published_on",
         "/report_issued_on",
         ("公布日期", "检验报告出具日期", "publication", "the report"),
     ));
     out.extend(not_before(
+        ctx,
         input,
         "/published_on",
         "/retest_completed_on",

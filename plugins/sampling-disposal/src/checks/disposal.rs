@@ -37,7 +37,7 @@ pub fn notice_record_complete(ctx: &Context<'_>, input: &Value) -> Vec<Finding> 
     let mut out = missing_items(input, &items, ("不合格结果通知书记录", "notice record"));
     if let (Some(report), Some(received)) = (
         input.date_at("/report_issued_on"),
-        day_at(input, "/notice_received_at"),
+        day_at(ctx, input, "/notice_received_at"),
     ) && received < report
     {
         out.push(Finding::warning(
@@ -119,6 +119,7 @@ pub fn objection_record_complete(ctx: &Context<'_>, input: &Value) -> Vec<Findin
     let what = ("收到复检申请日期", "date the objection was received");
     out.extend(not_in_future(ctx, input, "/objection_received_on", what));
     out.extend(not_before(
+        ctx,
         input,
         "/objection_received_on",
         "/notice_received_at",
@@ -204,13 +205,14 @@ pub fn penalty_record_complete(input: &Value) -> Vec<Finding> {
 /// Unlike the other step dates, a re-inspection (and a resumption) is not refused for
 /// being dated after the action: the shipped demo records both that way, and refusing
 /// them would drop its stories.
-pub fn reinspection_record_complete(input: &Value) -> Vec<Finding> {
+pub fn reinspection_record_complete(ctx: &Context<'_>, input: &Value) -> Vec<Finding> {
     let items: &[ItemSpec] = &[
         ("/reinspected_on", "复查日期", "date of re-inspection"),
         ("/reinspection_result", "复查结论", "result"),
     ];
     let mut out = missing_items(input, items, ("复查记录", "re-inspection record"));
     out.extend(not_before(
+        ctx,
         input,
         "/reinspected_on",
         "/disposal_started_at",
@@ -241,7 +243,7 @@ pub fn reinspection_record_complete(input: &Value) -> Vec<Finding> {
 /// The check sees the case data with the action's input over it; the workflow's guard
 /// refuses an action that sends a re-inspection result itself, so the result read here
 /// is the one an earlier `record-reinspection` stored.
-pub fn production_resumption_allowed(input: &Value) -> Vec<Finding> {
+pub fn production_resumption_allowed(ctx: &Context<'_>, input: &Value) -> Vec<Finding> {
     let mut out = Vec::new();
     if input.str_at("/business_role") != Some("producer") {
         out.push(Finding::error(
@@ -267,6 +269,7 @@ pub fn production_resumption_allowed(input: &Value) -> Vec<Finding> {
         )),
     }
     out.extend(not_before(
+        ctx,
         input,
         "/production_resumed_on",
         "/reinspected_on",

@@ -4,6 +4,8 @@
 //!   (capability tests);
 //! - `workdays`: `/date` plus `/days` working days, and the days between (calendar);
 //! - `big`: a message of `/size` bytes (output limit test);
+//! - `clock`: three warnings, codes `now`, `time-zone`, `local-now`, whose English
+//!   messages are those envelope fields, and one `today` from the SDK's time helpers;
 //! - `derive`: `{"echo": <input>}`; form `f` uses every field type of the form language.
 
 use anjuan_plugin_sdk::{
@@ -27,7 +29,7 @@ impl Plugin for Probe {
             title_zh: "探针".into(),
             title_en: "Probe".into(),
             forms: vec![Item::new("f", "全部字段", "Every field type")],
-            checks: ["echo", "count", "workdays", "big"]
+            checks: ["echo", "count", "workdays", "big", "clock"]
                 .iter()
                 .map(|c| Item::new(c, c, c))
                 .collect(),
@@ -91,6 +93,18 @@ impl Plugin for Probe {
             .log(LogLevel::Info, &format!("probe check {check_id}"));
         match check_id {
             "echo" => Ok(vec![note("echo", input.to_string())]),
+            "clock" => {
+                let env = ctx.envelope();
+                let today = anjuan_plugin_sdk::time::today(ctx)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default();
+                Ok(vec![
+                    note("now", env.now.clone()),
+                    note("time-zone", env.time_zone.clone()),
+                    note("local-now", env.local_now.clone()),
+                    note("today", today),
+                ])
+            }
             "count" => {
                 let query = input.str_at("/query").unwrap_or_default();
                 let params = input.at("/params").unwrap_or(&Value::Null);
