@@ -55,6 +55,8 @@ export class Runner {
       caseNumber: env.case_number, parentId: env.parent_id ?? undefined, state: env.state,
       action: env.action ?? undefined, actorId: env.actor_id, actorRoles: env.actor_roles,
       orgUnit: env.org_unit, now, locale: env.locale,
+      // Interface 0.2: the deployment's zone and `now` in it (older plugins ignore them).
+      timeZone: spec.timezone, localNow: localNow(now, spec.timezone),
     };
     const masked = (c) => c.reads.some((p) => readsMask(data, p, spec.mask));
     const results = spec.checks.map((c) => ({ id: c.id, blocking: c.blocking, server: masked(c) ? "masked" : null }));
@@ -227,6 +229,28 @@ export function formData(spec, form) {
   }
   dropHidden(spec.form.fields, out, { ...out });
   return Object.assign(data, out);
+}
+
+/**
+ * `now` (RFC 3339) in the IANA zone `tz`, with that zone's offset, as the server puts
+ * it in the envelope: `2026-10-01T07:30:00+08:00` (milliseconds when there are any).
+ */
+export function localNow(now, tz) {
+  const d = new Date(now);
+  const parts = {};
+  const fmt = new Intl.DateTimeFormat("en-US", {
+    timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+  for (const p of fmt.formatToParts(d)) parts[p.type] = p.value;
+  const wall = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  const offset = Math.round((wall - (d.getTime() - d.getUTCMilliseconds())) / 60000);
+  const abs = Math.abs(offset);
+  const two = (n) => String(n).padStart(2, "0");
+  const ms = d.getUTCMilliseconds();
+  const frac = ms ? "." + String(ms).padStart(3, "0") : "";
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${frac}` +
+    `${offset < 0 ? "-" : "+"}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
 }
 
 /** Now as the server writes it (RFC 3339, UTC). */
