@@ -8,6 +8,7 @@ use sea_orm::{
     QuerySelect, QueryTrait, Statement,
 };
 
+pub use super::case_walk::{Cursor, PageAt};
 use super::entities::cases;
 use crate::error::{Error, Result};
 
@@ -136,6 +137,10 @@ pub struct Filter {
     pub created_to: Option<DateTime<Utc>>,
     /// Free text (number, summary and non-sensitive text fields); works for Chinese.
     pub q: Option<String>,
+    /// Answer `q` by the substring test alone, row by row along the list's order: set
+    /// by [`search_plan`] when so many cases hold the query's grams that reading them
+    /// from the index costs more than walking the list until a page of matches.
+    pub q_scan: bool,
     /// Children of this case.
     pub parent: Option<String>,
     /// Where the caller may read: (programme or `*`, org path) pairs; `None` = everywhere.
@@ -148,7 +153,8 @@ pub struct Filter {
     pub per_page: u64,
 }
 
-/// Sort orders of the case list.
+/// Sort orders of the case list; cases that tie end in id order, so every order is
+/// total and a page boundary exact.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
     /// Soonest due first, cases without a deadline last.
@@ -185,7 +191,7 @@ fn under(path: &str, postgres: bool) -> Condition {
         .add(cases::Column::OrgPath.lt(to))
 }
 
-fn condition(f: &Filter, postgres: bool) -> Condition {
+pub(super) fn condition(f: &Filter, postgres: bool) -> Condition {
     let mut c = Condition::all();
     let eq = |c: Condition, col: cases::Column, v: &Option<String>| match v {
         Some(v) => c.add(col.eq(v.as_str())),
@@ -206,6 +212,9 @@ fn condition(f: &Filter, postgres: bool) -> Condition {
         c = c.add(cases::Column::Closed.eq(!open));
     }
     if let Some(t) = f.due_before {
+        // Said twice so that the index of the due order, which starts with whether
+        // there is a due time, is read as a range of due times.
+        c = c.add(Expr::cust("(next_due IS NULL)").eq(false));
         c = c.add(cases::Column::NextDue.lt(t));
     }
     if let Some(t) = f.created_from {
@@ -217,7 +226,9 @@ fn condition(f: &Filter, postgres: bool) -> Condition {
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         // The index narrows to cases holding every pair of the query's characters;
         // the substring test confirms.
-        if let Some(indexed) = super::search::condition(postgres, &q.to_lowercase()) {
+        if let Some(indexed) =
+            super::search::condition(postgres, &q.to_lowercase()).filter(|_| !f.q_scan)
+        {
             c = c.add(indexed);
         }
         c = c.add(
@@ -239,11 +250,46 @@ fn condition(f: &Filter, postgres: bool) -> Condition {
     c
 }
 
+/// Cases holding a query's grams beyond which the list walks its order and tests each
+/// case's text instead of reading the index (see [`Filter::q_scan`]).
+const COMMON_QUERY: u64 = 2_000;
+
+/// `f`, with how its free text is answered decided: from the index when few cases
+/// hold the query's grams, else by the substring test along the list's order (a
+/// common word fills a page within a few hundred cases). Either way the test is on
+/// the same search text, which never holds a sensitive field.
+pub async fn search_plan(db: &impl ConnectionTrait, f: &Filter) -> Result<Filter> {
+    let mut f = f.clone();
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        f.q_scan = super::search::holders_over(db, &q.to_lowercase(), COMMON_QUERY).await?;
+    }
+    Ok(f)
+}
+
 /// One page of cases and the total count.
-pub async fn list(db: &impl ConnectionTrait, f: &Filter) -> Result<(Vec<cases::Model>, u64)> {
-    let query = cases::Entity::find().filter(condition(f, super::is_postgres(db)));
-    let total = query.clone().count(db).await?;
-    Ok((page_of(db, f, query).await?, total))
+///
+/// The total is summed from `case_counts` when the filter allows (see
+/// [`counts_where`]), else counted.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+    at: &PageAt,
+) -> Result<(Vec<cases::Model>, u64)> {
+    let f = &search_plan(db, f).await?;
+    let total = match counted_condition(f) {
+        Some(_) => counts_where(db, f)
+            .await?
+            .iter()
+            .map(|r| u64::try_from(r.4).unwrap_or(0))
+            .sum(),
+        None => {
+            cases::Entity::find()
+                .filter(condition(f, super::is_postgres(db)))
+                .count(db)
+                .await?
+        }
+    };
+    Ok((super::case_walk::page(db, f, at).await?, total))
 }
 
 /// A list's count is exact up to this many cases; beyond, the list says "more than".
@@ -255,10 +301,11 @@ pub const COUNT_CAP: u64 = 10_000;
 pub async fn list_capped(
     db: &impl ConnectionTrait,
     f: &Filter,
+    at: &PageAt,
 ) -> Result<(Vec<cases::Model>, u64, bool)> {
-    let query = cases::Entity::find().filter(condition(f, super::is_postgres(db)));
+    let f = &search_plan(db, f).await?;
     let n = count_at_most(db, f, COUNT_CAP).await?;
-    let rows = page_of(db, f, query).await?;
+    let rows = super::case_walk::page(db, f, at).await?;
     Ok((rows, Ord::min(n, COUNT_CAP), n > COUNT_CAP))
 }
 
@@ -297,33 +344,6 @@ pub async fn after_id(
         .filter(cases::Column::Id.gt(after))
         .order_by_asc(cases::Column::Id)
         .limit(limit)
-        .all(db)
-        .await?)
-}
-
-/// The page `f` asks for of `query`, in `f`'s order.
-async fn page_of(
-    db: &impl ConnectionTrait,
-    f: &Filter,
-    query: sea_orm::Select<cases::Entity>,
-) -> Result<Vec<cases::Model>> {
-    let query = match f.sort {
-        Sort::Due => query
-            .order_by(
-                Expr::col(cases::Column::NextDue).is_null(),
-                sea_orm::Order::Asc,
-            )
-            .order_by_asc(cases::Column::NextDue)
-            .order_by_desc(cases::Column::CreatedAt),
-        Sort::Newest => query.order_by_desc(cases::Column::CreatedAt),
-        Sort::Oldest => query.order_by_asc(cases::Column::CreatedAt),
-        Sort::Updated => query.order_by_desc(cases::Column::UpdatedAt),
-        Sort::Number => query.order_by_asc(cases::Column::Number),
-    };
-    let per_page = f.per_page.clamp(1, 500);
-    Ok(query
-        .offset((Ord::max(f.page, 1) - 1) * per_page)
-        .limit(per_page)
         .all(db)
         .await?)
 }

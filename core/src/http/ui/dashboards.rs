@@ -241,7 +241,7 @@ async fn due_this_week(
         ..ListQuery::default()
     };
     let f = filter(state, &page.caller, q).await?;
-    let (rows, _) = store::cases::list(&state.db, &f).await?;
+    let (rows, _) = store::cases::list(&state.db, &f, &store::cases::PageAt::Start).await?;
     let dir = Directory::load(&state.db).await?;
     Ok(rows
         .into_iter()
@@ -277,7 +277,7 @@ async fn quota_chart(
             per_page: 1,
             ..within.clone()
         };
-        let (_, done) = store::cases::list(&state.db, &f).await?;
+        let (_, done) = store::cases::list(&state.db, &f, &store::cases::PageAt::Start).await?;
         let pct = if total > 0.0 {
             done as f64 * 100.0 / total
         } else {
