@@ -468,12 +468,42 @@ pub async fn all_where(db: &impl ConnectionTrait, f: &Filter) -> Result<Vec<case
         .await?)
 }
 
-/// The deadlines of the cases `f` selects, counted per (status, breached).
+/// The deadlines of the cases `f` selects, counted per (status, breached): summed from
+/// `deadline_counts` (kept by triggers with every deadline write) when `f` narrows only
+/// by programme and place, else counted.
 pub async fn deadline_counts(
     db: &impl ConnectionTrait,
     f: &Filter,
 ) -> Result<Vec<(String, bool, i64)>> {
     use super::entities::deadlines;
+    let by_place_only = f.case_type.is_none() && f.state.is_none() && f.overdue.is_none();
+    if let Some(c) = counted_condition(f).filter(|_| by_place_only) {
+        let mut q = Query::select();
+        q.columns(["status", "breached"].map(Alias::new))
+            .expr_as(
+                Expr::col(Alias::new("n"))
+                    .sum()
+                    .cast_as(Alias::new("BIGINT")),
+                Alias::new("n"),
+            )
+            .from(Alias::new("deadline_counts"))
+            .cond_where(c)
+            .group_by_columns(["status", "breached"].map(Alias::new));
+        let rows = db
+            .query_all_raw(db.get_database_backend().build(&q))
+            .await?;
+        return rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("", "status")?,
+                    r.try_get("", "breached")?,
+                    r.try_get("", "n")?,
+                ))
+            })
+            .filter(|r: &Result<(String, bool, i64)>| !matches!(r, Ok((_, _, 0))))
+            .collect();
+    }
     let selected = cases::Entity::find()
         .select_only()
         .column(cases::Column::Id)
