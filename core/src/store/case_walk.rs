@@ -9,6 +9,13 @@
 //! so the planner walks the sort index and checks the place on the way, rather than
 //! reading every case of the place and sorting them.
 //!
+//! A walk pays for the cases it passes that the filter leaves out, so a place is
+//! walked only where a page comes soon: one holding more than a few thousand of the
+//! cases asked for (`case_counts` tells, also per case type, state and overdue), and
+//! no word to look up or parent to narrow by. A smaller place is narrowed first
+//! (by place, the search index or the parent) and its few cases sorted; an empty one
+//! is not read at all.
+//!
 //! A key after a cursor is asked for as one range per sort column, from the most exact
 //! (same values but a later id) to the widest (a later first column), each a plain
 //! range along the index whatever the columns' directions; they are read in that order
@@ -229,6 +236,14 @@ async fn walk_place(
         PageAt::Before(c) => (Some(c), true),
     };
     let levels = levels(f.sort, cursor);
+    let (held, exact) = place_size(db, f, place).await?;
+    if held == 0 && exact {
+        return Ok(Vec::new());
+    }
+    // Walk the order only where it finds a page soon: a place of many cases, with no
+    // word to look up, no parent to narrow by. Else narrow first and sort the few.
+    let word = f.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    let walk = held > NARROW && !word && f.parent.is_none();
     let base = {
         let mut unreached = f.clone();
         unreached.reach = None;
@@ -237,7 +252,11 @@ async fn walk_place(
             c = c.add(cases::Column::Programme.eq(p.as_str()));
         }
         if let Some(path) = &place.1 {
-            c = c.add(walked_place(path, postgres));
+            c = c.add(if walk {
+                walked_place(path, postgres)
+            } else {
+                super::cases::under(path, postgres)
+            });
         }
         c
     };
@@ -265,6 +284,37 @@ async fn walk_place(
         out.extend(q.limit(left).into_model::<Cursor>().all(db).await?);
     }
     Ok(out)
+}
+
+/// Cases of a place (of those `f` selects, where `case_counts` can tell) at or below
+/// which the list reads them all and sorts them rather than walking its order.
+const NARROW: u64 = 5_000;
+
+/// How many cases a place holds, from `case_counts`: those `f` selects when the table
+/// keeps all its filters (then exact: `true`), else all the place's.
+async fn place_size(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+    place: &(Option<String>, Option<String>),
+) -> Result<(u64, bool)> {
+    let exact = super::cases::counted_condition(f).is_some();
+    let mut g = Filter {
+        programme: place.0.clone(),
+        reach: place.1.clone().map(|p| vec![("*".to_owned(), p)]),
+        ..Filter::default()
+    };
+    if exact {
+        g.case_type = f.case_type.clone();
+        g.state = f.state.clone();
+        g.overdue = f.overdue;
+        g.org_path = f.org_path.clone();
+    }
+    let n: i64 = super::cases::counts_where(db, &g)
+        .await?
+        .iter()
+        .map(|r| r.4)
+        .sum();
+    Ok((u64::try_from(n).unwrap_or(0), exact))
 }
 
 /// A place for a walk. On SQLite as `+org_path` ranges: the unary plus keeps the

@@ -137,10 +137,6 @@ pub struct Filter {
     pub created_to: Option<DateTime<Utc>>,
     /// Free text (number, summary and non-sensitive text fields); works for Chinese.
     pub q: Option<String>,
-    /// Answer `q` by the substring test alone, row by row along the list's order: set
-    /// by [`search_plan`] when so many cases hold the query's grams that reading them
-    /// from the index costs more than walking the list until a page of matches.
-    pub q_scan: bool,
     /// Children of this case.
     pub parent: Option<String>,
     /// Where the caller may read: (programme or `*`, org path) pairs; `None` = everywhere.
@@ -181,7 +177,7 @@ fn like(s: &str) -> String {
 /// Cases at `path` or below. On SQLite as a range of paths, which an index answers
 /// (`LIKE 'p%'` is not indexed there); on PostgreSQL as a prefix, whatever the
 /// database's collation.
-fn under(path: &str, postgres: bool) -> Condition {
+pub(super) fn under(path: &str, postgres: bool) -> Condition {
     if postgres {
         return Condition::all().add(cases::Column::OrgPath.starts_with(path));
     }
@@ -226,9 +222,7 @@ pub(super) fn condition(f: &Filter, postgres: bool) -> Condition {
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         // The index narrows to cases holding every pair of the query's characters;
         // the substring test confirms.
-        if let Some(indexed) =
-            super::search::condition(postgres, &q.to_lowercase()).filter(|_| !f.q_scan)
-        {
+        if let Some(indexed) = super::search::condition(postgres, &q.to_lowercase()) {
             c = c.add(indexed);
         }
         c = c.add(
@@ -250,22 +244,6 @@ pub(super) fn condition(f: &Filter, postgres: bool) -> Condition {
     c
 }
 
-/// Cases holding a query's grams beyond which the list walks its order and tests each
-/// case's text instead of reading the index (see [`Filter::q_scan`]).
-const COMMON_QUERY: u64 = 2_000;
-
-/// `f`, with how its free text is answered decided: from the index when few cases
-/// hold the query's grams, else by the substring test along the list's order (a
-/// common word fills a page within a few hundred cases). Either way the test is on
-/// the same search text, which never holds a sensitive field.
-pub async fn search_plan(db: &impl ConnectionTrait, f: &Filter) -> Result<Filter> {
-    let mut f = f.clone();
-    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        f.q_scan = super::search::holders_over(db, &q.to_lowercase(), COMMON_QUERY).await?;
-    }
-    Ok(f)
-}
-
 /// One page of cases and the total count.
 ///
 /// The total is summed from `case_counts` when the filter allows (see
@@ -275,7 +253,6 @@ pub async fn list(
     f: &Filter,
     at: &PageAt,
 ) -> Result<(Vec<cases::Model>, u64)> {
-    let f = &search_plan(db, f).await?;
     let total = match counted_condition(f) {
         Some(_) => counts_where(db, f)
             .await?
@@ -303,7 +280,6 @@ pub async fn list_capped(
     f: &Filter,
     at: &PageAt,
 ) -> Result<(Vec<cases::Model>, u64, bool)> {
-    let f = &search_plan(db, f).await?;
     let n = count_at_most(db, f, COUNT_CAP).await?;
     let rows = super::case_walk::page(db, f, at).await?;
     Ok((rows, Ord::min(n, COUNT_CAP), n > COUNT_CAP))
@@ -356,7 +332,7 @@ pub async fn counts(db: &impl ConnectionTrait) -> Result<Vec<(String, String, St
 /// The condition of `f` on `case_counts` (kept by triggers with every case write),
 /// when `f` filters only by what that table keeps: programme, case type, state, place,
 /// overdue and the caller's reach.
-fn counted_condition(f: &Filter) -> Option<Condition> {
+pub(super) fn counted_condition(f: &Filter) -> Option<Condition> {
     let narrower = f.assignee.is_some()
         || f.parent.is_some()
         || f.open.is_some()

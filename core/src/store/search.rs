@@ -98,50 +98,6 @@ pub fn condition(postgres: bool, query: &str) -> Option<SimpleExpr> {
     }
 }
 
-/// Whether more than `most` cases hold every gram of `query` (read no further than
-/// that); `false` when the query has no letters or digits.
-pub async fn holders_over(db: &impl ConnectionTrait, query: &str, most: u64) -> Result<bool> {
-    let wanted: Vec<String> = query_grams(query).into_iter().collect();
-    if wanted.is_empty() {
-        return Ok(false);
-    }
-    let (sql, value) = if super::is_postgres(db) {
-        (
-            format!(
-                "SELECT count(*) AS n FROM (SELECT 1 FROM cases \
-                 WHERE grams @> string_to_array($1, ' ') LIMIT {}) AS held",
-                most + 1
-            ),
-            wanted.join(" "),
-        )
-    } else {
-        (
-            format!(
-                "SELECT count(*) AS n FROM (SELECT rowid FROM case_search \
-                 WHERE case_search MATCH ?1 LIMIT {}) AS held",
-                most + 1
-            ),
-            wanted
-                .iter()
-                .map(|g| format!("\"{g}\""))
-                .collect::<Vec<_>>()
-                .join(" "),
-        )
-    };
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            sql,
-            [value.into()],
-        ))
-        .await?;
-    let n = row
-        .map(|r| r.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0);
-    Ok(u64::try_from(n).unwrap_or(0) > most)
-}
-
 /// Run `work`, keeping the search texts it indexes on SQLite for [`index_many`] instead
 /// of writing each at once.
 ///

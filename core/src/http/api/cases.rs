@@ -248,7 +248,6 @@ pub async fn filter(
             .and_then(|d| d.succ_opt())
             .map(day_start),
         q: q.q.map(|s| s.to_lowercase()),
-        q_scan: false,
         parent: q.parent,
         reach,
         sort,
