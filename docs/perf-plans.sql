@@ -29,3 +29,14 @@ SELECT count(*) FROM (SELECT * FROM cases WHERE cases.rowid IN (SELECT rowid FRO
 -- unread notifications
 EXPLAIN QUERY PLAN SELECT count(*) FROM notifications WHERE user_id = (SELECT id FROM users WHERE username='market-lead') AND read_at IS NULL;
 SELECT count(*) FROM notifications WHERE user_id = (SELECT id FROM users WHERE username='market-lead') AND read_at IS NULL;
+-- case list, one place walked in due order (market-lead, sampling-disposal @ county): keys only, then the page by id
+EXPLAIN QUERY PLAN SELECT id, number, next_due, created_at, updated_at FROM cases WHERE programme='sampling-disposal' AND +org_path >= '/qingcheng/anxian/' AND +org_path < '/qingcheng/anxian0' ORDER BY (next_due IS NULL), next_due, created_at DESC, id DESC LIMIT 50;
+SELECT count(*) FROM (SELECT id, number, next_due, created_at, updated_at FROM cases WHERE programme='sampling-disposal' AND +org_path >= '/qingcheng/anxian/' AND +org_path < '/qingcheng/anxian0' ORDER BY (next_due IS NULL), next_due, created_at DESC, id DESC LIMIT 50);
+-- the next page after a key: one range per sort column, the narrowest first (here: same due time, opened earlier)
+EXPLAIN QUERY PLAN SELECT id FROM cases WHERE programme='sampling-disposal' AND +org_path >= '/qingcheng/anxian/' AND +org_path < '/qingcheng/anxian0' AND (next_due IS NULL) = 0 AND next_due = '2027-01-01T00:00:00+00:00' AND created_at < '2026-01-01' ORDER BY (next_due IS NULL), next_due, created_at DESC, id DESC LIMIT 50;
+-- how many cases a place holds, from case_counts (decides walk or narrow)
+SELECT CAST(SUM(n) AS BIGINT) FROM case_counts WHERE org_path >= '/qingcheng/anxian/chengguan/' AND org_path < '/qingcheng/anxian/chengguan0' AND programme='sampling-disposal';
+-- deadline outcomes, inspector reach: the kept table, then the same counted from deadlines
+EXPLAIN QUERY PLAN SELECT status, breached, CAST(SUM(n) AS BIGINT) FROM deadline_counts WHERE programme='sampling-disposal' AND ((org_path >= '/qingcheng/anxian/anxian-amr/amr-chengguan/' AND org_path < '/qingcheng/anxian/anxian-amr/amr-chengguan0') OR (org_path >= '/qingcheng/anxian/chengguan/' AND org_path < '/qingcheng/anxian/chengguan0')) GROUP BY status, breached;
+SELECT status, breached, CAST(SUM(n) AS BIGINT) FROM deadline_counts WHERE programme='sampling-disposal' AND ((org_path >= '/qingcheng/anxian/anxian-amr/amr-chengguan/' AND org_path < '/qingcheng/anxian/anxian-amr/amr-chengguan0') OR (org_path >= '/qingcheng/anxian/chengguan/' AND org_path < '/qingcheng/anxian/chengguan0')) GROUP BY status, breached;
+SELECT d.status, d.breached, count(*) FROM deadlines d WHERE d.case_id IN (SELECT id FROM cases WHERE programme='sampling-disposal' AND ((org_path >= '/qingcheng/anxian/anxian-amr/amr-chengguan/' AND org_path < '/qingcheng/anxian/anxian-amr/amr-chengguan0') OR (org_path >= '/qingcheng/anxian/chengguan/' AND org_path < '/qingcheng/anxian/chengguan0'))) GROUP BY 1,2;

@@ -8,6 +8,7 @@ use sea_orm::{
     QuerySelect, QueryTrait, Statement,
 };
 
+pub use super::case_walk::{Cursor, PageAt};
 use super::entities::cases;
 use crate::error::{Error, Result};
 
@@ -148,7 +149,8 @@ pub struct Filter {
     pub per_page: u64,
 }
 
-/// Sort orders of the case list.
+/// Sort orders of the case list; cases that tie end in id order, so every order is
+/// total and a page boundary exact.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
     /// Soonest due first, cases without a deadline last.
@@ -175,7 +177,7 @@ fn like(s: &str) -> String {
 /// Cases at `path` or below. On SQLite as a range of paths, which an index answers
 /// (`LIKE 'p%'` is not indexed there); on PostgreSQL as a prefix, whatever the
 /// database's collation.
-fn under(path: &str, postgres: bool) -> Condition {
+pub(super) fn under(path: &str, postgres: bool) -> Condition {
     if postgres {
         return Condition::all().add(cases::Column::OrgPath.starts_with(path));
     }
@@ -185,7 +187,7 @@ fn under(path: &str, postgres: bool) -> Condition {
         .add(cases::Column::OrgPath.lt(to))
 }
 
-fn condition(f: &Filter, postgres: bool) -> Condition {
+pub(super) fn condition(f: &Filter, postgres: bool) -> Condition {
     let mut c = Condition::all();
     let eq = |c: Condition, col: cases::Column, v: &Option<String>| match v {
         Some(v) => c.add(col.eq(v.as_str())),
@@ -206,6 +208,9 @@ fn condition(f: &Filter, postgres: bool) -> Condition {
         c = c.add(cases::Column::Closed.eq(!open));
     }
     if let Some(t) = f.due_before {
+        // Said twice so that the index of the due order, which starts with whether
+        // there is a due time, is read as a range of due times.
+        c = c.add(Expr::cust("(next_due IS NULL)").eq(false));
         c = c.add(cases::Column::NextDue.lt(t));
     }
     if let Some(t) = f.created_from {
@@ -240,10 +245,28 @@ fn condition(f: &Filter, postgres: bool) -> Condition {
 }
 
 /// One page of cases and the total count.
-pub async fn list(db: &impl ConnectionTrait, f: &Filter) -> Result<(Vec<cases::Model>, u64)> {
-    let query = cases::Entity::find().filter(condition(f, super::is_postgres(db)));
-    let total = query.clone().count(db).await?;
-    Ok((page_of(db, f, query).await?, total))
+///
+/// The total is summed from `case_counts` when the filter allows (see
+/// [`counts_where`]), else counted.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+    at: &PageAt,
+) -> Result<(Vec<cases::Model>, u64)> {
+    let total = match counted_condition(f) {
+        Some(_) => counts_where(db, f)
+            .await?
+            .iter()
+            .map(|r| u64::try_from(r.4).unwrap_or(0))
+            .sum(),
+        None => {
+            cases::Entity::find()
+                .filter(condition(f, super::is_postgres(db)))
+                .count(db)
+                .await?
+        }
+    };
+    Ok((super::case_walk::page(db, f, at).await?, total))
 }
 
 /// A list's count is exact up to this many cases; beyond, the list says "more than".
@@ -255,10 +278,10 @@ pub const COUNT_CAP: u64 = 10_000;
 pub async fn list_capped(
     db: &impl ConnectionTrait,
     f: &Filter,
+    at: &PageAt,
 ) -> Result<(Vec<cases::Model>, u64, bool)> {
-    let query = cases::Entity::find().filter(condition(f, super::is_postgres(db)));
     let n = count_at_most(db, f, COUNT_CAP).await?;
-    let rows = page_of(db, f, query).await?;
+    let rows = super::case_walk::page(db, f, at).await?;
     Ok((rows, Ord::min(n, COUNT_CAP), n > COUNT_CAP))
 }
 
@@ -301,33 +324,6 @@ pub async fn after_id(
         .await?)
 }
 
-/// The page `f` asks for of `query`, in `f`'s order.
-async fn page_of(
-    db: &impl ConnectionTrait,
-    f: &Filter,
-    query: sea_orm::Select<cases::Entity>,
-) -> Result<Vec<cases::Model>> {
-    let query = match f.sort {
-        Sort::Due => query
-            .order_by(
-                Expr::col(cases::Column::NextDue).is_null(),
-                sea_orm::Order::Asc,
-            )
-            .order_by_asc(cases::Column::NextDue)
-            .order_by_desc(cases::Column::CreatedAt),
-        Sort::Newest => query.order_by_desc(cases::Column::CreatedAt),
-        Sort::Oldest => query.order_by_asc(cases::Column::CreatedAt),
-        Sort::Updated => query.order_by_desc(cases::Column::UpdatedAt),
-        Sort::Number => query.order_by_asc(cases::Column::Number),
-    };
-    let per_page = f.per_page.clamp(1, 500);
-    Ok(query
-        .offset((Ord::max(f.page, 1) - 1) * per_page)
-        .limit(per_page)
-        .all(db)
-        .await?)
-}
-
 /// Counts of cases per (programme, case type, state, overdue), for metrics.
 pub async fn counts(db: &impl ConnectionTrait) -> Result<Vec<(String, String, String, bool, i64)>> {
     counts_where(db, &Filter::default()).await
@@ -336,7 +332,7 @@ pub async fn counts(db: &impl ConnectionTrait) -> Result<Vec<(String, String, St
 /// The condition of `f` on `case_counts` (kept by triggers with every case write),
 /// when `f` filters only by what that table keeps: programme, case type, state, place,
 /// overdue and the caller's reach.
-fn counted_condition(f: &Filter) -> Option<Condition> {
+pub(super) fn counted_condition(f: &Filter) -> Option<Condition> {
     let narrower = f.assignee.is_some()
         || f.parent.is_some()
         || f.open.is_some()
@@ -448,12 +444,42 @@ pub async fn all_where(db: &impl ConnectionTrait, f: &Filter) -> Result<Vec<case
         .await?)
 }
 
-/// The deadlines of the cases `f` selects, counted per (status, breached).
+/// The deadlines of the cases `f` selects, counted per (status, breached): summed from
+/// `deadline_counts` (kept by triggers with every deadline write) when `f` narrows only
+/// by programme and place, else counted.
 pub async fn deadline_counts(
     db: &impl ConnectionTrait,
     f: &Filter,
 ) -> Result<Vec<(String, bool, i64)>> {
     use super::entities::deadlines;
+    let by_place_only = f.case_type.is_none() && f.state.is_none() && f.overdue.is_none();
+    if let Some(c) = counted_condition(f).filter(|_| by_place_only) {
+        let mut q = Query::select();
+        q.columns(["status", "breached"].map(Alias::new))
+            .expr_as(
+                Expr::col(Alias::new("n"))
+                    .sum()
+                    .cast_as(Alias::new("BIGINT")),
+                Alias::new("n"),
+            )
+            .from(Alias::new("deadline_counts"))
+            .cond_where(c)
+            .group_by_columns(["status", "breached"].map(Alias::new));
+        let rows = db
+            .query_all_raw(db.get_database_backend().build(&q))
+            .await?;
+        return rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("", "status")?,
+                    r.try_get("", "breached")?,
+                    r.try_get("", "n")?,
+                ))
+            })
+            .filter(|r: &Result<(String, bool, i64)>| !matches!(r, Ok((_, _, 0))))
+            .collect();
+    }
     let selected = cases::Entity::find()
         .select_only()
         .column(cases::Column::Id)

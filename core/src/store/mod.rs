@@ -6,7 +6,8 @@
 //! # Layout
 //! - [`entities`]: one sea-orm entity per table.
 //! - [`definitions`]: stored versions of workflow files.
-//! - [`cases`], [`events`], [`deadlines`]: a case, its hash-chained events and its deadline ledger.
+//! - [`cases`], [`events`], [`deadlines`]: a case, its hash-chained events and its deadline ledger;
+//!   [`case_walk`]: the case list read along an index in its order, page after page.
 //! - [`chain`], [`checkpoints`]: how audit hashes are made (plain or keyed), and the
 //!   periodic checkpoint over every case's chain head that detects a deleted case.
 //! - [`identity`]: users, org units, role grants, sessions, API tokens.
@@ -15,6 +16,7 @@
 //! - [`notifications`], [`access`], [`idempotency`]: the rest.
 
 pub mod access;
+pub mod case_walk;
 pub mod cases;
 pub mod chain;
 pub mod checkpoints;

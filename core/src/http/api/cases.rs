@@ -104,6 +104,9 @@ pub struct ListQuery {
     /// Rows per page (at most 500, default 50).
     #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<u64>,
+    /// The page starts after this key: a previous page's `next` (then `page` only
+    /// numbers it). Read along an index, however deep the list.
+    pub after: Option<String>,
 }
 
 /// A page of cases.
@@ -117,6 +120,8 @@ pub struct CasePage {
     pub page: u64,
     /// Rows per page.
     pub per_page: u64,
+    /// Send as `after` for the page that follows this one (absent on a short page).
+    pub next: Option<String>,
 }
 
 /// A case in a list.
@@ -149,14 +154,25 @@ async fn cases_get(
     caller: Caller,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<CasePage>> {
+    let at = match q.after.as_deref() {
+        None => store::cases::PageAt::Start,
+        Some(a) => store::cases::PageAt::After(
+            store::cases::Cursor::decode(a)
+                .ok_or_else(|| bad_request("after", "use the `next` of a previous page"))?,
+        ),
+    };
     let filter = filter(&state, &caller, q).await?;
-    let (rows, total) = store::cases::list(&state.db, &filter).await?;
+    let (rows, total) = store::cases::list(&state.db, &filter, &at).await?;
+    let next = (rows.len() as u64 == filter.per_page)
+        .then(|| rows.last().map(|c| store::cases::Cursor::of(c).encode()))
+        .flatten();
     let items = rows.into_iter().map(|row| list_item(&state, row)).collect();
     Ok(Json(CasePage {
         items,
         total,
         page: filter.page,
         per_page: filter.per_page,
+        next,
     }))
 }
 

@@ -45,8 +45,12 @@ pub struct ListParams {
     pub q: String,
     /// Sort order.
     pub sort: String,
-    /// Page.
+    /// Page (its number, shown; where it starts is `after` or `before` when given).
     pub page: String,
+    /// The page starts after this sort key (a [`store::cases::Cursor`]).
+    pub after: String,
+    /// The page ends before this sort key (going back).
+    pub before: String,
 }
 
 fn some(s: &str) -> Option<String> {
@@ -75,8 +79,37 @@ impl ListParams {
         }
     }
 
-    /// The query string, with `page` replaced (for paging, sorting and export links).
+    /// Where the page starts: after or before a sort key, or at its numbered page.
+    pub fn at(&self) -> store::cases::PageAt {
+        let cursor = |s: &str| some(s).and_then(|s| store::cases::Cursor::decode(&s));
+        match (cursor(&self.after), cursor(&self.before)) {
+            (Some(c), _) => store::cases::PageAt::After(c),
+            (None, Some(c)) => store::cases::PageAt::Before(c),
+            (None, None) => store::cases::PageAt::Start,
+        }
+    }
+
+    /// The link to page `n` of the same list, which starts at `at` (a pager's link).
+    fn page_link(&self, n: u64, at: store::cases::PageAt) -> String {
+        let mut p = self.clone();
+        match at {
+            store::cases::PageAt::After(c) => p.after = c.encode(),
+            store::cases::PageAt::Before(c) => p.before = c.encode(),
+            store::cases::PageAt::Start => {}
+        }
+        format!("/cases?{}", p.query_string(Some(n), None))
+    }
+
+    /// The query string, with `page` replaced and where the page starts left out (for
+    /// sorting, filtering and export links).
     pub fn to_query(&self, page: Option<u64>, sort: Option<&str>) -> String {
+        let mut p = self.clone();
+        p.after.clear();
+        p.before.clear();
+        p.query_string(page, sort)
+    }
+
+    fn query_string(&self, page: Option<u64>, sort: Option<&str>) -> String {
         let mut p = self.clone();
         if let Some(n) = page {
             p.page = n.to_string();
@@ -98,6 +131,8 @@ impl ListParams {
             ("q", &p.q),
             ("sort", &p.sort),
             ("page", &p.page),
+            ("after", &p.after),
+            ("before", &p.before),
         ] {
             if !v.is_empty() {
                 ser.append_pair(k, v);
@@ -245,9 +280,14 @@ async fn cases_get(
 ) -> Result<Response, UiError> {
     let lang = page.lang;
     let f = filter(&state, &page.caller, params.query(PER_PAGE)).await?;
-    let (rows, total, more) = store::cases::list_capped(&state.db, &f).await?;
+    let at = params.at();
+    let (rows, total, more) = store::cases::list_capped(&state.db, &f, &at).await?;
     let dir = Directory::load(&state.db).await?;
     let full = rows.len() as u64 == PER_PAGE;
+    // The pager's links carry the first and the last row's sort key: the next page is
+    // read from where this one ends, along an index, however deep.
+    let first = rows.first().map(store::cases::Cursor::of);
+    let last = rows.last().map(store::cases::Cursor::of);
     let rows = rows
         .into_iter()
         .map(|c| row(&state, &dir, lang, c))
@@ -256,7 +296,6 @@ async fn cases_get(
     // Past the cap the list goes on page by page for as long as pages are full.
     let pages = if more { counted.max(f.page) } else { counted };
     let plus = if more { "+" } else { "" };
-    let link = |n: u64| format!("/cases?{}", params.to_query(Some(n), None));
     let ctx = ListPage {
         programmes: programme_choices(&state, &page, &params.programme),
         case_types: case_type_choices(&state, lang, &params.programme, &params.case_type),
@@ -280,15 +319,16 @@ async fn cases_get(
         total: format!("{total}{plus}"),
         page: f.page,
         pages: format!("{pages}{plus}"),
-        prev: if f.page > 1 {
-            link(f.page - 1)
-        } else {
-            String::new()
+        prev: match first {
+            Some(c) if f.page > 2 => params.page_link(f.page - 1, store::cases::PageAt::Before(c)),
+            _ if f.page > 1 => params.page_link(1, store::cases::PageAt::Start),
+            _ => String::new(),
         },
-        next: if f.page < pages || (more && full) {
-            link(f.page + 1)
-        } else {
-            String::new()
+        next: match last {
+            Some(c) if full && (f.page < pages || more) => {
+                params.page_link(f.page + 1, store::cases::PageAt::After(c))
+            }
+            _ => String::new(),
         },
         csv: format!("/cases/export.csv?{}", params.to_query(None, None)),
         xlsx: format!("/cases/export.xlsx?{}", params.to_query(None, None)),

@@ -241,7 +241,7 @@ async fn due_this_week(
         ..ListQuery::default()
     };
     let f = filter(state, &page.caller, q).await?;
-    let (rows, _) = store::cases::list(&state.db, &f).await?;
+    let (rows, _) = store::cases::list(&state.db, &f, &store::cases::PageAt::Start).await?;
     let dir = Directory::load(&state.db).await?;
     Ok(rows
         .into_iter()
@@ -249,7 +249,11 @@ async fn due_this_week(
         .collect())
 }
 
-/// Batches sampled against each open sampling plan's total.
+/// Open sampling plans a quota chart shows: the newest, as many as a chart can label.
+const QUOTA_PLANS: u64 = 12;
+
+/// Batches sampled against each open sampling plan's total, for the newest open plans
+/// (a county runs thousands; each bar costs a count of its batches).
 async fn quota_chart(
     state: &AppState,
     page: &Page,
@@ -263,9 +267,14 @@ async fn quota_chart(
     let open_plans = store::cases::Filter {
         case_type: Some("sampling-plan".into()),
         open: Some(true),
+        sort: store::cases::Sort::Newest,
+        page: 1,
+        per_page: QUOTA_PLANS,
         ..within.clone()
     };
-    let plans = store::cases::all_where(&state.db, &open_plans).await?;
+    let mut plans =
+        store::case_walk::page(&state.db, &open_plans, &store::cases::PageAt::Start).await?;
+    plans.reverse();
     let mut bars = Vec::new();
     for plan in plans {
         let data = crate::service::cases::parse(&plan.data);
@@ -277,7 +286,7 @@ async fn quota_chart(
             per_page: 1,
             ..within.clone()
         };
-        let (_, done) = store::cases::list(&state.db, &f).await?;
+        let (_, done) = store::cases::list(&state.db, &f, &store::cases::PageAt::Start).await?;
         let pct = if total > 0.0 {
             done as f64 * 100.0 / total
         } else {
