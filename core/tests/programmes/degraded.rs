@@ -22,7 +22,10 @@ async fn with_broken_family_plugin(app: &Shipped) -> AppState {
     std::fs::create_dir_all(&dir).unwrap();
     for entry in std::fs::read_dir(plugins_dir()).unwrap() {
         let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        // The plugins and their manifests; not the browser builds' folder beside them.
+        if path.is_file() {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
     }
     let wasm = dir.join(format!("{P}.wasm"));
     let bytes = std::fs::read(&wasm).unwrap();
