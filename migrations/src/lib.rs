@@ -20,7 +20,6 @@ mod m20261204_171000_create_case_counts;
 mod m20261204_172000_add_scale_indexes;
 mod m20261204_173000_create_case_migrations;
 mod m20261204_174000_add_lifetime_sequences;
-mod m20261204_175000_slim_case_search;
 mod m20261204_200000_add_case_walk_indexes;
 mod m20261204_201000_create_deadline_counts;
 
@@ -46,7 +45,6 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_172000_add_scale_indexes::Migration),
             Box::new(m20261204_173000_create_case_migrations::Migration),
             Box::new(m20261204_174000_add_lifetime_sequences::Migration),
-            Box::new(m20261204_175000_slim_case_search::Migration),
             Box::new(m20261204_200000_add_case_walk_indexes::Migration),
             Box::new(m20261204_201000_create_deadline_counts::Migration),
         ]

@@ -202,8 +202,8 @@ async fn index_now(db: &impl ConnectionTrait, case_id: &str, search: &str) -> Re
 /// `pages` pages of merged data, in a transaction of its own. Returns whether it found
 /// work to do (so another step may be worth running); always `false` on PostgreSQL.
 ///
-/// FTS5's own merging after each write is turned off (see the migration
-/// `slim_case_search`): the writer calls this once it has been idle for a moment.
+/// The writer calls this once it has been idle for a moment, so the merging FTS5 would
+/// otherwise do a little after each write during load is mostly done ahead of it.
 pub async fn merge_step(db: &sea_orm::DatabaseConnection, pages: u32) -> Result<bool> {
     use sea_orm::TransactionTrait;
     if super::is_postgres(db) {
