@@ -387,20 +387,13 @@ pub async fn counts_where(
     f: &Filter,
 ) -> Result<Vec<(String, String, String, bool, i64)>> {
     if let Some(c) = counted_condition(f) {
-        let mut q = Query::select();
-        q.columns(["programme", "case_type", "state", "overdue"].map(Alias::new))
-            .expr_as(
-                Expr::col(Alias::new("n"))
-                    .sum()
-                    .cast_as(Alias::new("BIGINT")),
-                Alias::new("n"),
-            )
-            .from(Alias::new("case_counts"))
-            .cond_where(c)
-            .group_by_columns(["programme", "case_type", "state", "overdue"].map(Alias::new));
-        let rows = db
-            .query_all_raw(db.get_database_backend().build(&q))
-            .await?;
+        let rows = sum_kept(
+            db,
+            "case_counts",
+            &["programme", "case_type", "state", "overdue"],
+            c,
+        )
+        .await?;
         return rows
             .iter()
             .map(|r| {
@@ -435,6 +428,31 @@ pub async fn counts_where(
     Ok(rows)
 }
 
+/// A table of kept counts (`case_counts`, `deadline_counts`): its `n` summed per `keys`
+/// over the rows `c` selects.
+async fn sum_kept(
+    db: &impl ConnectionTrait,
+    table: &str,
+    keys: &[&str],
+    c: Condition,
+) -> Result<Vec<sea_orm::QueryResult>> {
+    let keys: Vec<Alias> = keys.iter().map(|k| Alias::new(*k)).collect();
+    let mut q = Query::select();
+    q.columns(keys.clone())
+        .expr_as(
+            Expr::col(Alias::new("n"))
+                .sum()
+                .cast_as(Alias::new("BIGINT")),
+            Alias::new("n"),
+        )
+        .from(Alias::new(table))
+        .cond_where(c)
+        .group_by_columns(keys);
+    Ok(db
+        .query_all_raw(db.get_database_backend().build(&q))
+        .await?)
+}
+
 /// Every case `f` selects, unpaged, oldest first (for dashboards' charts).
 pub async fn all_where(db: &impl ConnectionTrait, f: &Filter) -> Result<Vec<cases::Model>> {
     Ok(cases::Entity::find()
@@ -454,20 +472,7 @@ pub async fn deadline_counts(
     use super::entities::deadlines;
     let by_place_only = f.case_type.is_none() && f.state.is_none() && f.overdue.is_none();
     if let Some(c) = counted_condition(f).filter(|_| by_place_only) {
-        let mut q = Query::select();
-        q.columns(["status", "breached"].map(Alias::new))
-            .expr_as(
-                Expr::col(Alias::new("n"))
-                    .sum()
-                    .cast_as(Alias::new("BIGINT")),
-                Alias::new("n"),
-            )
-            .from(Alias::new("deadline_counts"))
-            .cond_where(c)
-            .group_by_columns(["status", "breached"].map(Alias::new));
-        let rows = db
-            .query_all_raw(db.get_database_backend().build(&q))
-            .await?;
+        let rows = sum_kept(db, "deadline_counts", &["status", "breached"], c).await?;
         return rows
             .iter()
             .map(|r| {
