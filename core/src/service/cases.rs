@@ -22,6 +22,7 @@ use super::{actor, org_unit, refusal_error};
 use crate::auth::Caller;
 use crate::engine::{self, ActionRequest, Actor, CaseSnapshot, Decision, NewCase, Outcome};
 use crate::error::{Error, Result, bad_request};
+use crate::metrics::Metrics;
 use crate::state::{AppState, Version};
 use crate::store::{self, entities::cases};
 use derived::{DeriveAt, derive};
@@ -127,11 +128,14 @@ pub async fn create_as_of(
         return Err(refused_with_checks(state, ask, refused).await);
     }
     let parent_data = parent.as_ref().map(|p| parse(&p.data));
+    // The decision and the derived fields in one hand-off to the blocking pool.
     let outcome = {
         let (version, calendar, plugins) =
             (version.clone(), state.calendar(), state.plugins.clone());
+        let metrics = state.metrics.clone();
         let (case_type, data, who) = (req.case_type.clone(), req.data.clone(), who.clone());
-        let parent_id = req.parent.clone();
+        let (programme, parent_id, org_id) =
+            (req.programme.clone(), req.parent.clone(), org.id.clone());
         blocking(move || {
             let new = NewCase {
                 case_type: &case_type,
@@ -141,20 +145,21 @@ pub async fn create_as_of(
                 actor: &who,
                 now,
             };
-            engine::create(&version.def, &calendar, &new, plugins.as_ref())
+            let decided = engine::create(&version.def, &calendar, &new, plugins.as_ref())?;
+            let mut outcome = accepted(&metrics, &programme, decided)?;
+            let at = DeriveAt {
+                case_type: &case_type,
+                case: None,
+                parent_id: parent_id.as_deref(),
+                org_unit: &org_id,
+                actor: &who,
+                now,
+            };
+            derive(plugins.as_ref(), &version, &at, &mut outcome)?;
+            Ok::<_, Error>(outcome)
         })
         .await?
     };
-    let mut outcome = accepted(state, &req.programme, outcome)?;
-    let at = DeriveAt {
-        case_type: &req.case_type,
-        case: None,
-        parent_id: req.parent.as_deref(),
-        org_unit: &org.id,
-        actor: &who,
-        now,
-    };
-    derive(state, &version, &at, &mut outcome).await?;
     let row = state
         .writer
         .write(CreateWork {
@@ -254,18 +259,11 @@ pub async fn act_as_of(
             };
             return Err(refused_with_checks(state, ask, refused).await);
         }
-        let outcome = decide(state, &version, &case, action, &input, &who, now).await?;
-        let mut outcome = accepted(state, &case.programme, outcome)?;
-        let at = DeriveAt {
-            case_type: &case.case_type,
-            case: Some(&case),
-            parent_id: case.parent_id.as_deref(),
-            org_unit: &case.org_unit_id,
-            actor: &who,
-            now,
-        };
-        derive(state, &version, &at, &mut outcome).await?;
+        let (snapshot, deadlines) = read_for_action(state, &case).await?;
+        let parent = snapshot.parent.clone();
+        let outcome = decide(state, &version, &case, snapshot, action, &input, &who, now).await?;
         let children = spawn_children(state, &version, &case, &outcome, now).await?;
+        let (data, deadlines_unchanged) = (outcome.data.clone(), outcome.deadlines.is_empty());
         let programme = case.programme.clone();
         let written = state
             .writer
@@ -291,9 +289,16 @@ pub async fn act_as_of(
                 state
                     .metrics
                     .action_time(&programme, action, started.elapsed());
+                // The answer is built from what this request read and wrote; only
+                // deadline rows the action changed are read again.
+                let known = views::Known {
+                    data: Some(data),
+                    parent: Some(parent),
+                    deadlines: deadlines_unchanged.then_some(deadlines),
+                };
                 return match w.view {
                     Some(view) => Ok(view),
-                    None => views::case(state, caller, w.row, "api").await,
+                    None => views::case_known(&state.db, state, caller, w.row, "api", known).await,
                 };
             }
             Err(Error::Conflict { .. })
@@ -311,23 +316,28 @@ pub async fn act_as_of(
 /// moves under it, before the caller is told 409.
 const MAX_ATTEMPTS: u32 = 8;
 
+/// Decide an action and compute its derived fields, in one hand-off to the blocking
+/// pool (both may call the plugin).
+#[allow(clippy::too_many_arguments)] // the parts of an action, as `act_as_of` holds them
 async fn decide(
     state: &AppState,
     version: &Arc<Version>,
     case: &cases::Model,
+    snapshot: CaseSnapshot,
     action: &str,
     input: &ActionInput,
     who: &Actor,
     now: DateTime<Utc>,
-) -> Result<Decision> {
-    let snapshot = snapshot(state, case).await?;
+) -> Result<Outcome> {
     let (version, calendar, plugins) = (version.clone(), state.calendar(), state.plugins.clone());
+    let metrics = state.metrics.clone();
     let (action, data, comment, who) = (
         action.to_owned(),
         input.data.clone(),
         input.comment.clone(),
         who.clone(),
     );
+    let case = case.clone();
     blocking(move || {
         let req = ActionRequest {
             action: &action,
@@ -336,7 +346,18 @@ async fn decide(
             actor: &who,
             now,
         };
-        engine::decide(&version.def, &calendar, &snapshot, &req, plugins.as_ref())
+        let decided = engine::decide(&version.def, &calendar, &snapshot, &req, plugins.as_ref())?;
+        let mut outcome = accepted(&metrics, &case.programme, decided)?;
+        let at = DeriveAt {
+            case_type: &case.case_type,
+            case: Some(&case),
+            parent_id: case.parent_id.as_deref(),
+            org_unit: &case.org_unit_id,
+            actor: &who,
+            now,
+        };
+        derive(plugins.as_ref(), &version, &at, &mut outcome)?;
+        Ok::<_, Error>(outcome)
     })
     .await
 }
@@ -352,12 +373,13 @@ async fn spawn_children(
     if outcome.children.is_empty() {
         return Ok(Vec::new());
     }
-    let (def_version, calendar, plugins) =
-        (version.clone(), state.calendar(), state.plugins.clone());
+    let (calendar, plugins) = (state.calendar(), state.plugins.clone());
     let children = outcome.children.clone();
     let parent_data = outcome.data.clone();
     let parent_id = parent.id.clone();
-    let decided = blocking(move || {
+    let org_id = parent.org_unit_id.clone();
+    let version = version.clone();
+    let children = blocking(move || {
         let system = Actor::system();
         children
             .iter()
@@ -370,38 +392,57 @@ async fn spawn_children(
                     actor: &system,
                     now,
                 };
-                engine::create(&def_version.def, &calendar, &new, plugins.as_ref())
-                    .map(|d| (c.case_type.clone(), d))
+                let decided = engine::create(&version.def, &calendar, &new, plugins.as_ref())?;
+                let mut outcome = match decided {
+                    Decision::Accepted(o) => *o,
+                    Decision::Refused { reasons } => {
+                        return Err(Error::Invalid(
+                            reasons.into_iter().map(Into::into).collect(),
+                        ));
+                    }
+                };
+                let at = DeriveAt {
+                    case_type: &c.case_type,
+                    case: None,
+                    parent_id: Some(&parent_id),
+                    org_unit: &org_id,
+                    actor: &system,
+                    now,
+                };
+                derive(plugins.as_ref(), &version, &at, &mut outcome)?;
+                Ok((c.case_type.clone(), outcome))
             })
-            .collect::<Result<Vec<_>, _>>()
+            .collect::<Result<Vec<_>>>()
     })
-    .await?;
-    let mut children = decided
-        .into_iter()
-        .map(|(ct, d)| match d {
-            Decision::Accepted(o) => Ok((ct, *o)),
-            Decision::Refused { reasons } => Err(Error::Invalid(
-                reasons.into_iter().map(Into::into).collect(),
-            )),
-        })
-        .collect::<Result<Vec<_>>>()
-        .map_err(|e| {
-            tracing::warn!(case = %parent.id, error = %e, "a spawned child case was refused");
-            e
-        })?;
-    let system = Actor::system();
-    for (case_type, outcome) in &mut children {
-        let at = DeriveAt {
-            case_type,
-            case: None,
-            parent_id: Some(&parent.id),
-            org_unit: &parent.org_unit_id,
-            actor: &system,
-            now,
-        };
-        derive(state, version, &at, outcome).await?;
-    }
+    .await
+    .map_err(|e| {
+        tracing::warn!(case = %parent.id, error = %e, "a spawned child case was refused");
+        e
+    })?;
     Ok(children)
+}
+
+/// The derived fields of a case the system opens on a schedule, as [`derive`] computes
+/// them for any new case. It calls the plugin: run it off the async workers.
+pub(super) fn derive_scheduled(
+    plugins: &dyn crate::state::Plugins,
+    version: &Version,
+    case_type: &str,
+    parent_id: Option<&str>,
+    org_unit: &str,
+    now: DateTime<Utc>,
+    outcome: &mut Outcome,
+) -> Result<()> {
+    let system = Actor::system();
+    let at = DeriveAt {
+        case_type,
+        case: None,
+        parent_id,
+        org_unit,
+        actor: &system,
+        now,
+    };
+    derive(plugins, version, &at, outcome)
 }
 
 async fn write_children(
@@ -439,14 +480,24 @@ async fn write_children(
 
 /// The engine's snapshot of a stored case.
 pub async fn snapshot(state: &AppState, case: &cases::Model) -> Result<CaseSnapshot> {
-    let open = store::deadlines::open_rows(&state.db, &case.id).await?;
+    Ok(read_for_action(state, case).await?.0)
+}
+
+/// The engine's snapshot of a stored case, and all its deadline rows (open and
+/// closed: the answer to the action lists them, so they are read once).
+async fn read_for_action(
+    state: &AppState,
+    case: &cases::Model,
+) -> Result<(CaseSnapshot, Vec<store::entities::deadlines::Model>)> {
+    let all = store::deadlines::all_rows(&state.db, &case.id).await?;
+    let open = store::deadlines::open_of(&all);
     let parent = match &case.parent_id {
         Some(p) => store::cases::get(&state.db, p)
             .await?
             .map(|p| parse(&p.data)),
         None => None,
     };
-    Ok(CaseSnapshot {
+    let snapshot = CaseSnapshot {
         id: case.id.clone(),
         number: case.number.clone(),
         case_type: case.case_type.clone(),
@@ -458,7 +509,8 @@ pub async fn snapshot(state: &AppState, case: &cases::Model) -> Result<CaseSnaps
         deadlines: store::deadlines::to_engine(&open),
         parent,
         parent_id: case.parent_id.clone(),
-    })
+    };
+    Ok((snapshot, all))
 }
 
 /// A case the caller may read; 404 otherwise (its existence is not revealed).
@@ -529,14 +581,14 @@ fn check_parent(version: &Version, case_type: &str, parent: Option<&cases::Model
     }
 }
 
-fn accepted(state: &AppState, programme: &str, d: Decision) -> Result<Outcome> {
+fn accepted(metrics: &Metrics, programme: &str, d: Decision) -> Result<Outcome> {
     match d {
         Decision::Accepted(o) => {
-            state.metrics.action(programme, "accepted");
+            metrics.action(programme, "accepted");
             Ok(*o)
         }
         Decision::Refused { reasons } => {
-            state.metrics.action(programme, "refused");
+            metrics.action(programme, "refused");
             Err(refusal_error(reasons))
         }
     }
@@ -548,11 +600,11 @@ pub fn parse(text: &str) -> Value {
 }
 
 /// Run engine work (which may call wasm plugins) off the async workers.
-pub(super) async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, engine::EngineError> + Send + 'static,
+pub(super) async fn blocking<T: Send + 'static, E: Into<Error> + Send + 'static>(
+    f: impl FnOnce() -> std::result::Result<T, E> + Send + 'static,
 ) -> Result<T> {
     match tokio::task::spawn_blocking(f).await {
-        Ok(r) => r.map_err(Error::from),
+        Ok(r) => r.map_err(Into::into),
         Err(e) => Err(Error::Internal(format!("the decision task failed: {e}"))),
     }
 }

@@ -250,7 +250,7 @@ pub async fn action(
     row.chain_len = event.seq;
     row.chain_head = event.hash.clone();
     let new_roles = decide_actors(db, version, &mut row, None, now).await?;
-    store::cases::update(db, &row, case.version, case.chain_len).await?;
+    store::cases::update(db, case, &row).await?;
     row.version = case.version + 1;
     if row.search != case.search {
         store::search::index(db, &row.id, &row.search).await?;

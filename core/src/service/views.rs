@@ -139,16 +139,44 @@ pub async fn case_in(
     row: cases::Model,
     via: &str,
 ) -> Result<CaseView> {
+    case_known(db, state, caller, row, via, Known::default()).await
+}
+
+/// Parts of a case's view that its caller holds already (having just read or written
+/// them), so they are not read again. `None` parts are read.
+#[derive(Default)]
+pub struct Known {
+    /// The case data, parsed: what the row's `data` holds.
+    pub data: Option<Value>,
+    /// The parent case's data (`Some(None)`: the case has no parent).
+    pub parent: Option<Option<Value>>,
+    /// All the case's deadline rows, as they are now.
+    pub deadlines: Option<Vec<store::entities::deadlines::Model>>,
+}
+
+/// [`case`] with the parts the caller already holds.
+pub async fn case_known(
+    db: &impl ConnectionTrait,
+    state: &AppState,
+    caller: &Caller,
+    row: cases::Model,
+    via: &str,
+    known: Known,
+) -> Result<CaseView> {
     let version = super::cases::case_version(state, &row)?;
     let def = &version.def;
     let ct = def.programme.case_type(&row.case_type).ok_or_else(|| {
         crate::error::Error::Internal(format!("case type {} vanished", row.case_type))
     })?;
     let who = actor(caller, &row.programme, &row.org_path);
-    let data = parse(&row.data);
-    let parent_data = match &row.parent_id {
-        Some(p) => store::cases::get(db, p).await?.map(|p| parse(&p.data)),
-        None => None,
+    let data = match known.data {
+        Some(d) => d,
+        None => parse(&row.data),
+    };
+    let parent_data = match (known.parent, &row.parent_id) {
+        (Some(p), _) => p,
+        (None, Some(p)) => store::cases::get(db, p).await?.map(|p| parse(&p.data)),
+        (None, None) => None,
     };
     let (masked, shown) = engine::privacy::mask(ct, &data, parent_data.as_ref(), &who);
     if !shown.is_empty() {
@@ -162,13 +190,11 @@ pub async fn case_in(
     };
     // One read of the deadline rows serves both the open ones (for the actions) and
     // the whole list.
-    let all = store::deadlines::all_rows(db, &row.id).await?;
-    let mut open: Vec<_> = all
-        .iter()
-        .filter(|d| d.status == store::deadlines::RUNNING || d.status == store::deadlines::PAUSED)
-        .cloned()
-        .collect();
-    open.sort_by_key(|d| d.due_at);
+    let all = match known.deadlines {
+        Some(rows) => rows,
+        None => store::deadlines::all_rows(db, &row.id).await?,
+    };
+    let open = store::deadlines::open_of(&all);
     let snapshot = engine::CaseSnapshot {
         id: row.id.clone(),
         number: row.number.clone(),

@@ -434,10 +434,12 @@ async fn open_scheduled(
     let data = scheduled_data(version, s, occ, parent_data.as_ref(), now);
     // The plugin's checks are wasm calls: off the async workers.
     let (calendar, plugins, def) = (state.calendar(), state.plugins.clone(), version.clone());
-    let (case_type, parent_id) = (
+    let (case_type, parent_id, org_unit) = (
         s.case_type.clone(),
         to.parent.as_ref().map(|p| p.id.clone()),
+        to.org.id.clone(),
     );
+    // The decision and the derived fields, as for a case opened by hand.
     let decided = cases::blocking(move || {
         let new = NewCase {
             case_type: &case_type,
@@ -447,12 +449,25 @@ async fn open_scheduled(
             actor: &Actor::system(),
             now,
         };
-        engine::create(&def.def, &calendar, &new, plugins.as_ref())
+        let mut outcome = match engine::create(&def.def, &calendar, &new, plugins.as_ref())? {
+            Decision::Accepted(o) => *o,
+            Decision::Refused { reasons } => return Ok::<_, Error>(Err(reasons)),
+        };
+        cases::derive_scheduled(
+            plugins.as_ref(),
+            &def,
+            &case_type,
+            parent_id.as_deref(),
+            &org_unit,
+            now,
+            &mut outcome,
+        )?;
+        Ok(Ok(outcome))
     })
     .await?;
     let outcome = match decided {
-        Decision::Accepted(o) => *o,
-        Decision::Refused { reasons } => {
+        Ok(o) => o,
+        Err(reasons) => {
             tracing::warn!(schedule = %s.id.as_str(), ?reasons, "a scheduled case was refused");
             return Ok(false);
         }

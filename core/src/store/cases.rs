@@ -35,46 +35,67 @@ pub async fn children(db: &impl ConnectionTrait, id: &str) -> Result<Vec<cases::
         .await?)
 }
 
-/// Write a case's new projection if it is still at `expected` version with
-/// `expected_chain` events; else 409. The row carries its new chain head (the event
-/// written with it), so the head moves in the same statement that guards the version.
+/// Write `row` over the case as `before` was read, if it has not moved since (same
+/// version and chain length); 409 otherwise. Only the columns that differ are set, so
+/// the indexes on the others (state, due time, who acts) are left alone, and a deadline
+/// summary the worker wrote since the read (it moves no version) is not overwritten.
+/// The row carries its new chain head (the event written with it), so the head moves in
+/// the same statement that guards the version.
 pub async fn update(
     db: &impl ConnectionTrait,
+    before: &cases::Model,
     row: &cases::Model,
-    expected: i64,
-    expected_chain: i64,
 ) -> Result<()> {
-    let result = cases::Entity::update_many()
-        .col_expr(cases::Column::State, Expr::value(row.state.clone()))
-        .col_expr(cases::Column::Closed, Expr::value(row.closed))
-        .col_expr(cases::Column::Data, Expr::value(row.data.clone()))
-        .col_expr(cases::Column::Search, Expr::value(row.search.clone()))
-        .col_expr(cases::Column::Assignee, Expr::value(row.assignee.clone()))
-        .col_expr(cases::Column::Version, Expr::value(expected + 1))
-        .col_expr(cases::Column::UpdatedAt, Expr::value(row.updated_at))
-        .col_expr(
-            cases::Column::StateEnteredAt,
-            Expr::value(row.state_entered_at),
-        )
-        .col_expr(cases::Column::Overdue, Expr::value(row.overdue))
-        .col_expr(cases::Column::NextDue, Expr::value(row.next_due))
-        .col_expr(cases::Column::ChainLen, Expr::value(row.chain_len))
-        .col_expr(
-            cases::Column::ChainHead,
-            Expr::value(row.chain_head.clone()),
-        )
-        .col_expr(cases::Column::Actors, Expr::value(row.actors.clone()))
-        .col_expr(cases::Column::Clock, Expr::value(row.clock))
-        .filter(cases::Column::Id.eq(row.id.as_str()))
-        .filter(cases::Column::Version.eq(expected))
-        .filter(cases::Column::ChainLen.eq(expected_chain))
+    use cases::Column as C;
+    let mut q = cases::Entity::update_many()
+        .col_expr(C::Version, Expr::value(before.version + 1))
+        .col_expr(C::UpdatedAt, Expr::value(row.updated_at))
+        .col_expr(C::ChainLen, Expr::value(row.chain_len))
+        .col_expr(C::ChainHead, Expr::value(row.chain_head.clone()));
+    if row.state != before.state {
+        q = q.col_expr(C::State, Expr::value(row.state.clone()));
+    }
+    if row.closed != before.closed {
+        q = q.col_expr(C::Closed, Expr::value(row.closed));
+    }
+    if row.data != before.data {
+        q = q.col_expr(C::Data, Expr::value(row.data.clone()));
+    }
+    if row.search != before.search {
+        q = q.col_expr(C::Search, Expr::value(row.search.clone()));
+    }
+    if row.assignee != before.assignee {
+        q = q.col_expr(C::Assignee, Expr::value(row.assignee.clone()));
+    }
+    if row.state_entered_at != before.state_entered_at {
+        q = q.col_expr(C::StateEnteredAt, Expr::value(row.state_entered_at));
+    }
+    if row.overdue != before.overdue {
+        q = q.col_expr(C::Overdue, Expr::value(row.overdue));
+    }
+    if row.next_due != before.next_due {
+        q = q.col_expr(C::NextDue, Expr::value(row.next_due));
+    }
+    if row.actors != before.actors {
+        q = q.col_expr(C::Actors, Expr::value(row.actors.clone()));
+    }
+    if row.clock != before.clock {
+        q = q.col_expr(C::Clock, Expr::value(row.clock));
+    }
+    let result = q
+        .filter(C::Id.eq(row.id.as_str()))
+        .filter(C::Version.eq(before.version))
+        .filter(C::ChainLen.eq(before.chain_len))
         .exec(db)
         .await?;
     if result.rows_affected == 1 {
         return Ok(());
     }
     let current = get(db, &row.id).await?.map(|c| c.version).unwrap_or(-1);
-    Err(Error::Conflict { expected, current })
+    Err(Error::Conflict {
+        expected: before.version,
+        current,
+    })
 }
 
 /// Set a case's deadline summary (overdue flag and next due time) without a new version:

@@ -195,6 +195,18 @@ pub async fn open_rows(db: &impl ConnectionTrait, case_id: &str) -> Result<Vec<d
         .await?)
 }
 
+/// The open rows (running or paused) among a case's deadline rows, earliest due first,
+/// as [`open_rows`] reads them.
+pub fn open_of(all: &[deadlines::Model]) -> Vec<deadlines::Model> {
+    let mut open: Vec<_> = all
+        .iter()
+        .filter(|d| d.status == RUNNING || d.status == PAUSED)
+        .cloned()
+        .collect();
+    open.sort_by_key(|d| d.due_at);
+    open
+}
+
 /// Every deadline row of a case, open or closed.
 pub async fn all_rows(db: &impl ConnectionTrait, case_id: &str) -> Result<Vec<deadlines::Model>> {
     Ok(deadlines::Entity::find()

@@ -130,4 +130,25 @@ mod tests {
             "UPDATE t SET a = $1, b = $12 WHERE c = $2 AND d <> '?'"
         );
     }
+
+    /// `.cargo/config.toml` builds SQLite with the query planner stability guarantee, so
+    /// a statement is not parsed and planned again each time its `LIMIT ?` is bound.
+    #[tokio::test]
+    async fn sqlite_keeps_a_statement_s_plan_whatever_is_bound() {
+        use sea_orm::{ConnectionTrait, Statement};
+        let db = sea_orm::Database::connect("sqlite::memory:")
+            .await
+            .expect("in-memory SQLite");
+        let row = db
+            .query_one_raw(Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "SELECT count(*) AS n FROM pragma_compile_options \
+                 WHERE compile_options = 'ENABLE_QPSG'",
+            ))
+            .await
+            .expect("compile options")
+            .expect("one row");
+        let n: i64 = row.try_get("", "n").expect("a count");
+        assert_eq!(n, 1, "SQLite was built without SQLITE_ENABLE_QPSG");
+    }
 }

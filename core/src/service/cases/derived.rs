@@ -5,10 +5,10 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{blocking, parse};
+use super::parse;
 use crate::engine::{self, Actor, Change, Outcome, PluginFailure};
 use crate::error::{Error, Result};
-use crate::state::{AppState, DeriveRequest, Version};
+use crate::state::{DeriveRequest, Plugins, Version};
 use crate::store::entities::cases;
 use crate::workflow::model::{Field, Name};
 
@@ -27,8 +27,11 @@ pub(super) struct DeriveAt<'a> {
 /// declares them and the case is new or its data changed. They are the plugin's: a
 /// value someone submitted for one is replaced. A plugin failure refuses the whole
 /// action, so the case stays as it was.
-pub(super) async fn derive(
-    state: &AppState,
+///
+/// This calls the plugin: run it off the async workers, in the same blocking task as
+/// the decision it follows (one hand-off per action, not one per plugin call).
+pub(super) fn derive(
+    plugins: &dyn Plugins,
     version: &Version,
     at: &DeriveAt<'_>,
     outcome: &mut Outcome,
@@ -43,8 +46,7 @@ pub(super) async fn derive(
     ) else {
         return Ok(());
     };
-    let pointers: Vec<String> = state
-        .plugins
+    let pointers: Vec<String> = plugins
         .derived_fields(plugin)
         .into_iter()
         .filter(|p| top_field(p).is_some_and(|f| ct.fields.contains_key(f.as_str())))
@@ -52,39 +54,26 @@ pub(super) async fn derive(
     if pointers.is_empty() {
         return Ok(());
     }
-    let plugins = state.plugins.clone();
-    let (programme, plugin_id) = (def.id().to_owned(), plugin.to_string());
-    let case_type = at.case_type.to_owned();
-    let (case_id, number) = at
-        .case
-        .map(|c| (c.id.clone(), c.number.clone()))
-        .unwrap_or_default();
-    let (to, action) = (outcome.to.clone(), outcome.action.clone());
-    let parent_id = at.parent_id.map(str::to_owned);
-    let (org_unit, actor, now) = (at.org_unit.to_owned(), at.actor.clone(), at.now);
-    let data = outcome.data.clone();
-    let derived = blocking(move || {
-        let request = DeriveRequest {
-            programme: &programme,
-            plugin: &plugin_id,
-            case_type: &case_type,
-            case_id: &case_id,
-            case_number: &number,
-            state: &to,
-            parent_id: parent_id.as_deref(),
-            action: &action,
-            actor: &actor,
-            org_unit: &org_unit,
-            data: &data,
-            now,
-        };
-        plugins.derive(&request).map_err(engine::EngineError::from)
-    })
-    .await?;
+    let plugin_id = plugin.to_string();
+    let request = DeriveRequest {
+        programme: def.id(),
+        plugin: &plugin_id,
+        case_type: at.case_type,
+        case_id: at.case.map_or("", |c| c.id.as_str()),
+        case_number: at.case.map_or("", |c| c.number.as_str()),
+        state: &outcome.to,
+        parent_id: at.parent_id,
+        action: &outcome.action,
+        actor: at.actor,
+        org_unit: at.org_unit,
+        data: &outcome.data,
+        now: at.now,
+    };
+    let derived = plugins.derive(&request).map_err(Error::Plugin)?;
     let before = at.case.map(|c| parse(&c.data)).unwrap_or(Value::Null);
     apply_derived(&ct.fields, &pointers, &derived, &before, outcome).map_err(|reason| {
         Error::Plugin(PluginFailure {
-            plugin: plugin.to_string(),
+            plugin: plugin_id,
             check: "derive".to_owned(),
             reason,
             blocking: true,
