@@ -183,7 +183,7 @@ async fn build(
     let (field_errors, other): (Vec<Violation>, Vec<Violation>) =
         d.errors.iter().cloned().partition(|v| {
             let name = forms::pointer_to_name(&v.field);
-            !name.is_empty() && name != "f.comment" && def.is_some()
+            !name.is_empty() && name != "f.comment" && name != "f.taken_at" && def.is_some()
         });
     let comment_errors = other
         .iter()
@@ -292,6 +292,7 @@ async fn case_action_post(
         data,
         comment: comment.clone(),
         expected_version,
+        taken_at: super::offline::field_time(&body),
     };
     match cases::act(&state, &page.caller, &id, &action, input, Some(&key)).await {
         Ok(_) => Ok(see_other(&format!("/cases/{id}?done={action}"))),

@@ -85,6 +85,9 @@ pub struct NewPage {
     pub error_links: Vec<(String, String)>,
     /// The programme's checks, for the page to run as the user types (JSON).
     pub checks: Option<String>,
+    /// Makes a repeated submit (a double click, or a form sent again after the network
+    /// came back) open the case once.
+    pub key: String,
 }
 
 async fn case_new_get(
@@ -151,6 +154,8 @@ async fn case_new_post(
         data: data.clone(),
         parent: (!q.parent.is_empty()).then(|| q.parent.clone()),
         assignee: None,
+        taken_at: super::offline::field_time(&body),
+        idempotency_key: body.text("_key").filter(|k| !k.is_empty() && k.len() <= 200),
     };
     match cases::create(&state, &page.caller, req).await {
         Ok(view) => Ok(see_other(&format!("/cases/{}?done=create", view.id))),
@@ -201,6 +206,7 @@ async fn render(
         has_errors: !errors.is_empty(),
         error_links: Vec::new(),
         checks: None,
+        key: uuid::Uuid::now_v7().to_string(),
     };
     let chosen = programmes
         .current(&q.programme)

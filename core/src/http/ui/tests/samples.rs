@@ -27,6 +27,7 @@ use crate::workflow::model::I18n;
 pub(super) fn nav(lang: Lang) -> Nav {
     let mut n = Nav::anonymous(lang, "标题".into(), "/cases?q=a&b=c");
     n.user = Some(NavUser {
+        id: "0190c6a0-0000-7000-8000-000000000001".into(),
         display_name: "张三".into(),
         username: "zhangsan".into(),
         is_admin: true,
@@ -367,7 +368,12 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
                 has_errors: false,
                 error_links: vec![],
                 checks: None,
+                key: "k".into(),
             }),
+        ),
+        (
+            "offline/sync",
+            j(crate::http::ui::offline::SyncPage { max_age_days: 7 }),
         ),
         (
             "bulk/result",
