@@ -289,7 +289,7 @@ fn event_of<'a>(
     if let (Some(t), Some(p)) = (outcome.taken_at, payload.as_object_mut()) {
         p.insert(
             "taken_at".to_owned(),
-            Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
         );
     }
     NewEvent {

@@ -46,7 +46,12 @@ async fn sync_get(
 /// when the user pressed submit, by the device's clock. The service checks its bounds.
 /// A value that is not a time is left out: the submit then counts as taken on receipt.
 pub fn field_time(body: &FormBody) -> Option<DateTime<Utc>> {
-    body.get("_taken_at")
-        .and_then(|s| DateTime::parse_from_rfc3339(s.trim()).ok())
+    body.get("_taken_at").and_then(parse_time)
+}
+
+/// An RFC 3339 time, in UTC.
+pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .ok()
         .map(|t| t.with_timezone(&Utc))
 }

@@ -208,6 +208,7 @@ pub(super) fn action_page(ui: &Ui, lang: Lang) -> ActionPage {
         error_links: vec![("#f-name".into(), "名称：必填".into())],
         version: 4,
         key: "k".into(),
+        taken_at: "2026-10-01T08:00:00.000Z".into(),
         conflict: Some(Conflict {
             yours: 3,
             current: 4,
