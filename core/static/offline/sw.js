@@ -31,7 +31,7 @@ const STATIC = [
   "/static/offline/register.js", "/static/offline/queue.js", "/static/offline/store.js",
   "/static/offline/sync.js", "/static/offline/manifest.webmanifest",
   "/static/checks/page.js", "/static/checks/json.js", "/static/checks/worker.js",
-  "/static/checks/wasi.js",
+  "/static/checks/wasi.js", "/static/checks/rules.js",
 ];
 
 self.addEventListener("install", (event) => {
