@@ -165,6 +165,10 @@ test("forms filled without a network are queued, survive a reload and are sent o
   const agreement = (await (await api.get(`/api/v1/cases/${found[0].id}`)).json()).data.responsibility_agreement;
   assert.deepEqual(await (await api.get(`/api/v1/files/${agreement}`)).body(), photo("责任协议签字页.jpg").buffer);
 
+  // The history shows both times.
+  await page.goto(`${BASE}/cases/${b.id}`);
+  assert.match(await page.locator(".timeline .field-time").first().textContent(), /离线填写于/);
+
   // Signing out forgets the sent entries and the page copies.
   await page.goto(`${BASE}/inbox`);
   await page.locator("html[data-queue-ready]").waitFor({ state: "attached" });

@@ -74,6 +74,7 @@ pub(super) fn event() -> EventRow {
         from: "已收到".into(),
         to: "核查启动".into(),
         comment: "立即启动".into(),
+        taken_at: "2026-10-01 08:00".into(),
         changes: vec![ChangeRow {
             label: "控制数量".into(),
             before: String::new(),
