@@ -46,8 +46,10 @@ async fn field_time_is_bounded_recorded_and_chained(kind: Db) {
     let taken = now - Duration::hours(3);
     let r = app
         .post("/api/v1/cases", "inspector")
-        .json(&json!({"programme": "demo", "case_type": "sample", "org_unit": "town-a",
-                      "data": {"product": "米粉", "high_risk": true}, "taken_at": stamp(taken)}))
+        .json(
+            &json!({"programme": "demo", "case_type": "sample", "org_unit": "town-a",
+                      "data": {"product": "米粉", "high_risk": true}, "taken_at": stamp(taken)}),
+        )
         .send()
         .await
         .unwrap();
@@ -88,8 +90,14 @@ async fn field_time_is_bounded_recorded_and_chained(kind: Db) {
     // A field time from the future (beyond the allowed skew) or too old is refused,
     // and the case is left as it was.
     for (t, code) in [
-        (now + Duration::minutes(anjuan::service::cases::MAX_SKEW_MINUTES + 5), "taken-at-future"),
-        (now - Duration::days(anjuan::service::cases::MAX_AGE_DAYS + 1), "taken-at-too-old"),
+        (
+            now + Duration::minutes(anjuan::service::cases::MAX_SKEW_MINUTES + 5),
+            "taken-at-future",
+        ),
+        (
+            now - Duration::days(anjuan::service::cases::MAX_AGE_DAYS + 1),
+            "taken-at-too-old",
+        ),
     ] {
         let r = app
             .post(&format!("/api/v1/cases/{id}/actions/note"), "inspector")
@@ -104,8 +112,10 @@ async fn field_time_is_bounded_recorded_and_chained(kind: Db) {
     }
     let r = app
         .post("/api/v1/cases", "inspector")
-        .json(&json!({"programme": "demo", "case_type": "sample", "org_unit": "town-a",
-                      "data": {}, "taken_at": stamp(now + Duration::hours(1))}))
+        .json(
+            &json!({"programme": "demo", "case_type": "sample", "org_unit": "town-a",
+                      "data": {}, "taken_at": stamp(now + Duration::hours(1))}),
+        )
         .send()
         .await
         .unwrap();
@@ -120,7 +130,11 @@ async fn field_time_is_bounded_recorded_and_chained(kind: Db) {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    assert!(events(&app, &id).await[2]["payload"].get("taken_at").is_none());
+    assert!(
+        events(&app, &id).await[2]["payload"]
+            .get("taken_at")
+            .is_none()
+    );
 
     // Both times are in the chain: changing the field time breaks it.
     assert_eq!(broken_links(&app).await, 0);
@@ -137,7 +151,11 @@ async fn field_time_is_bounded_recorded_and_chained(kind: Db) {
         .execute_raw(Statement::from_sql_and_values(
             backend,
             sql,
-            [stamp(taken).into(), earlier.clone().into(), id.clone().into()],
+            [
+                stamp(taken).into(),
+                earlier.clone().into(),
+                id.clone().into(),
+            ],
         ))
         .await
         .unwrap();
@@ -146,7 +164,11 @@ async fn field_time_is_bounded_recorded_and_chained(kind: Db) {
         earlier,
         "the field time was rewritten"
     );
-    assert_eq!(broken_links(&app).await, 1, "a rewritten field time is found");
+    assert_eq!(
+        broken_links(&app).await,
+        1,
+        "a rewritten field time is found"
+    );
     app.stop().await;
 }
 on_both!(field_time_is_bounded_recorded_and_chained);
@@ -156,14 +178,20 @@ async fn a_new_case_sent_twice_with_its_key_is_opened_once(kind: Db) {
     let open = |key: &'static str, product: &'static str| {
         app.post("/api/v1/cases", "inspector")
             .header("Idempotency-Key", key)
-            .json(&json!({"programme": "demo", "case_type": "sample", "org_unit": "town-a",
-                          "data": {"product": product}}))
+            .json(
+                &json!({"programme": "demo", "case_type": "sample", "org_unit": "town-a",
+                          "data": {"product": product}}),
+            )
     };
     let first = open("n1", "腊肠").send().await.unwrap();
     assert_eq!(first.status(), 201);
     let first: Value = first.json().await.unwrap();
     let again = open("n1", "腊肠").send().await.unwrap();
-    assert_eq!(again.status(), 201, "a retry answers with the case opened first");
+    assert_eq!(
+        again.status(),
+        201,
+        "a retry answers with the case opened first"
+    );
     let again: Value = again.json().await.unwrap();
     assert_eq!(again["id"], first["id"]);
     assert_eq!(again["number"], first["number"]);
@@ -213,10 +241,7 @@ async fn the_web_form_takes_a_field_time(kind: Db) {
     assert_eq!(r.status(), 409);
     let html = r.text().await.unwrap();
     assert!(
-        html.contains(&format!(
-            "name=\"_taken_at\" value=\"{}\"",
-            stamp(taken)
-        )),
+        html.contains(&format!("name=\"_taken_at\" value=\"{}\"", stamp(taken))),
         "the conflict view keeps the field time"
     );
     app.stop().await;

@@ -114,7 +114,12 @@ pub async fn create_as_of(
     };
     // Two tries with one key take turns, so the second finds what the first opened.
     let _turn = match &once {
-        Some(i) => Some(state.case_locks.lock(&format!("create:{}:{}", caller.id, i.key)).await),
+        Some(i) => Some(
+            state
+                .case_locks
+                .lock(&format!("create:{}:{}", caller.id, i.key))
+                .await,
+        ),
         None => None,
     };
     if let Some(i) = &once

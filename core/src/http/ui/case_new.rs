@@ -155,7 +155,9 @@ async fn case_new_post(
         parent: (!q.parent.is_empty()).then(|| q.parent.clone()),
         assignee: None,
         taken_at: super::offline::field_time(&body),
-        idempotency_key: body.text("_key").filter(|k| !k.is_empty() && k.len() <= 200),
+        idempotency_key: body
+            .text("_key")
+            .filter(|k| !k.is_empty() && k.len() <= 200),
     };
     match cases::create(&state, &page.caller, req).await {
         Ok(view) => Ok(see_other(&format!("/cases/{}?done=create", view.id))),
