@@ -247,3 +247,43 @@ async fn the_web_form_takes_a_field_time(kind: Db) {
     app.stop().await;
 }
 on_both!(the_web_form_takes_a_field_time);
+
+async fn the_new_case_form_takes_a_field_time_and_opens_once(kind: Db) {
+    let app = TestApp::spawn(kind).await;
+    let taken = stamp(Utc::now() - Duration::minutes(90));
+    let form = |unit: &'static str| {
+        app.client
+            .post(format!("{}/cases/new", app.url))
+            .bearer_auth(common::token("inspector"))
+            .form(&[
+                ("programme", "demo"),
+                ("case_type", "sample"),
+                ("org_unit", unit),
+                ("_key", "new-form-1"),
+                ("_taken_at", taken.as_str()),
+            ])
+    };
+    // Refused (no unit): the page comes back with the field time kept for the next submit.
+    let r = form("").send().await.unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(&format!("name=\"_taken_at\" value=\"{taken}\"")),
+        "the refused form keeps its field time"
+    );
+    // Sent twice (an answer lost on the way back): one case, with its field time.
+    for _ in 0..2 {
+        let r = form("town-a").send().await.unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+        assert!(r.url().path().starts_with("/cases/"), "{}", r.url());
+    }
+    let list = app
+        .get_json("/api/v1/cases?programme=demo&case_type=sample", "inspector")
+        .await;
+    let items = list["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "opened once");
+    let id = items[0]["id"].as_str().unwrap();
+    assert_eq!(events(&app, id).await[0]["payload"]["taken_at"], taken);
+    app.stop().await;
+}
+on_both!(the_new_case_form_takes_a_field_time_and_opens_once);

@@ -371,6 +371,7 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
                 error_links: vec![],
                 checks: None,
                 key: "k".into(),
+                taken_at: String::new(),
             }),
         ),
         (
