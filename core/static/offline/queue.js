@@ -97,9 +97,12 @@ async function keepForm(form, submitter) {
   entries.push(["_taken_at", takenAt]);
   const url = new URL(form.action, location.href).pathname;
   const isNew = url === "/cases/new";
-  let key = fd.get("_key");
-  if (!key) { key = crypto.randomUUID(); entries.push(["_key", key]); }
-  if (await store.get(key)) { location.assign("/sync"); return; }
+  // A key of its own: a page kept on the device carries the same `_key` every time it
+  // is opened, and two entries filled in on it are two entries.
+  const key = crypto.randomUUID();
+  const at = entries.findIndex(([n]) => n === "_key");
+  if (at >= 0) entries[at] = ["_key", key];
+  else entries.push(["_key", key]);
   const h1 = document.querySelector("main h1");
   const title = h1 ? (h1.firstChild?.textContent || h1.textContent).trim() : "";
   await store.add({
@@ -111,13 +114,20 @@ async function keepForm(form, submitter) {
   });
   say(form, w().queued, "ok");
   location.assign(`/sync?queued=${encodeURIComponent(key)}`);
+  return true;
 }
 
 document.addEventListener("submit", (e) => {
   const form = e.target;
   if (!USER || !(form instanceof HTMLFormElement) || !isFormPage(form) || navigator.onLine) return;
   e.preventDefault();
-  keepForm(form, e.submitter).catch((err) => say(form, String(err)));
+  // A second press while the first is being kept is the same entry.
+  if (form.dataset.keeping) return;
+  form.dataset.keeping = "true";
+  keepForm(form, e.submitter).then(
+    (kept) => { if (!kept) delete form.dataset.keeping; },
+    (err) => { delete form.dataset.keeping; say(form, String(err)); },
+  );
 });
 
 // --- the sync page ---------------------------------------------------------------------

@@ -91,11 +91,18 @@ test("forms filled without a network are queued, survive a reload and are sent o
   await page.setInputFiles('input[type=file][name="f.responsibility_agreement"]', photo("责任协议签字页.jpg"));
   await page.locator("form.case-form .actions button.primary").click();
   await queue();
+  // The same kept form again: a second building is a second entry.
+  await page.goto(`${BASE}/cases/new?programme=fire-safety-rectification&case_type=building`);
+  await page.locator("form.case-form[data-checks-ready]").waitFor({ state: "attached" });
+  await page.selectOption("#org_unit", { index: 1 });
+  await fillForm(page, { values: { name: `${building} 二号楼`, building_use: "residential", floors: 33, height_m: 99.0 } });
+  await page.locator("form.case-form .actions button.primary").click();
+  await queue();
 
   const rows = page.locator("#sync-items > li");
-  assert.equal(await rows.count(), 3);
-  assert.deepEqual(await rows.evaluateAll((ls) => ls.map((l) => l.dataset.status)), ["queued", "queued", "queued"]);
-  assert.equal((await page.locator(".nav-sync [data-sync-count]").textContent()).trim(), "3");
+  assert.equal(await rows.count(), 4);
+  assert.deepEqual(await rows.evaluateAll((ls) => ls.map((l) => l.dataset.status)), ["queued", "queued", "queued", "queued"]);
+  assert.equal((await page.locator(".nav-sync [data-sync-count]").textContent()).trim(), "4");
   assert.match(await rows.nth(1).textContent(), /整改后现场照片\.jpg/);
   await shot(page, "40-offline-queue");
 
@@ -110,7 +117,7 @@ test("forms filled without a network are queued, survive a reload and are sent o
   await page.reload();
   await page.locator("html[data-queue-ready]").waitFor({ state: "attached" });
   await page.locator("#offline-notice").waitFor();
-  assert.equal(await page.locator("#sync-items > li").count(), 3);
+  assert.equal(await page.locator("#sync-items > li").count(), 4);
 
   // The network returns: sent in order, each once.
   const posts = [];
@@ -118,13 +125,14 @@ test("forms filled without a network are queued, survive a reload and are sent o
     if (r.method() === "POST") posts.push(new URL(r.url()).pathname);
   });
   await context.setOffline(false);
-  await page.locator('#sync-items > li[data-status="done"]').nth(1).waitFor();
+  await page.locator('#sync-items > li[data-status="done"]').nth(2).waitFor();
   await page.locator('#sync-items > li[data-status="conflict"]').waitFor();
   const forms = posts.filter((p) => p !== "/api/v1/files");
-  assert.deepEqual(forms, [`/cases/${a.id}/actions/record-progress`, `/cases/${b.id}/actions/submit-rectification`, "/cases/new"], `sent in order: ${posts}`);
-  assert.equal(posts.filter((p) => p === "/api/v1/files").length, 2, "each photo uploaded once");
+  assert.deepEqual(forms, [`/cases/${a.id}/actions/record-progress`, `/cases/${b.id}/actions/submit-rectification`, "/cases/new", "/cases/new"], `sent in order: ${posts}`);
+  // The two photos, and the document the second building's form was given (fillForm).
+  assert.equal(posts.filter((p) => p === "/api/v1/files").length, 3, "each file uploaded once");
   assert.ok(posts.indexOf("/api/v1/files") < posts.indexOf(`/cases/${b.id}/actions/submit-rectification`), "the photo goes before its form");
-  assert.deepEqual(await rows.evaluateAll((ls) => ls.map((l) => l.dataset.status)), ["conflict", "done", "done"]);
+  assert.deepEqual(await rows.evaluateAll((ls) => ls.map((l) => l.dataset.status)), ["conflict", "done", "done", "done"]);
   assert.equal((await page.locator(".nav-sync [data-sync-count]").textContent()).trim(), "1", "one entry still waits");
   await shot(page, "41-offline-synced");
 
@@ -139,7 +147,7 @@ test("forms filled without a network are queued, survive a reload and are sent o
   await page.locator("html[data-queue-ready]").waitFor({ state: "attached" });
   await page.goto(`${BASE}/sync`);
   await page.locator("html[data-queue-ready]").waitFor({ state: "attached" });
-  assert.deepEqual(await page.locator("#sync-items > li").evaluateAll((ls) => ls.map((l) => l.dataset.status)), ["done", "done", "done"]);
+  assert.deepEqual(await page.locator("#sync-items > li").evaluateAll((ls) => ls.map((l) => l.dataset.status)), ["done", "done", "done", "done"]);
   assert.equal((await page.locator(".nav-sync [data-sync-count]").textContent()).trim(), "0");
 
   // On the server: each entry once, with its field time before its receipt.
@@ -155,9 +163,12 @@ test("forms filled without a network are queued, survive a reload and are sent o
   assert.ok(fieldTime <= Date.parse(submitted[0].at), "filled in before it reached the server");
   assert.ok(Date.parse(reapplied.payload.taken_at) < fieldTime, "the first entry was filled in first");
   const found = (await (await api.get(`/api/v1/cases?programme=fire-safety-rectification&case_type=building&q=${encodeURIComponent(building)}`)).json()).items;
-  assert.equal(found.length, 1, "the building was opened once");
+  assert.deepEqual(found.map((c) => c.summary.includes("二号楼")).sort(), [false, true], "each building opened once");
+  found.sort((x, y) => x.number.localeCompare(y.number));
   const opened = await events(found[0].id);
-  assert.ok(Date.parse(opened[0].payload.taken_at) > fieldTime, "the new case was filled in last");
+  const second = await events(found[1].id);
+  assert.ok(Date.parse(opened[0].payload.taken_at) > fieldTime, "the new cases were filled in last");
+  assert.ok(Date.parse(second[0].payload.taken_at) > Date.parse(opened[0].payload.taken_at), "and opened in the order filled in");
   const evidence = (await (await api.get(`/api/v1/cases/${b.id}`)).json()).data.evidence;
   const download = await api.get(`/api/v1/files/${evidence}`);
   assert.equal(download.status(), 200);
