@@ -287,3 +287,53 @@ async fn the_new_case_form_takes_a_field_time_and_opens_once(kind: Db) {
     app.stop().await;
 }
 on_both!(the_new_case_form_takes_a_field_time_and_opens_once);
+
+async fn a_retry_of_an_applied_entry_is_answered_after_its_field_time_grew_old(kind: Db) {
+    use anjuan::service::cases::{self, ActionInput};
+    let app = TestApp::spawn(kind).await;
+    let case = app.open_sample(json!({"product": "粉丝"})).await;
+    let id = case["id"].as_str().unwrap();
+    let who =
+        anjuan::auth::extract::load_caller(&app.state.db, "inspector", anjuan::auth::Via::Token)
+            .await
+            .unwrap()
+            .unwrap();
+    let now = Utc::now();
+    let filled = now - Duration::days(cases::MAX_AGE_DAYS - 1);
+    let input = || ActionInput {
+        expected_version: Some(1),
+        taken_at: Some(filled),
+        ..ActionInput::default()
+    };
+    let first = cases::act_as_of(&app.state, &who, id, "start", input(), Some("late-1"), now)
+        .await
+        .unwrap();
+    // Two days on, the answer was lost and the device sends it again: the first answer,
+    // not a refusal of a field time now past the limit.
+    let later = now + Duration::days(2);
+    let again = cases::act_as_of(
+        &app.state,
+        &who,
+        id,
+        "start",
+        input(),
+        Some("late-1"),
+        later,
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.version, first.version);
+    assert_eq!(events(&app, id).await.len(), 2, "applied once");
+    // A new entry with that field time is refused.
+    let late = ActionInput {
+        taken_at: Some(filled),
+        ..ActionInput::default()
+    };
+    let refused = cases::act_as_of(&app.state, &who, id, "note", late, None, later).await;
+    assert!(
+        matches!(refused, Err(anjuan::error::Error::Invalid(_))),
+        "{refused:?}"
+    );
+    app.stop().await;
+}
+on_both!(a_retry_of_an_applied_entry_is_answered_after_its_field_time_grew_old);

@@ -97,7 +97,6 @@ pub async fn create_as_of(
     req: CreateCase,
     now: DateTime<Utc>,
 ) -> Result<CaseView> {
-    field_time::check(req.taken_at, now)?;
     let once = match &req.idempotency_key {
         Some(key) => Some(Idempotent {
             key: key.clone(),
@@ -129,6 +128,7 @@ pub async fn create_as_of(
         let row = readable(state, caller, &id).await?;
         return views::case(state, caller, row, "api").await;
     }
+    field_time::check(req.taken_at, now)?;
     let version = current(state, &req.programme)?;
     available(state, &version)?;
     if version.def.programme.case_type(&req.case_type).is_none() {
@@ -266,7 +266,6 @@ pub async fn act_as_of(
         &input.data.to_string(),
         input.comment.as_deref().unwrap_or(""),
     ]);
-    field_time::check(input.taken_at, now)?;
     let started = std::time::Instant::now();
     // Requests on one case take turns in this server, from reading the case to the
     // durable commit.
@@ -292,6 +291,9 @@ pub async fn act_as_of(
                 current: case.version,
             });
         }
+        // After the key's first answer: a retry of an applied entry is answered, not
+        // refused for a field time that has grown old meanwhile.
+        field_time::check(input.taken_at, now)?;
         let version = case_version(state, &case)?;
         available(state, &version)?;
         let refused = validate_form(state, &version, &case, action, &input.data).await?;
