@@ -121,6 +121,8 @@ async fn main() {
             data: json!({"product": "米粉", "high_risk": true}),
             parent: None,
             assignee: None,
+            taken_at: None,
+            idempotency_key: None,
         };
         let t = Instant::now();
         let v = cases::create(&state, &who, req).await.expect("create");
@@ -135,6 +137,7 @@ async fn main() {
             data: json!({}),
             comment: Some("bench".into()),
             expected_version: Some(1),
+            taken_at: None,
         };
         let t = Instant::now();
         cases::act(&state, &who, id, "start", input, None)

@@ -158,6 +158,7 @@ impl<'a> Seed<'a> {
             data: on_day(step.data, &self.day_of(when)),
             comment: step.comment.map(str::to_owned),
             expected_version: None,
+            taken_at: None,
         };
         crate::service::files::stand_ins(self.state, self.caller(who)?, &mut input.data).await?;
         cases::act_as_of(
@@ -267,6 +268,8 @@ fn new_case(programme: &str, case_type: &str, org: &str, data: Value) -> CreateC
         data,
         parent: None,
         assignee: None,
+        taken_at: None,
+        idempotency_key: None,
     }
 }
 
@@ -279,6 +282,8 @@ fn child(programme: &str, case_type: &str, parent: &str, data: Value) -> CreateC
         data,
         parent: Some(parent.to_owned()),
         assignee: None,
+        taken_at: None,
+        idempotency_key: None,
     }
 }
 

@@ -110,3 +110,4 @@ case-new-choose = Choose what to open:
 case-new-none = There is nothing you may open.
 case-new-unit-required = Choose the unit the case belongs to
 case-new-submit = Open the case
+event-taken-at = filled in offline at { $at }; the time above is when it reached the server (deadlines count from it)

@@ -110,3 +110,4 @@ case-new-choose = 请选择要新建的案件类型：
 case-new-none = 您没有可以新建的案件类型。
 case-new-unit-required = 请选择案件所属单位
 case-new-submit = 立案
+event-taken-at = 离线填写于 { $at }，上方为送达服务器的时间（时限按送达时间计算）

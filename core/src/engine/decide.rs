@@ -113,6 +113,7 @@ pub fn decide(
         notifications: Vec::new(),
         checks,
         warnings,
+        taken_at: None,
     };
     apply_effects(def, ct, t, &vars, &mut outcome);
     changes.append(&mut outcome.changes);
@@ -236,6 +237,7 @@ pub fn create(
         notifications: Vec::new(),
         checks,
         warnings,
+        taken_at: None,
     })))
 }
 

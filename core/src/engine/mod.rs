@@ -156,6 +156,11 @@ pub struct Outcome {
     pub checks: Vec<CheckRecord>,
     /// Warnings that did not stop the action.
     pub warnings: Vec<Finding>,
+    /// When the actor says they took the action in the field, if it was captured
+    /// without a network and sent later. Recorded in the event; deadlines run from
+    /// the server's time (see docs/workflows.md, "Field time").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taken_at: Option<DateTime<Utc>>,
 }
 
 /// One field's change.

@@ -6,6 +6,7 @@
 //! - `forms`: the generic constraints of the plugin form an opening or an action fills.
 
 mod derived;
+mod field_time;
 mod forms;
 mod work;
 
@@ -29,8 +30,10 @@ use derived::{DeriveAt, derive};
 use forms::{CheckAsk, refused_with_checks, validate_form, validate_new};
 use work::{ActionWork, CreateWork, Idempotent};
 
+pub use field_time::{MAX_AGE_DAYS, MAX_SKEW_MINUTES};
+
 /// A request to open a case.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct CreateCase {
     /// Programme id.
     pub programme: String,
@@ -49,6 +52,17 @@ pub struct CreateCase {
     /// Assignee user id.
     #[serde(default)]
     pub assignee: Option<String>,
+    /// When the case was opened in the field, for a case captured without a network
+    /// and sent later (RFC 3339). Recorded in the case's first event; the case's
+    /// clocks run from when the server received it. At most 5 minutes ahead of the
+    /// server's clock and 7 days behind it.
+    #[serde(default)]
+    pub taken_at: Option<DateTime<Utc>>,
+    /// Makes a retry open the case once (the API's `Idempotency-Key` header, the new
+    /// case form's `_key`): a request repeated with the same key and the same content
+    /// answers with the case the first one opened.
+    #[serde(skip)]
+    pub idempotency_key: Option<String>,
 }
 
 /// A request to take an action.
@@ -64,6 +78,12 @@ pub struct ActionInput {
     /// The case version the caller read; a stale version is refused with 409.
     #[serde(default)]
     pub expected_version: Option<i64>,
+    /// When the action was taken in the field, for an action captured without a
+    /// network and sent later (RFC 3339). Recorded in the event next to the time the
+    /// server received it, which is the time deadlines count from. At most 5 minutes
+    /// ahead of the server's clock and 7 days behind it.
+    #[serde(default)]
+    pub taken_at: Option<DateTime<Utc>>,
 }
 
 /// Open a case.
@@ -78,6 +98,38 @@ pub async fn create_as_of(
     req: CreateCase,
     now: DateTime<Utc>,
 ) -> Result<CaseView> {
+    let once = match &req.idempotency_key {
+        Some(key) => Some(Idempotent {
+            key: key.clone(),
+            fingerprint: store::idempotency::fingerprint(&[
+                "create",
+                &req.programme,
+                &req.case_type,
+                req.org_unit.as_deref().unwrap_or(""),
+                req.parent.as_deref().unwrap_or(""),
+                &req.data.to_string(),
+            ]),
+        }),
+        None => None,
+    };
+    // Two tries with one key take turns, so the second finds what the first opened.
+    let _turn = match &once {
+        Some(i) => Some(
+            state
+                .case_locks
+                .lock(&format!("create:{}:{}", caller.id, i.key))
+                .await,
+        ),
+        None => None,
+    };
+    if let Some(i) = &once
+        && let Some((_, id)) =
+            store::idempotency::lookup(&state.db, &caller.id, &i.key, &i.fingerprint).await?
+    {
+        let row = readable(state, caller, &id).await?;
+        return views::case(state, caller, row, "api").await;
+    }
+    field_time::check(req.taken_at, now)?;
     let version = current(state, &req.programme)?;
     available(state, &version)?;
     if version.def.programme.case_type(&req.case_type).is_none() {
@@ -129,7 +181,7 @@ pub async fn create_as_of(
     }
     let parent_data = parent.as_ref().map(|p| parse(&p.data));
     // The decision and the derived fields in one hand-off to the blocking pool.
-    let outcome = {
+    let mut outcome = {
         let (version, calendar, plugins) =
             (version.clone(), state.calendar(), state.plugins.clone());
         let metrics = state.metrics.clone();
@@ -160,6 +212,7 @@ pub async fn create_as_of(
         })
         .await?
     };
+    outcome.taken_at = req.taken_at;
     let row = state
         .writer
         .write(CreateWork {
@@ -173,6 +226,7 @@ pub async fn create_as_of(
             data: req.data.clone(),
             caller: caller.id.clone(),
             now,
+            idempotent: once,
         })
         .await?;
     views::case(state, caller, row, "api").await
@@ -242,6 +296,9 @@ pub async fn act_as_of(
                 current: case.version,
             });
         }
+        // After the key's first answer: a retry of an applied entry is answered, not
+        // refused for a field time that has grown old meanwhile.
+        field_time::check(input.taken_at, now)?;
         let version = case_version(state, &case)?;
         available(state, &version)?;
         let refused = validate_form(state, &version, &case, action, &input.data).await?;
@@ -261,7 +318,9 @@ pub async fn act_as_of(
         }
         let (snapshot, deadlines) = read_for_action(state, &case).await?;
         let parent = snapshot.parent.clone();
-        let outcome = decide(state, &version, &case, snapshot, action, &input, &who, now).await?;
+        let mut outcome =
+            decide(state, &version, &case, snapshot, action, &input, &who, now).await?;
+        outcome.taken_at = input.taken_at;
         let children = spawn_children(state, &version, &case, &outcome, now).await?;
         let (data, deadlines_unchanged) = (outcome.data.clone(), outcome.deadlines.is_empty());
         let programme = case.programme.clone();

@@ -277,7 +277,7 @@ fn event_of<'a>(
     comment: Option<&'a str>,
     now: DateTime<Utc>,
 ) -> NewEvent<'a> {
-    let payload = json!({
+    let mut payload = json!({
         "changes": outcome.changes,
         "deadlines": outcome.deadlines,
         "children": outcome.children.iter().map(|c| &c.case_type).collect::<Vec<_>>(),
@@ -285,6 +285,13 @@ fn event_of<'a>(
         "warnings": outcome.warnings,
         "notifications": outcome.notifications,
     });
+    // Field time: kept in the hashed payload next to the event's own time (receipt).
+    if let (Some(t), Some(p)) = (outcome.taken_at, payload.as_object_mut()) {
+        p.insert(
+            "taken_at".to_owned(),
+            Value::String(t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+        );
+    }
     NewEvent {
         case_id,
         at: now,

@@ -1,12 +1,14 @@
 // The programme's own checks in the page: on a new-case or action form, runs the
-// checks the server will run on submit, as the user types (debounced), in a worker
-// on the plugin component the server runs, and shows each finding next to the field
-// its JSON Pointer names, in the page's language. The server still decides.
+// form language's rules (required, types, bounds, patterns, options: rules.js) and the
+// checks the server will run on submit, as the user types (debounced), the checks in
+// a worker on the plugin component the server runs, and shows each finding next to
+// the field its JSON Pointer names, in the page's language. The server still decides.
 //
 // A check that needs the server (a count query), fails in the page, reads a value the
 // user may not see, or runs past the server's time or memory limit is marked
 // "checked when you submit" instead of guessed.
 import { float, parse, stringify } from "./json.js";
+import { validate } from "./rules.js";
 
 const WORKER = "/static/checks/worker.js";
 
@@ -253,6 +255,19 @@ export function localNow(now, tz) {
     `${offset < 0 ? "-" : "+"}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
 }
 
+/**
+ * The form rules' findings on `data`, as a result like a check's: the server runs
+ * them before the checks and answers both in one 422. Pointers the page leaves to the
+ * server (a masked value, a pattern read differently) come as a second result.
+ */
+export function formRules(spec, data) {
+  if (!spec.form) return [];
+  const { findings, server } = validate(spec.form, data, spec.mask);
+  const out = [{ id: "form", blocking: true, findings }];
+  if (server.length) out.push({ id: server.join(" "), blocking: true, server: "form" });
+  return out;
+}
+
 /** Now as the server writes it (RFC 3339, UTC). */
 export function now() {
   return new Date().toISOString().replace("Z", "+00:00");
@@ -335,8 +350,17 @@ function attach() {
     running = true;
     try {
       const started = performance.now();
-      const results = await runner.run(formData(spec, form), now());
-      render(form, status, results);
+      const data = formData(spec, form);
+      const rules = formRules(spec, data);
+      let results = [];
+      try {
+        if (spec.checks.length) results = await runner.run(data, now());
+      } catch (e) {
+        // The plugin could not load (no network, and never kept): the form's rules
+        // still show; the checks are the server's on submit.
+        results = spec.checks.map((c) => ({ id: c.id, blocking: c.blocking, server: "failed" }));
+      }
+      render(form, status, [...rules, ...results]);
       form.dataset.checkedMs = String(Math.round(performance.now() - started));
     } catch (e) {
       status.hidden = true;
@@ -348,7 +372,8 @@ function attach() {
   const soon = () => { clearTimeout(timer); timer = setTimeout(check, 300); };
   form.addEventListener("input", soon);
   form.addEventListener("change", soon);
-  runner.start().then(() => { form.dataset.checksReady = "true"; }, () => {});
+  if (spec.checks.length === 0) form.dataset.checksReady = "true";
+  else runner.start().then(() => { form.dataset.checksReady = "true"; }, () => {});
 }
 
 attach();

@@ -318,6 +318,7 @@ impl Shipped {
             data,
             comment: comment.map(str::to_owned),
             expected_version: None,
+            taken_at: None,
         };
         let caller = self.caller(who).await;
         anjuan::service::cases::act_as_of(&self.state, &caller, id, action, input, None, at)

@@ -276,6 +276,8 @@ async fn a_plugin_failing_to_derive_leaves_the_case_unchanged() {
         data: building("门诊楼", "public", 12, 48.0),
         parent: None,
         assignee: None,
+        taken_at: None,
+        idempotency_key: None,
     };
     let err = cases::create(&broken, &facility, open)
         .await

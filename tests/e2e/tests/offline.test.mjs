@@ -1,6 +1,8 @@
 // anjuan installs as an app: a web manifest and a service worker that keeps the app's
-// own files (never a page, the API or a file). With it, an open form keeps running
-// the programme's checks after the network goes; signing out empties its caches.
+// own files, and the pages this user opened in a cache of their own (never an API
+// answer). With it, an open form keeps running the programme's checks after the
+// network goes; signing out empties its caches. (Working offline end to end, with the
+// queue and its sync: field.test.mjs.)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { BASE, launch, newPage, login, logout } from "./helpers.mjs";
@@ -47,13 +49,18 @@ test("the app installs, and an open form keeps checking without a network", asyn
 
   const cached = () => page.evaluate(async () => {
     const urls = [];
-    for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) urls.push(new URL(r.url).pathname);
+    for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) urls.push(`${k} ${new URL(r.url).pathname}`);
     return urls;
   });
+  const user = await page.getAttribute('meta[name="anjuan-user"]', "content");
   const before = await cached();
-  assert.ok(before.some((u) => u.startsWith("/plugins/")), `the plugin build is cached: ${before}`);
-  assert.ok(!before.some((u) => u.startsWith("/cases") || u.startsWith("/api/")), `no page or API answer is cached: ${before}`);
+  assert.ok(before.some((u) => u.startsWith("anjuan-app-v2 /plugins/")), `the plugin build is cached: ${before}`);
+  assert.ok(!before.some((u) => u.includes(" /api/")), `no API answer is cached: ${before}`);
+  const pages = before.filter((u) => !u.includes(" /static/") && !u.includes(" /plugins/"));
+  assert.ok(pages.includes(`anjuan-pages-${user} /cases/${c.id}/actions/record-product-control`), `the form page is kept: ${pages}`);
+  assert.ok(pages.every((u) => u.startsWith(`anjuan-pages-${user} `)), `pages are kept in this user's cache only: ${pages}`);
   await logout(page);
   const afterLogout = await cached();
-  assert.ok(!afterLogout.some((u) => u.startsWith("/plugins/")), `sign-out empties the caches: ${afterLogout}`);
+  // (The sign-in page fetches the app's static files again: they are the same for everyone.)
+  assert.deepEqual(afterLogout.filter((u) => !u.startsWith("anjuan-app-v2 /static/")), [], "sign-out empties the caches");
 });

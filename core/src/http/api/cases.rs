@@ -56,14 +56,18 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/cases/{id}/forms/{action}", get(case_form_get))
 }
 
-/// Open a case.
+/// Open a case. Send an `Idempotency-Key` header to make retries safe: a retry with
+/// the same key and content answers with the case the first request opened.
 #[utoipa::path(post, path = "/api/v1/cases", request_body = CreateCase, tag = "cases",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried request open the case once")),
     responses((status = 201, body = CaseView), (status = 400), (status = 401), (status = 403), (status = 422), (status = 502)))]
 async fn cases_post(
     State(state): State<AppState>,
     caller: Caller,
-    Json(req): Json<CreateCase>,
+    headers: HeaderMap,
+    Json(mut req): Json<CreateCase>,
 ) -> Result<(StatusCode, Json<CaseView>)> {
+    req.idempotency_key = idempotency_key(&headers)?.map(str::to_owned);
     let view = cases::create(&state, &caller, req).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
@@ -307,6 +311,14 @@ async fn case_action_post(
     headers: HeaderMap,
     Json(input): Json<ActionInput>,
 ) -> Result<Json<CaseView>> {
+    let key = idempotency_key(&headers)?;
+    Ok(Json(
+        cases::act(&state, &caller, &id, &action, input, key).await?,
+    ))
+}
+
+/// The `Idempotency-Key` header, when there is one (at most 200 characters).
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>> {
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -314,9 +326,7 @@ async fn case_action_post(
     if key.is_some_and(|k| k.len() > 200) {
         return Err(bad_request("Idempotency-Key", "at most 200 characters"));
     }
-    Ok(Json(
-        cases::act(&state, &caller, &id, &action, input, key).await?,
-    ))
+    Ok(key)
 }
 
 /// The events of a case, oldest first.

@@ -244,6 +244,7 @@ async fn one(job: &Job, n: usize, id: &str, version: Option<i64>) -> BulkRow {
         data: serde_json::json!({}),
         comment: job.comment.clone(),
         expected_version: version,
+        taken_at: None,
     };
     let key = format!("bulk:{}:{id}", job.batch);
     match cases::act(&job.state, &job.caller, id, &job.action, input, Some(&key)).await {

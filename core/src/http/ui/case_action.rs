@@ -80,6 +80,10 @@ pub struct ActionPage {
     pub version: i64,
     /// Makes a double submit apply once.
     pub key: String,
+    /// The field time a form filled without a network carried (`_taken_at`), kept
+    /// when the form comes back refused or in conflict, so submitting it again still
+    /// records when it was filled in.
+    pub taken_at: String,
     /// Set when the case changed meanwhile.
     pub conflict: Option<Conflict>,
     /// The programme's checks, for the page to run as the user types (JSON).
@@ -146,6 +150,7 @@ async fn case_action_get(
             errors: &[],
             add_row: None,
             key: uuid::Uuid::now_v7().to_string(),
+            taken_at: None,
         },
     )
     .await?;
@@ -159,6 +164,7 @@ struct Draft<'a> {
     errors: &'a [Violation],
     add_row: Option<&'a str>,
     key: String,
+    taken_at: Option<String>,
 }
 
 async fn build(
@@ -183,7 +189,7 @@ async fn build(
     let (field_errors, other): (Vec<Violation>, Vec<Violation>) =
         d.errors.iter().cloned().partition(|v| {
             let name = forms::pointer_to_name(&v.field);
-            !name.is_empty() && name != "f.comment" && def.is_some()
+            !name.is_empty() && name != "f.comment" && name != "f.taken_at" && def.is_some()
         });
     let comment_errors = other
         .iter()
@@ -236,6 +242,7 @@ async fn build(
         errors,
         version: l.view.version,
         key: d.key,
+        taken_at: d.taken_at.unwrap_or_default(),
         conflict: None,
         checks: super::checks::page_checks(
             state,
@@ -277,6 +284,7 @@ async fn case_action_post(
         .text("_key")
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
     let shown = merged(&l.view.data, &data);
+    let taken_at = body.text("_taken_at").filter(|t| !t.is_empty());
     if let Some(group) = body.text("_add_row") {
         let draft = Draft {
             values: &shown,
@@ -284,6 +292,7 @@ async fn case_action_post(
             errors: &[],
             add_row: Some(&group),
             key,
+            taken_at: taken_at.clone(),
         };
         return render(&state, &page, &l, &action, draft, None).await;
     }
@@ -292,6 +301,7 @@ async fn case_action_post(
         data,
         comment: comment.clone(),
         expected_version,
+        taken_at: taken_at.as_deref().and_then(super::offline::parse_time),
     };
     match cases::act(&state, &page.caller, &id, &action, input, Some(&key)).await {
         Ok(_) => Ok(see_other(&format!("/cases/{id}?done={action}"))),
@@ -304,6 +314,7 @@ async fn case_action_post(
                 errors: &[],
                 add_row: None,
                 key: uuid::Uuid::now_v7().to_string(),
+                taken_at: taken_at.clone(),
             };
             render(
                 &state,
@@ -322,6 +333,7 @@ async fn case_action_post(
                 errors: &violations,
                 add_row: None,
                 key,
+                taken_at: taken_at.clone(),
             };
             render(&state, &page, &l, &action, draft, None).await
         }
@@ -333,6 +345,7 @@ async fn case_action_post(
                 errors: std::slice::from_ref(&v),
                 add_row: None,
                 key,
+                taken_at: taken_at.clone(),
             };
             render(&state, &page, &l, &action, draft, None).await
         }

@@ -39,6 +39,10 @@ pub struct NewQuery {
     pub case_type: String,
     /// Parent case id.
     pub parent: String,
+    /// The field time a form filled without a network carried (`_taken_at`), kept when
+    /// the form comes back refused. Only a posted form has one.
+    #[serde(skip)]
+    pub taken_at: String,
 }
 
 /// A case type the user may open.
@@ -85,6 +89,11 @@ pub struct NewPage {
     pub error_links: Vec<(String, String)>,
     /// The programme's checks, for the page to run as the user types (JSON).
     pub checks: Option<String>,
+    /// Makes a repeated submit (a double click, or a form sent again after the network
+    /// came back) open the case once.
+    pub key: String,
+    /// The field time, carried on when a form filled without a network is refused.
+    pub taken_at: String,
 }
 
 async fn case_new_get(
@@ -105,6 +114,7 @@ async fn case_new_post(
         programme: body.text("programme").unwrap_or_default(),
         case_type: body.text("case_type").unwrap_or_default(),
         parent: body.text("parent").unwrap_or_default(),
+        taken_at: body.text("_taken_at").unwrap_or_default(),
     };
     let version = cases::current(&state, &q.programme)?;
     let form = version
@@ -151,6 +161,10 @@ async fn case_new_post(
         data: data.clone(),
         parent: (!q.parent.is_empty()).then(|| q.parent.clone()),
         assignee: None,
+        taken_at: super::offline::field_time(&body),
+        idempotency_key: body
+            .text("_key")
+            .filter(|k| !k.is_empty() && k.len() <= 200),
     };
     match cases::create(&state, &page.caller, req).await {
         Ok(view) => Ok(see_other(&format!("/cases/{}?done=create", view.id))),
@@ -201,6 +215,8 @@ async fn render(
         has_errors: !errors.is_empty(),
         error_links: Vec::new(),
         checks: None,
+        key: uuid::Uuid::now_v7().to_string(),
+        taken_at: q.taken_at.clone(),
     };
     let chosen = programmes
         .current(&q.programme)

@@ -157,14 +157,22 @@ pub fn page_checks(state: &AppState, caller: &Caller, at: &At<'_>) -> Option<Str
             })
         })
         .collect();
-    if checks.is_empty() {
+    // A form without checks still has the form language's own rules to run.
+    if checks.is_empty() && at.form.is_none() {
         return None;
     }
     let mut case_data = Map::new();
     if let Some(data) = at.case.and_then(|c| c.data.as_object()) {
-        for read in checks.iter().flat_map(|c| &c.reads) {
+        let reads = checks.iter().flat_map(|c| &c.reads).map(|read| {
             let top = read.trim_start_matches('/').split('/').next().unwrap_or("");
-            let key = top.replace("~1", "/").replace("~0", "~");
+            top.replace("~1", "/").replace("~0", "~")
+        });
+        // The fields a form's `visible_when` looks at, the form's own or stored ones.
+        let mut shown_when = Vec::new();
+        if let Some(form) = at.form {
+            conditions(&form.fields, &mut shown_when);
+        }
+        for key in reads.chain(shown_when) {
             if let Some(v) = data.get(&key) {
                 case_data.insert(key, v.clone());
             }
@@ -212,6 +220,19 @@ pub fn page_checks(state: &AppState, caller: &Caller, at: &At<'_>) -> Option<Str
     let json = serde_json::to_string(&page).ok()?;
     // Inside <script>: no `</script>` or `<!--` can end it early.
     Some(json.replace('<', "\\u003c"))
+}
+
+/// The field names every `visible_when` of `fields` (and of their groups) looks at.
+fn conditions(fields: &[anjuan_plugin_sdk::form::Field], out: &mut Vec<String>) {
+    use anjuan_plugin_sdk::form::FieldKind;
+    for f in fields {
+        if let Some(c) = &f.visible_when {
+            out.push(c.field.clone());
+        }
+        if let FieldKind::Group { fields, .. } | FieldKind::Object { fields } = &f.kind {
+            conditions(fields, out);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@
 //!   [`case_new`], [`case_detail`] (detail, dossier), [`case_action`] (action forms), [`forms`] (the plugin form
 //!   language as HTML), [`bulk`], [`dashboards`], [`admin`], [`admin_programmes`] and
 //!   [`admin_migration`] (moving running cases to a new version), [`export`].
+//! - [`offline`]: the page of what waits to be sent, and the field time of a form
+//!   filled without a network.
 //! - [`directory`]: names of users and org units for display; [`values`]: case data
 //!   as people read it; [`timeline`]: a case's events; [`svg`]: bar
 //!   charts drawn on the server; [`diagram`]: a case type's state diagram as data for
@@ -46,6 +48,7 @@ pub mod export;
 pub mod forms;
 pub mod inbox;
 pub mod login;
+pub mod offline;
 pub mod page;
 pub mod render;
 pub mod svg;
@@ -72,6 +75,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(case_detail::router())
         .merge(case_action::router())
         .merge(case_new::router())
+        .merge(offline::router())
         .merge(bulk::router())
         .merge(export::router())
         .merge(dashboards::router())

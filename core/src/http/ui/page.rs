@@ -379,6 +379,7 @@ impl Page {
             title,
             active,
             user: Some(NavUser {
+                id: self.caller.id.clone(),
                 display_name: self.caller.display_name.clone(),
                 username: self.caller.username.clone(),
                 is_admin: self.caller.is_admin,
@@ -477,6 +478,9 @@ pub fn encode(s: &str) -> String {
 /// The signed-in user in the layout.
 #[derive(Debug, Clone, Serialize)]
 pub struct NavUser {
+    /// User id: the page names it (`<meta name="anjuan-user">`) so the browser keeps
+    /// its offline copies and queued work per user.
+    pub id: String,
     /// Name shown.
     pub display_name: String,
     /// Login name.

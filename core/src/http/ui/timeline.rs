@@ -30,6 +30,9 @@ pub struct EventRow {
     pub to: String,
     /// Comment.
     pub comment: String,
+    /// When it was filled in on a device without a network (empty otherwise); `at` is
+    /// when the server received it, the time deadlines count from.
+    pub taken_at: String,
     /// Field changes.
     pub changes: Vec<ChangeRow>,
     /// Warnings recorded with the action.
@@ -93,6 +96,11 @@ pub async fn timeline(
                     .unwrap_or_default(),
                 to: fmt.lang.pick(&ct.state_title(&e.to)),
                 comment: e.comment.unwrap_or_default(),
+                taken_at: e.payload["taken_at"]
+                    .as_str()
+                    .and_then(super::offline::parse_time)
+                    .map(|t| local_time(t, fmt.tz))
+                    .unwrap_or_default(),
                 changes,
                 warnings,
             }

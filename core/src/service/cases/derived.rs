@@ -187,6 +187,7 @@ scope: { type: object, fields: { band: { type: text } } }
             children: Vec::new(),
             notifications: Vec::new(),
             checks: Vec::new(),
+            taken_at: None,
             warnings: Vec::new(),
         }
     }

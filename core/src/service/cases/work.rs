@@ -117,6 +117,7 @@ pub(super) struct CreateWork {
     pub data: Value,
     pub caller: String,
     pub now: DateTime<Utc>,
+    pub idempotent: Option<Idempotent>,
 }
 
 impl Work for CreateWork {
@@ -150,6 +151,11 @@ impl Work for CreateWork {
                 &row.id,
             )
             .await?;
+            // A retry with the same key finds the case this one opened.
+            if let Some(i) = &self.idempotent {
+                store::idempotency::store(txn, &self.caller, &i.key, &i.fingerprint, 201, &row.id)
+                    .await?;
+            }
             Ok(row)
         })
     }

@@ -27,6 +27,7 @@ use crate::workflow::model::I18n;
 pub(super) fn nav(lang: Lang) -> Nav {
     let mut n = Nav::anonymous(lang, "标题".into(), "/cases?q=a&b=c");
     n.user = Some(NavUser {
+        id: "0190c6a0-0000-7000-8000-000000000001".into(),
         display_name: "张三".into(),
         username: "zhangsan".into(),
         is_admin: true,
@@ -73,6 +74,7 @@ pub(super) fn event() -> EventRow {
         from: "已收到".into(),
         to: "核查启动".into(),
         comment: "立即启动".into(),
+        taken_at: "2026-10-01 08:00".into(),
         changes: vec![ChangeRow {
             label: "控制数量".into(),
             before: String::new(),
@@ -207,6 +209,7 @@ pub(super) fn action_page(ui: &Ui, lang: Lang) -> ActionPage {
         error_links: vec![("#f-name".into(), "名称：必填".into())],
         version: 4,
         key: "k".into(),
+        taken_at: "2026-10-01T08:00:00.000Z".into(),
         conflict: Some(Conflict {
             yours: 3,
             current: 4,
@@ -367,7 +370,13 @@ pub(super) fn contexts(ui: &Ui, lang: Lang) -> Vec<(&'static str, Value)> {
                 has_errors: false,
                 error_links: vec![],
                 checks: None,
+                key: "k".into(),
+                taken_at: String::new(),
             }),
+        ),
+        (
+            "offline/sync",
+            j(crate::http::ui::offline::SyncPage { max_age_days: 7 }),
         ),
         (
             "bulk/result",
