@@ -287,7 +287,13 @@ mod tests {
         assert_eq!(&first[..2], b"PK", "the container starts before any row");
         let mut bytes = first;
         let many: Vec<Vec<String>> = (0..3000)
-            .map(|i| vec![format!("CJ-{i}"), format!("{i}"), "<a & \"b\">\u{1}x".to_owned()])
+            .map(|i| {
+                vec![
+                    format!("CJ-{i}"),
+                    format!("{i}"),
+                    "<a & \"b\">\u{1}x".to_owned(),
+                ]
+            })
             .collect();
         book.rows(&many).expect("rows");
         book.rows(&[vec!["=1+2".into(), "已隐藏".into(), " lead".into()]])
@@ -295,7 +301,12 @@ mod tests {
         bytes.extend(book.take());
         bytes.extend(book.finish().expect("finish"));
 
-        for p in ["[Content_Types].xml", "_rels/.rels", "xl/_rels/workbook.xml.rels", "xl/styles.xml"] {
+        for p in [
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "xl/_rels/workbook.xml.rels",
+            "xl/styles.xml",
+        ] {
             assert!(part(&bytes, p).starts_with("<?xml"), "{p}");
         }
         assert!(part(&bytes, "xl/workbook.xml").contains("<sheet name=\"案件 全部\""));
@@ -309,9 +320,13 @@ mod tests {
             sheet.contains("<t xml:space=\"preserve\">&lt;a &amp; &quot;b&quot;&gt;x</t>"),
             "escaped, the control character left out"
         );
-        assert!(sheet.contains("<row r=\"3002\"><c r=\"A3002\" t=\"inlineStr\"><is><t xml:space=\"preserve\">=1+2</t>"));
+        assert!(sheet.contains(
+            "<row r=\"3002\"><c r=\"A3002\" t=\"inlineStr\"><is><t xml:space=\"preserve\">=1+2</t>"
+        ));
         assert!(
-            sheet.contains("<c r=\"B3002\" t=\"inlineStr\"><is><t xml:space=\"preserve\">已隐藏</t>"),
+            sheet.contains(
+                "<c r=\"B3002\" t=\"inlineStr\"><is><t xml:space=\"preserve\">已隐藏</t>"
+            ),
             "text in a numeric column stays text"
         );
         assert!(sheet.contains("<pane ySplit=\"1\""), "the header is frozen");
