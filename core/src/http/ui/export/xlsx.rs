@@ -112,7 +112,7 @@ impl Workbook {
                     Cell::Number(n) => {
                         xml.push_str(&format!("<c r=\"{}\"><v>{n}</v></c>", cell_ref(c, r)));
                     }
-                    Cell::Text(s) if s.is_empty() => {}
+                    Cell::Text("") => {}
                     Cell::Text(s) => text_cell(&mut xml, &cell_ref(c, r), s, false),
                 }
             }
