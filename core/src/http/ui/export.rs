@@ -3,7 +3,7 @@
 //! columns; sensitive values are masked exactly as the API masks them (each case goes
 //! through the same view), and every unmasked read is logged with `via = export`.
 //!
-//! Both stream: the header (CSV) or the workbook's fixed parts (XLSX, see [`xlsx`])
+//! Both stream: the header (CSV) or the workbook's fixed parts (XLSX, see `export/xlsx.rs`)
 //! leave at once, then the rows follow as the cases are read, a step at a time, so a
 //! list of 100,000 cases starts downloading in the browser at once (its download bar
 //! shows the progress) and the server holds one step in memory. A larger list is
