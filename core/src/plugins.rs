@@ -8,7 +8,7 @@ use anjuan_plugin_host::{
     CountRequest, Envelope, HostConfig, HostServices, PluginError, PluginHost,
 };
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use serde_json::{Value, json};
 
 use crate::calendar::Calendar;
@@ -17,7 +17,6 @@ use crate::engine::{
 };
 use crate::error::Violation;
 use crate::state::{DeriveRequest, Plugins};
-use crate::store::entities::cases;
 use crate::workflow::model::I18n;
 
 /// The plugin host, loaded from a folder.
@@ -341,6 +340,25 @@ impl Plugins for HostPlugins {
         manifest.checks.get(check).map(|c| c.reads.clone())
     }
 
+    fn count_pointers(&self, plugin: &str) -> Vec<(String, String)> {
+        let Ok(manifest) = self.host.manifest(plugin) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, String)> = manifest
+            .counts
+            .values()
+            .flat_map(|q| {
+                q.params
+                    .values()
+                    .filter(|p| p.as_str() != crate::store::plugin_counts::PARENT)
+                    .map(|p| (q.case_type.clone(), p.clone()))
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     fn form_in_memory(&self, plugin: &str, form: &str, locale: &str) -> bool {
         let key = (plugin.to_owned(), form.to_owned(), locale.to_owned());
         self.forms.read().is_ok_and(|m| m.contains_key(&key))
@@ -515,53 +533,40 @@ impl HostServices for ServerServices {
     }
 
     fn count(&self, r: &CountRequest<'_>) -> Result<u64, String> {
-        let mut query = cases::Entity::find()
-            .filter(cases::Column::Programme.eq(r.programme))
-            .filter(cases::Column::CaseType.eq(r.case_type));
-        let mut pointers = Vec::new();
-        for (pointer, value) in &r.filters {
-            if *pointer == "@parent" {
-                query =
-                    query.filter(cases::Column::ParentId.eq(value.as_str().unwrap_or_default()));
-            } else {
-                pointers.push((*pointer, value));
-            }
-        }
-        let rows = self
-            .runtime
-            .block_on(query.all(&self.db))
-            .map_err(|e| e.to_string())?;
-        let matched: Vec<&cases::Model> = rows
-            .iter()
-            .filter(|c| {
-                let data: Value = serde_json::from_str(&c.data).unwrap_or(Value::Null);
-                pointers.iter().all(|(p, v)| data.pointer(p) == Some(*v))
-            })
-            .collect();
+        let query = crate::store::plugin_counts::Query {
+            programme: r.programme,
+            case_type: r.case_type,
+            filters: &r.filters,
+        };
         // A count that compares sensitive fields tells the caller something about the
         // cases it matches (that an ID number belongs to a registered family, say):
         // it is a read of those fields, and logged as one.
         let sensitive = self.sensitive_filters(r);
-        if !sensitive.is_empty() && !r.actor.is_empty() {
-            let now = chrono::Utc::now();
-            for c in &matched {
-                self.runtime
-                    .block_on(crate::store::access::record(
-                        &self.db, r.actor, &c.id, &sensitive, "check", now,
-                    ))
-                    .map_err(|e| e.to_string())?;
-            }
-            let answer = crate::service::probes::answer(
-                &self.db,
-                r.actor,
-                r.programme,
-                &sensitive,
-                &matched,
-                now,
-            );
-            return self.runtime.block_on(answer).map_err(|e| e.to_string());
+        if sensitive.is_empty() || r.actor.is_empty() {
+            let n = crate::store::plugin_counts::count(&self.db, &query);
+            return self.runtime.block_on(n).map_err(|e| e.to_string());
         }
-        Ok(matched.len() as u64)
+        let matched = self
+            .runtime
+            .block_on(crate::store::plugin_counts::matching(&self.db, &query))
+            .map_err(|e| e.to_string())?;
+        let now = chrono::Utc::now();
+        for c in &matched {
+            self.runtime
+                .block_on(crate::store::access::record(
+                    &self.db, r.actor, &c.id, &sensitive, "check", now,
+                ))
+                .map_err(|e| e.to_string())?;
+        }
+        let answer = crate::service::probes::answer(
+            &self.db,
+            r.actor,
+            r.programme,
+            &sensitive,
+            &matched,
+            now,
+        );
+        self.runtime.block_on(answer).map_err(|e| e.to_string())
     }
 }
 

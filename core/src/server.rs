@@ -74,6 +74,7 @@ pub async fn reload_programmes(state: &AppState) -> Result<()> {
     }
     let programmes = store::definitions::sync(&state.db, defs, errors, keep).await?;
     state.set_programmes(programmes);
+    index_plugin_counts(state).await;
     for d in degraded(state) {
         tracing::error!(
             programme = %d.programme,
@@ -120,7 +121,34 @@ pub async fn reload_plugins(state: &AppState) -> Result<()> {
     tokio::task::spawn_blocking(move || plugins.reload())
         .await
         .map_err(|e| Error::Internal(format!("reloading plugins: {e}")))?
-        .map_err(Error::Internal)
+        .map_err(Error::Internal)?;
+    index_plugin_counts(state).await;
+    Ok(())
+}
+
+/// An index for every pointer the live programmes' plugins count by, and none for a
+/// pointer they no longer do (see [`store::plugin_counts`]).
+pub async fn index_plugin_counts(state: &AppState) {
+    let mut wanted = Vec::new();
+    for (id, v) in state.programmes().iter() {
+        let Some(plugin) = v.def.programme.plugin.as_ref() else {
+            continue;
+        };
+        for (case_type, pointer) in state.plugins.count_pointers(plugin) {
+            wanted.push(store::plugin_counts::Declared {
+                programme: id.clone(),
+                case_type,
+                pointer,
+            });
+        }
+    }
+    wanted.sort();
+    wanted.dedup();
+    // An index is a help, never a condition: a database user that may not create
+    // indexes still serves, its counts right but reading every case of their type.
+    if let Err(e) = store::plugin_counts::ensure(&state.db, &wanted).await {
+        tracing::error!(error = %e, "indexes for the plugins' counts could not be kept; counts read every case of their type until they are");
+    }
 }
 
 /// Where `defs` and their plugins do not fit together (see [`crate::crosscheck`]),

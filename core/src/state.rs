@@ -183,6 +183,12 @@ pub trait Plugins: PluginChecks + Send + Sync {
         let _ = (plugin, check);
         None
     }
+    /// The (case type, JSON Pointer) pairs `plugin`'s declared counts compare case data
+    /// by (a parent filter is not one): the server keeps an index for each.
+    fn count_pointers(&self, plugin: &str) -> Vec<(String, String)> {
+        let _ = plugin;
+        Vec::new()
+    }
     /// `Ok` when `plugin` is loaded and serving; otherwise why not (missing from the
     /// folder, refused at load: a hash mismatch, a broken component). A programme
     /// whose plugin is not available is degraded: it takes no actions and opens no

@@ -21,7 +21,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 
 use crate::auth::Via;
 use crate::error::Result;
-use crate::store::entities::{access_log, cases, grants, users};
+use crate::store::entities::{access_log, grants, users};
+use crate::store::plugin_counts::Matched;
 use crate::store::{access, identity, notifications};
 use crate::workflow::model::I18n;
 
@@ -42,14 +43,14 @@ pub async fn answer(
     actor: &str,
     programme: &str,
     sensitive: &[String],
-    matched: &[&cases::Model],
+    matched: &[Matched],
     now: DateTime<Utc>,
 ) -> Result<u64> {
     let truth = matched.len() as u64;
     let Some(caller) = identity::load_caller(db, actor, Via::System).await? else {
         return Ok(truth);
     };
-    let outside: Vec<&&cases::Model> = matched
+    let outside: Vec<&Matched> = matched
         .iter()
         .filter(|c| !caller.can_read(&c.programme, &c.org_path))
         .collect();

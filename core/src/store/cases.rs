@@ -328,21 +328,37 @@ pub async fn count_at_most(db: &impl ConnectionTrait, f: &Filter, most: u64) -> 
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// Up to `limit` cases `f` selects with ids after `after`, by id (which follows the
-/// order cases were opened in): a step of an export, read by index however far in.
-pub async fn after_id(
-    db: &impl ConnectionTrait,
-    f: &Filter,
-    after: &str,
-    limit: u64,
-) -> Result<Vec<cases::Model>> {
-    Ok(cases::Entity::find()
+/// The ids of the cases `f` selects, at most `most + 1` of them (one more than
+/// `most` tells that there are more), by id: read along whichever index suits the
+/// filter, ids only, so a long export knows its cases before it reads their rows.
+pub async fn ids_at_most(db: &impl ConnectionTrait, f: &Filter, most: u64) -> Result<Vec<String>> {
+    let query = cases::Entity::find()
         .filter(condition(f, super::is_postgres(db)))
-        .filter(cases::Column::Id.gt(after))
-        .order_by_asc(cases::Column::Id)
-        .limit(limit)
+        .select_only()
+        .column(cases::Column::Id)
+        .limit(most + 1)
+        .into_query();
+    let rows = db
+        .query_all_raw(db.get_database_backend().build(&query))
+        .await?;
+    let mut ids = rows
+        .iter()
+        .map(|r| r.try_get::<String>("", "id"))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+/// The cases of `ids`, in the order of `ids` (ids no case has are left out).
+pub async fn by_ids(db: &impl ConnectionTrait, ids: &[String]) -> Result<Vec<cases::Model>> {
+    let mut found: std::collections::HashMap<String, cases::Model> = cases::Entity::find()
+        .filter(cases::Column::Id.is_in(ids.iter().cloned()))
         .all(db)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 /// Counts of cases per (programme, case type, state, overdue), for metrics.

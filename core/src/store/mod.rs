@@ -13,6 +13,7 @@
 //! - [`identity`]: users, org units, role grants, sessions, API tokens.
 //! - [`files`]: uploaded files and the case each is attached to.
 //! - [`tasks`]: who can move each open case on, kept with the case: the inbox.
+//! - [`plugin_counts`]: the counts plugins declare, along indexes kept for them.
 //! - [`notifications`], [`access`], [`idempotency`]: the rest.
 
 pub mod access;
@@ -29,6 +30,7 @@ pub mod idempotency;
 pub mod identity;
 pub mod migrations;
 pub mod notifications;
+pub mod plugin_counts;
 pub mod search;
 pub mod tasks;
 

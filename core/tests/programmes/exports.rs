@@ -133,3 +133,62 @@ async fn family_fields_masked_in_exports_too() {
     assert!(!log.iter().any(|l| l.user_id == "volunteer"));
     app.stop().await;
 }
+
+/// The sheet of an XLSX export as `who` downloads it.
+async fn xlsx_sheet(app: &Shipped, path: &str, who: &str) -> String {
+    use std::io::Read;
+    let r = app
+        .client
+        .get(format!("{}{path}", app.url))
+        .bearer_auth(crate::common::token(who))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("a zip");
+    let mut sheet = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .expect("a sheet")
+        .read_to_string(&mut sheet)
+        .unwrap();
+    sheet
+}
+
+/// The streamed workbook masks as the screen does: the volunteer who is not the
+/// family's liaison gets the column masked, the family's village contact gets the ID
+/// number as text (not a number that loses its last digits), and only that read is
+/// logged as an export.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn family_fields_masked_in_xlsx_exports_too() {
+    let app = Shipped::spawn(Db::Sqlite).await;
+    let id = super::family::in_care(&app, "430123195804121526").await;
+    let path = "/cases/export.xlsx?programme=special-family-care&case_type=family";
+    let staff = xlsx_sheet(&app, path, "volunteer").await;
+    assert!(
+        !staff.contains("430123195804121526") && !staff.contains("王秀英"),
+        "{staff}"
+    );
+    assert!(staff.contains("身份证号"), "the column is there: {staff}");
+    assert!(
+        staff.contains("***") || staff.contains("已隐藏"),
+        "masked: {staff}"
+    );
+    let contact = xlsx_sheet(&app, path, "cadre-a1").await;
+    assert!(
+        contact.contains("t=\"inlineStr\"><is><t xml:space=\"preserve\">430123195804121526</t>"),
+        "the ID number as text: {contact}"
+    );
+    assert!(contact.contains("王秀英"), "{contact}");
+    assert!(contact.ends_with("</worksheet>"), "the sheet is whole");
+    let log = anjuan::store::access::list(&app.state.db, Some(&id), 100)
+        .await
+        .unwrap();
+    assert!(
+        log.iter()
+            .any(|l| l.user_id == "cadre-a1" && l.via == "export"),
+        "{log:?}"
+    );
+    assert!(!log.iter().any(|l| l.user_id == "volunteer"));
+    app.stop().await;
+}

@@ -3,6 +3,12 @@
 //! columns; sensitive values are masked exactly as the API masks them (each case goes
 //! through the same view), and every unmasked read is logged with `via = export`.
 //!
+//! Both stream: the header (CSV) or the workbook's fixed parts (XLSX, see `export/xlsx.rs`)
+//! leave at once, then the rows follow as the cases are read, a step at a time, so a
+//! list of 100,000 cases starts downloading in the browser at once (its download bar
+//! shows the progress) and the server holds one step in memory. A larger list is
+//! refused before anything is sent, with a message saying how to narrow it.
+//!
 //! Spreadsheets must keep what people typed: in XLSX the `number`/`integer` columns are
 //! numeric cells (they can be summed), everything else text; in CSV a long run of
 //! digits (an ID card or account number) is written so Excel keeps it as text.
@@ -25,11 +31,11 @@ use crate::state::AppState;
 use crate::store;
 use crate::workflow::model::FieldType;
 
-/// Most rows in one XLSX export (built whole); a larger list is refused with a hint
-/// to filter.
-pub const MAX_ROWS: u64 = 20_000;
-/// Most rows in one CSV export (streamed, so memory stays bounded).
-pub const MAX_CSV_ROWS: u64 = 100_000;
+mod xlsx;
+
+/// Most rows in one export, CSV or XLSX (both streamed, so memory stays bounded); a
+/// larger list is refused with a hint to filter.
+pub const MAX_ROWS: u64 = 100_000;
 
 /// Export routes.
 pub fn router() -> Router<AppState> {
@@ -62,11 +68,16 @@ impl Table {
     /// Value `v` of column `col` as a workbook cell: a number in a numeric column
     /// when it reads as one, else text.
     pub fn cell<'a>(&self, col: usize, v: &'a str) -> Cell<'a> {
-        let numeric = self.numeric.get(col).copied().unwrap_or(false);
-        match v.parse::<f64>() {
-            Ok(n) if numeric && n.is_finite() => Cell::Number(n),
-            _ => Cell::Text(v),
-        }
+        cell(self.numeric.get(col).copied().unwrap_or(false), v)
+    }
+}
+
+/// Value `v` as a workbook cell: a number in a `numeric` column when it reads as
+/// one, else text.
+fn cell(numeric: bool, v: &str) -> Cell<'_> {
+    match v.parse::<f64>() {
+        Ok(n) if numeric && n.is_finite() => Cell::Number(n),
+        _ => Cell::Text(v),
     }
 }
 
@@ -186,14 +197,16 @@ impl Sheet {
 /// Cases read per step of an export.
 const STEP: u64 = 500;
 
-/// Refuse an export of more than `most` cases, with a hint to filter.
-async fn refuse_huge(
+/// The ids of the cases of the export, in order; a list of more than `most` cases is
+/// refused, with a hint to filter.
+async fn ids_or_refuse(
     state: &AppState,
     page: &Page,
     f: &store::cases::Filter,
     most: u64,
-) -> Result<(), UiError> {
-    if store::cases::count_at_most(&state.db, f, most).await? > most {
+) -> Result<Vec<String>, UiError> {
+    let ids = store::cases::ids_at_most(&state.db, f, most).await?;
+    if ids.len() as u64 > most {
         return Err(UiError(Error::BadRequest {
             field: "export".into(),
             message: page.ui.t_args(
@@ -203,32 +216,7 @@ async fn refuse_huge(
             ),
         }));
     }
-    Ok(())
-}
-
-/// The filtered list as a table, as the caller may see it (at most [`MAX_ROWS`]
-/// rows; a larger list is refused).
-pub async fn table(state: &AppState, page: &Page, params: &ListParams) -> Result<Table, UiError> {
-    let sheet = Sheet::new(state, page, params).await?;
-    let f = filter(state, &page.caller, params.query(STEP)).await?;
-    refuse_huge(state, page, &f, MAX_ROWS).await?;
-    let mut rows = Vec::new();
-    let mut after = String::new();
-    loop {
-        let batch = store::cases::after_id(&state.db, &f, &after, STEP).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.id.clone();
-        let full = batch.len() as u64 == STEP;
-        rows.extend(sheet.rows(state, page, batch).await?);
-        if !full {
-            break;
-        }
-    }
-    Ok(Table {
-        header: sheet.header,
-        numeric: sheet.numeric,
-        rows,
-    })
+    Ok(ids)
 }
 
 /// `cases-20261129-1807.csv`: the time as the server's users read their clocks.
@@ -245,54 +233,118 @@ async fn export_csv_get(
     Query(params): Query<ListParams>,
 ) -> Result<Response, UiError> {
     let sheet = Sheet::new(&state, &page, &params).await?;
-    let f = filter(&state, &page.caller, params.query(STEP)).await?;
-    refuse_huge(&state, &page, &f, MAX_CSV_ROWS).await?;
     let head = Table {
         header: sheet.header.clone(),
         numeric: sheet.numeric.clone(),
         rows: Vec::new(),
     };
-    let first = csv_bytes(&head)?;
+    let encoder = Encoder::Csv(csv_bytes(&head)?);
     let tz = state.config.timezone;
-    // A few steps in flight at most: memory stays bounded however long the list,
-    // and a client that goes away stops the reading.
+    let body = stream(state, page, &params, sheet, encoder).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, file_name("csv", tz)),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// An export that cannot go on: logged, and the download broken off (the client sees
+/// an incomplete file, never a complete-looking one).
+async fn fail_part_way(
+    tx: &tokio::sync::mpsc::Sender<Result<Vec<u8>, std::io::Error>>,
+    e: UiError,
+) {
+    tracing::error!(error = %e.0, "an export failed part way");
+    let _ = tx.send(Err(std::io::Error::other(e.0.to_string()))).await;
+}
+
+/// How rows become bytes: CSV, whose header is ready before the first row, or a
+/// workbook being written.
+enum Encoder {
+    /// The header (with its byte-order mark), until it is sent.
+    Csv(Vec<u8>),
+    /// The workbook, header written.
+    Xlsx(Box<xlsx::Workbook>),
+}
+
+impl Encoder {
+    /// What can be sent before any case is read.
+    fn head(&mut self) -> Vec<u8> {
+        match self {
+            Encoder::Csv(head) => std::mem::take(head),
+            Encoder::Xlsx(book) => book.take(),
+        }
+    }
+
+    /// `rows` encoded.
+    fn rows(&mut self, numeric: &[bool], rows: Vec<Vec<String>>) -> Result<Vec<u8>, UiError> {
+        match self {
+            Encoder::Csv(_) => csv_rows(&Table {
+                header: Vec::new(),
+                numeric: numeric.to_vec(),
+                rows,
+            }),
+            Encoder::Xlsx(book) => {
+                book.rows(&rows).map_err(|e| UiError(Error::Internal(e)))?;
+                Ok(book.take())
+            }
+        }
+    }
+
+    /// The last bytes, after the last row.
+    fn finish(self) -> Result<Vec<u8>, UiError> {
+        match self {
+            Encoder::Csv(_) => Ok(Vec::new()),
+            Encoder::Xlsx(book) => book.finish().map_err(|e| UiError(Error::Internal(e))),
+        }
+    }
+}
+
+/// The filtered list as the caller may see it, encoded and sent as it is read. The
+/// ids of its cases are read first (ids only, along whichever index suits the
+/// filter; a list of more than [`MAX_ROWS`] cases is refused before anything is sent),
+/// then what `encoder` has before the first case leaves at once, then the cases
+/// follow [`STEP`] at a time read by id, at most four steps in flight: memory holds
+/// the ids and a few steps however long the list, and a client that goes away stops
+/// the reading. (Reading steps along the id order with the filter applied on the way
+/// passed over every case the filter leaves out, on each step: minutes for a list
+/// of recent cases in a large county.)
+async fn stream(
+    state: AppState,
+    page: Page,
+    params: &ListParams,
+    sheet: Sheet,
+    mut encoder: Encoder,
+) -> Result<axum::body::Body, UiError> {
+    let f = filter(&state, &page.caller, params.query(STEP)).await?;
+    let ids = ids_or_refuse(&state, &page, &f, MAX_ROWS).await?;
+    let first = encoder.head();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    let page = Page {
-        caller: page.caller.clone(),
-        lang: page.lang,
-        ui: page.ui.clone(),
-        here: page.here.clone(),
-    };
     tokio::spawn(async move {
-        let mut after = String::new();
-        loop {
-            let step = async {
-                let batch = store::cases::after_id(&state.db, &f, &after, STEP).await?;
-                let last = batch.last().map(|c| c.id.clone());
-                let full = batch.len() as u64 == STEP;
-                let t = Table {
-                    header: Vec::new(),
-                    numeric: sheet.numeric.clone(),
-                    rows: sheet.rows(&state, &page, batch).await?,
-                };
-                Ok::<_, UiError>((csv_rows(&t)?, last, full))
+        let step = STEP as usize;
+        for chunk in ids.chunks(step) {
+            let encoded = async {
+                let batch = store::cases::by_ids(&state.db, chunk).await?;
+                let rows = sheet.rows(&state, &page, batch).await?;
+                encoder.rows(&sheet.numeric, rows)
             };
-            match step.await {
-                Ok((bytes, last, full)) => {
+            match encoded.await {
+                Ok(bytes) => {
                     if tx.send(Ok(bytes)).await.is_err() {
                         return;
                     }
-                    match (last, full) {
-                        (Some(last), true) => after = last,
-                        _ => return,
-                    }
                 }
-                Err(e) => {
-                    tracing::error!(error = %e.0, "a CSV export failed part way");
-                    let _ = tx.send(Err(std::io::Error::other(e.0.to_string()))).await;
-                    return;
-                }
+                Err(e) => return fail_part_way(&tx, e).await,
             }
+        }
+        match encoder.finish() {
+            Ok(tail) => {
+                let _ = tx.send(Ok(tail)).await;
+            }
+            Err(e) => fail_part_way(&tx, e).await,
         }
     });
     let rest =
@@ -301,14 +353,7 @@ async fn export_csv_get(
         futures_util::stream::once(async move { Ok::<_, std::io::Error>(first) }),
         rest,
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, file_name("csv", tz)),
-        ],
-        axum::body::Body::from_stream(body),
-    )
-        .into_response())
+    Ok(axum::body::Body::from_stream(body))
 }
 
 /// Rows of CSV without the byte-order mark and header (a later step of a stream).
@@ -370,56 +415,34 @@ async fn export_xlsx_get(
     page: Page,
     Query(params): Query<ListParams>,
 ) -> Result<Response, UiError> {
-    let t = table(&state, &page, &params).await?;
-    let sheet = page.t("cases-title");
-    let body = tokio::task::spawn_blocking(move || xlsx_bytes(&t, &sheet))
-        .await
-        .map_err(|e| Error::Internal(format!("xlsx task: {e}")))??;
+    let sheet = Sheet::new(&state, &page, &params).await?;
+    let book = xlsx::Workbook::start(&page.t("cases-title"), &sheet.header, sheet.numeric.clone())
+        .map_err(|e| UiError(Error::Internal(e)))?;
+    let tz = state.config.timezone;
+    let body = stream(state, page, &params, sheet, Encoder::Xlsx(Box::new(book))).await?;
     Ok((
         [
             (
                 header::CONTENT_TYPE,
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
             ),
-            (
-                header::CONTENT_DISPOSITION,
-                file_name("xlsx", state.config.timezone),
-            ),
+            (header::CONTENT_DISPOSITION, file_name("xlsx", tz)),
         ],
         body,
     )
         .into_response())
 }
 
-/// An XLSX workbook with one sheet: a bold, frozen header row, numbers of numeric
-/// columns as numbers (a value there that is not one, "hidden" say, as text) and
-/// everything else as text (dates too: they read the same in every locale).
+/// A whole table as an XLSX workbook with one sheet: a bold, frozen header row,
+/// numbers of numeric columns as numbers (a value there that is not one, "hidden" say,
+/// as text) and everything else as text (dates too: they read the same in every
+/// locale).
 pub fn xlsx_bytes(t: &Table, sheet_name: &str) -> Result<Vec<u8>, UiError> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| UiError(Error::Internal(format!("xlsx: {e}")));
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name).map_err(fail)?;
-    let bold = Format::new().set_bold();
-    for (c, h) in t.header.iter().enumerate() {
-        let col = u16::try_from(c).unwrap_or(u16::MAX);
-        sheet
-            .write_string_with_format(0, col, h, &bold)
-            .map_err(fail)?;
-        sheet
-            .set_column_width(col, if c == 4 { 36 } else { 16 })
-            .map_err(fail)?;
-    }
-    sheet.set_freeze_panes(1, 0).map_err(fail)?;
-    for (r, row) in t.rows.iter().enumerate() {
-        let rn = u32::try_from(r + 1).unwrap_or(u32::MAX);
-        for (c, v) in row.iter().enumerate() {
-            let col = u16::try_from(c).unwrap_or(u16::MAX);
-            match t.cell(c, v) {
-                Cell::Number(n) => sheet.write_number(rn, col, n).map_err(fail)?,
-                Cell::Text(s) => sheet.write_string(rn, col, s).map_err(fail)?,
-            };
-        }
-    }
-    book.save_to_buffer().map_err(fail)
+    let fail = |e: String| UiError(Error::Internal(e));
+    let mut book = xlsx::Workbook::start(sheet_name, &t.header, t.numeric.clone()).map_err(fail)?;
+    let mut bytes = book.take();
+    book.rows(&t.rows).map_err(fail)?;
+    bytes.extend(book.take());
+    bytes.extend(book.finish().map_err(fail)?);
+    Ok(bytes)
 }
