@@ -46,7 +46,10 @@ async fn county_at(url: &str) -> sea_orm::DatabaseConnection {
             state: if i % 5 == 0 { "done" } else { "open" }.into(),
             closed: i % 5 == 0,
             // The data holds a sensitive value that the search text leaves out.
-            data: format!("{{\"id_card\": \"秘{i}\"}}"),
+            data: match i % 3 {
+                0 => format!("{{\"id_card\": \"秘{i}\"}}"),
+                n => format!("{{\"id_card\": \"秘{i}\", \"category\": \"类{n}\"}}"),
+            },
             search: format!(
                 "case {i} {}",
                 ["河西镇", "城关镇", "白酒坊"][(i % 3) as usize]
@@ -306,6 +309,45 @@ async fn list_counts_what_it_lists(kind: Db) {
             .unwrap();
         assert_eq!((total, more), (want, false), "{overdue:?} {open:?}");
     }
+}
+
+/// A chart's counts per data field, grouped in the database, are those of the cases
+/// the filter selects.
+async fn counts_by_field_group_the_cases_selected(kind: Db) {
+    use sea_orm::EntityTrait;
+    let db = county(kind).await;
+    let f = Filter {
+        reach: Some(vec![("two".to_owned(), "/p/".to_owned())]),
+        open: Some(true),
+        ..Filter::default()
+    };
+    let selected = reference(&db, &f).await;
+    let mut want = std::collections::BTreeMap::new();
+    for c in cases::Entity::find().all(&db).await.unwrap() {
+        if selected.contains(&c.id) {
+            let data: serde_json::Value = serde_json::from_str(&c.data).unwrap();
+            let value = data["category"].as_str().map(str::to_owned);
+            *want.entry((value, c.overdue)).or_insert(0_i64) += 1;
+        }
+    }
+    let got: std::collections::BTreeMap<(Option<String>, bool), i64> =
+        anjuan::store::cases::counts_by_field(&db, &f, "category")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(v, o, n)| ((v, o), n))
+            .collect();
+    assert_eq!(got, want);
+}
+
+#[tokio::test]
+async fn counts_by_field_group_the_cases_selected_sqlite() {
+    counts_by_field_group_the_cases_selected(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn counts_by_field_group_the_cases_selected_postgres() {
+    counts_by_field_group_the_cases_selected(Db::Postgres).await;
 }
 
 #[tokio::test]
