@@ -19,7 +19,7 @@ use sea_orm::{
     QueryOrder, QuerySelect, QueryTrait, Statement,
 };
 
-use super::case_walk::{Cursor, KEY_COLUMNS, Level, ranges};
+use super::case_walk::{Cursor, KEY_COLUMNS, Level, ranges, unpinned};
 use super::cases::Filter;
 use super::entities::cases;
 use crate::error::Result;
@@ -59,7 +59,8 @@ pub(super) async fn scan(
 ) -> Result<Option<Vec<Cursor>>> {
     let backend = db.get_database_backend();
     let mut out = Vec::new();
-    for range in ranges(levels, backwards) {
+    for (range, pinned) in ranges(levels, backwards) {
+        let order = unpinned(levels, &pinned);
         let left = want - out.len() as u64;
         if left == 0 {
             break;
@@ -71,7 +72,7 @@ pub(super) async fn scan(
             .column(cases::Column::Search)
             .filter(base.clone())
             .filter(range);
-        for l in levels {
+        for l in &order {
             passed = passed.order_by(l.expr.clone(), direction(l, backwards));
         }
         let passed = passed.limit(budget).into_query();
@@ -81,7 +82,7 @@ pub(super) async fn scan(
             .columns(KEY_COLUMNS.map(|c| Alias::new(c.as_str())))
             .from_subquery(passed.clone(), Alias::new("passed"))
             .cond_where(substring(word));
-        for l in levels {
+        for l in &order {
             found.order_by_expr(l.expr.clone(), direction(l, backwards));
         }
         found.limit(left);

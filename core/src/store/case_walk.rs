@@ -174,23 +174,26 @@ pub fn compare(sort: Sort, a: &Cursor, b: &Cursor) -> Ordering {
 /// The ranges of keys strictly after (or before) the cursor, most exact first, each as
 /// a condition; `[all]` without a cursor. A column the cursor holds no value in (no due
 /// time) is left out: the column before it already pins it.
-pub(super) fn ranges(levels: &[Level], backwards: bool) -> Vec<Condition> {
+pub(super) fn ranges(levels: &[Level], backwards: bool) -> Vec<(Condition, Vec<usize>)> {
     if levels.iter().all(|l| l.value.is_none()) {
-        return vec![Condition::all()];
+        return vec![(Condition::all(), Vec::new())];
     }
-    let kept: Vec<&Level> = levels
+    let kept: Vec<(usize, &Level)> = levels
         .iter()
-        .filter(|l| !matches!(&l.value, Some(v) if is_null(v)))
+        .enumerate()
+        .filter(|(_, l)| !matches!(&l.value, Some(v) if is_null(v)))
         .collect();
     let mut out = Vec::new();
     for i in (0..kept.len()).rev() {
         let mut c = Condition::all();
-        for l in &kept[..i] {
+        let mut pinned = Vec::new();
+        for (at, l) in &kept[..i] {
             if let Some(v) = &l.value {
                 c = c.add(l.expr.clone().eq(v.clone()));
+                pinned.push(*at);
             }
         }
-        let l = kept[i];
+        let l = kept[i].1;
         if let Some(v) = &l.value {
             c = c.add(if l.desc != backwards {
                 l.expr.clone().lt(v.clone())
@@ -198,9 +201,21 @@ pub(super) fn ranges(levels: &[Level], backwards: bool) -> Vec<Condition> {
                 l.expr.clone().gt(v.clone())
             });
         }
-        out.push(c);
+        out.push((c, pinned));
     }
     out
+}
+
+/// The levels a range orders by: those it does not pin to one value. The order is the
+/// same, and SQLite walks its index in order only if an expression pinned to a value
+/// (`(next_due IS NULL) = 0`) is not also in the ORDER BY; else it sorts the range.
+pub(super) fn unpinned<'a>(levels: &'a [Level], pinned: &[usize]) -> Vec<&'a Level> {
+    levels
+        .iter()
+        .enumerate()
+        .filter(|(at, _)| !pinned.contains(at))
+        .map(|(_, l)| l)
+        .collect()
 }
 
 fn is_null(v: &Value) -> bool {
@@ -357,7 +372,7 @@ async fn read(
     want: u64,
 ) -> Result<Vec<Cursor>> {
     let mut out = Vec::new();
-    for range in ranges(levels, backwards) {
+    for (range, pinned) in ranges(levels, backwards) {
         let left = want - out.len() as u64;
         if left == 0 {
             break;
@@ -367,7 +382,7 @@ async fn read(
             .columns(KEY_COLUMNS)
             .filter(base.clone())
             .filter(range);
-        for l in levels {
+        for l in unpinned(levels, &pinned) {
             let asc = l.desc == backwards;
             q = q.order_by(l.expr.clone(), if asc { Order::Asc } else { Order::Desc });
         }
