@@ -94,7 +94,9 @@ const PLAN: &[(&str, &[&str])] = &[
     ),
 ];
 
-/// The pages of issue 12 at a province's size; `{number}` is the user's first case's number.
+/// The pages of issue 12 at a province's size; `{number}` is the user's first case's
+/// number, `{deep}` page 21 of the user's list reached by its pager (20 "next" links:
+/// each carries the key of its page's last row).
 const SCALE_PLAN: &[(&str, &[&str])] = &[
     (
         "inspector",
@@ -102,17 +104,32 @@ const SCALE_PLAN: &[(&str, &[&str])] = &[
             "/inbox",
             "/cases",
             "/cases?q=%E7%99%BD%E9%85%92",
+            "/cases?q=%E7%99%BD%E9%85%92&sort=newest",
             "/cases?q=%E9%85%92",
             "/cases?q=%E6%B2%B3%E8%A5%BF%E9%95%87",
+            "/cases?q=%E5%9F%8E%E5%85%B3%E9%95%87",
             "/cases?q={number}",
+            "{deep}",
             "/cases?page=200",
             "/cases?sort=newest&page=200",
+            "/cases?sort=number",
+            "/cases?sort=updated",
+            "/cases?sort=oldest",
             "/cases?overdue=true&sort=due",
+            "/cases?overdue=false",
+            "/cases?overdue=true&sort=newest",
+            "/cases?open=true",
+            "/cases?open=false&sort=updated",
+            "/cases?programme=sampling-disposal&case_type=nonconforming-sample",
+            "/cases?programme=sampling-disposal&case_type=nonconforming-sample&state=received",
+            "/cases?created_from=2026-01-01&sort=newest",
+            "/cases?due_before=2027-01-01",
             "/dashboards",
             "/dashboards/sampling-disposal",
             "/notifications",
             "/api/v1/tasks",
             "/api/v1/cases?overdue=true",
+            "/api/v1/cases?q=%E7%99%BD%E9%85%92",
             "/api/v1/cases?page=200",
             "{case}",
             "{case}/dossier",
@@ -126,8 +143,14 @@ const SCALE_PLAN: &[(&str, &[&str])] = &[
             "/cases?q=%E7%99%BD%E9%85%92",
             "/cases?q=%E9%85%92",
             "/cases?q=%E6%B2%B3%E8%A5%BF%E9%95%87",
+            "/cases?q={number}",
+            "{deep}",
             "/cases?page=200",
+            "/cases?overdue=true",
+            "/cases?overdue=false",
+            "/cases?sort=number",
             "/dashboards",
+            "/dashboards/sampling-disposal",
             "/notifications",
             "/api/v1/tasks",
             "/api/v1/cases?overdue=true",
@@ -141,12 +164,27 @@ const SCALE_PLAN: &[(&str, &[&str])] = &[
             "/inbox",
             "/cases",
             "/cases?q=%E5%88%98",
+            "/cases?q=%E7%99%BD%E9%85%92",
+            "/cases?q={number}",
+            "{deep}",
+            "/cases?overdue=true",
             "/dashboards",
+            "/dashboards/special-family-care",
             "/notifications",
             "/api/v1/tasks",
             "/api/v1/cases?overdue=true",
             "{case}",
             "{case}/dossier",
+        ],
+    ),
+    (
+        "fire-lead",
+        &[
+            "/inbox",
+            "/cases",
+            "/cases?q=%E6%B6%88%E9%98%B2",
+            "/dashboards/fire-safety-rectification",
+            "{case}",
         ],
     ),
 ];
@@ -234,6 +272,19 @@ async fn first_case(app: &Router, cookie: &str) -> Option<(String, String)> {
     Some((link, number))
 }
 
+/// Page 21 of the user's list, reached through its pager's "next" links.
+async fn deep_page(app: &Router, cookie: &str) -> Option<String> {
+    let mut url = "/cases".to_owned();
+    for _ in 0..20 {
+        let (_, body) = get(app, Some(cookie), &url).await;
+        let html = String::from_utf8_lossy(&body);
+        let at = html.find("\" rel=\"next\"")?;
+        let start = html[..at].rfind("href=\"")? + "href=\"".len();
+        url = html[start..at].replace("&#x3D;", "=").replace("&amp;", "&");
+    }
+    Some(url)
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -318,6 +369,29 @@ async fn main() {
         let cookie = sign_in(&app, user).await;
         let case = first_case(&app, &cookie).await;
         for url in *urls {
+            if *url == "{deep}" {
+                match deep_page(&app, &cookie).await {
+                    Some(deep) => {
+                        let t = time(&app, Some(&cookie), &deep).await;
+                        let mark = if t.p95 > target {
+                            over.push(format!("{user} page 21"));
+                            "  OVER"
+                        } else {
+                            ""
+                        };
+                        slowest = slowest.max(t.median);
+                        println!(
+                            "{:>9.2} ms median {:>9.2} ms p95 {:>8} B  {:.0}x floor  {user:<12} /cases page 21 (after=){mark}",
+                            ms(t.median),
+                            ms(t.p95),
+                            t.bytes,
+                            t.median.as_secs_f64() / floor.median.as_secs_f64().max(1e-9)
+                        );
+                    }
+                    None => println!("{:>48}  {user:<12} fewer than 21 pages", "-"),
+                }
+                continue;
+            }
             let url = match (&case, url.contains("{case}") || url.contains("{number}")) {
                 (_, false) => (*url).to_owned(),
                 (Some((case, number)), true) => {

@@ -22,6 +22,7 @@ mod m20261204_173000_create_case_migrations;
 mod m20261204_174000_add_lifetime_sequences;
 mod m20261204_200000_add_case_walk_indexes;
 mod m20261204_201000_create_deadline_counts;
+mod m20261204_220000_add_overdue_walk_index;
 
 /// Runs anjuan's migrations in order.
 pub struct Migrator;
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_174000_add_lifetime_sequences::Migration),
             Box::new(m20261204_200000_add_case_walk_indexes::Migration),
             Box::new(m20261204_201000_create_deadline_counts::Migration),
+            Box::new(m20261204_220000_add_overdue_walk_index::Migration),
         ]
     }
 }

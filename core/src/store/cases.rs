@@ -296,18 +296,28 @@ pub const COUNT_CAP: u64 = 10_000;
 /// One page of cases and how many match, counted up to [`COUNT_CAP`]: (rows, count,
 /// whether there are more than it). Counting a province's every readable case on
 /// each page would cost more than the page itself.
+///
+/// A filter `case_counts` can answer (see [`counts_where`]) is counted exactly, from
+/// there, whatever the number.
 pub async fn list_capped(
     db: &impl ConnectionTrait,
     f: &Filter,
     at: &PageAt,
 ) -> Result<(Vec<cases::Model>, u64, bool)> {
-    let n = count_at_most(db, f, COUNT_CAP).await?;
     let rows = super::case_walk::page(db, f, at).await?;
+    if counted_condition(f).is_some() {
+        let n: i64 = counts_where(db, f).await?.iter().map(|r| r.4).sum();
+        return Ok((rows, u64::try_from(n).unwrap_or(0), false));
+    }
+    let n = count_at_most(db, f, COUNT_CAP).await?;
     Ok((rows, Ord::min(n, COUNT_CAP), n > COUNT_CAP))
 }
 
 /// How many cases `f` selects, counted no further than `most + 1`.
 pub async fn count_at_most(db: &impl ConnectionTrait, f: &Filter, most: u64) -> Result<u64> {
+    if let Some(word) = super::case_scan::word(f).filter(|_| !super::is_postgres(db)) {
+        return super::case_scan::count_at_most(db, f, &word, most).await;
+    }
     let capped = cases::Entity::find()
         .filter(condition(f, super::is_postgres(db)))
         .select_only()
@@ -490,11 +500,32 @@ async fn sum_kept(
         .await?)
 }
 
-/// Every case `f` selects, unpaged, oldest first (for dashboards' charts).
-pub async fn all_where(db: &impl ConnectionTrait, f: &Filter) -> Result<Vec<cases::Model>> {
+/// The cases `f` selects counted per value of the top-level data field `field` (as
+/// text; `None` where it is missing) and overdue flag, for dashboards' charts: grouped
+/// in the database, no case read out.
+pub async fn counts_by_field(
+    db: &impl ConnectionTrait,
+    f: &Filter,
+    field: &str,
+) -> Result<Vec<(Option<String>, bool, i64)>> {
+    let postgres = super::is_postgres(db);
+    let value = if postgres {
+        Expr::cust_with_values("(\"cases\".\"data\"::jsonb ->> $1)", [field])
+    } else {
+        Expr::cust_with_values(
+            "json_extract(\"cases\".\"data\", ?)",
+            [format!("$.\"{}\"", field.replace('"', ""))],
+        )
+    };
     Ok(cases::Entity::find()
-        .filter(condition(f, super::is_postgres(db)))
-        .order_by_asc(cases::Column::CreatedAt)
+        .select_only()
+        .column_as(value.cast_as(Alias::new("TEXT")), "value")
+        .column(cases::Column::Overdue)
+        .column_as(Expr::cust("count(*)"), "n")
+        .filter(condition(f, postgres))
+        .group_by(Expr::cust("1"))
+        .group_by(cases::Column::Overdue)
+        .into_tuple::<(Option<String>, bool, i64)>()
         .all(db)
         .await?)
 }

@@ -7,7 +7,8 @@
 //! - [`entities`]: one sea-orm entity per table.
 //! - [`definitions`]: stored versions of workflow files.
 //! - [`cases`], [`events`], [`deadlines`]: a case, its hash-chained events and its deadline ledger;
-//!   [`case_walk`]: the case list read along an index in its order, page after page.
+//!   [`case_walk`]: the case list read along an index in its order, page after page;
+//!   `case_scan`: the same with a word to find (walked where it is common, else narrowed).
 //! - [`chain`], [`checkpoints`]: how audit hashes are made (plain or keyed), and the
 //!   periodic checkpoint over every case's chain head that detects a deleted case.
 //! - [`identity`]: users, org units, role grants, sessions, API tokens.
@@ -17,6 +18,7 @@
 //! - [`notifications`], [`access`], [`idempotency`]: the rest.
 
 pub mod access;
+mod case_scan;
 pub mod case_walk;
 pub mod cases;
 pub mod chain;

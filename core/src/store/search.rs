@@ -85,17 +85,27 @@ pub fn condition(postgres: bool, query: &str) -> Option<SimpleExpr> {
             [list.join(" ")],
         ))
     } else {
-        // FTS5 query: every gram, quoted, all required.
-        let matching = wanted
+        Some(Expr::cust_with_values(
+            "\"cases\".\"rowid\" IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)",
+            [fts_query(query)?],
+        ))
+    }
+}
+
+/// The FTS5 query that finds the cases holding every gram of `query` (each gram quoted,
+/// all required); `None` when the query has no letters or digits.
+pub fn fts_query(query: &str) -> Option<String> {
+    let wanted = query_grams(query);
+    if wanted.is_empty() {
+        return None;
+    }
+    Some(
+        wanted
             .iter()
             .map(|g| format!("\"{g}\""))
             .collect::<Vec<_>>()
-            .join(" ");
-        Some(Expr::cust_with_values(
-            "\"cases\".\"rowid\" IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)",
-            [matching],
-        ))
-    }
+            .join(" "),
+    )
 }
 
 /// Run `work`, keeping the search texts it indexes on SQLite for [`index_many`] instead
