@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde::Serialize;
 
 use crate::auth::password;
@@ -166,7 +166,7 @@ pub async fn seed_identity(db: &DatabaseConnection) -> Result<DemoDirectory> {
     let hash = tokio::task::spawn_blocking(|| password::hash(DEMO_PASSWORD))
         .await
         .map_err(|e| Error::Internal(format!("password hashing: {e}")))??;
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     seed_units(&txn).await?;
     let mut users = Vec::new();
     for spec in USERS {

@@ -5,7 +5,7 @@
 //! There is never a default password: a password comes from `--password-env VAR`,
 //! `--password-stdin`, or a prompt when standard input is a terminal.
 
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 
 use crate::auth::{password, token};
 use crate::error::Error;
@@ -172,7 +172,7 @@ async fn org(cmd: OrgCommand, db: &DatabaseConnection) -> anyhow::Result<()> {
             println!("{} {} / {} ({})", u.path, u.name_zh, u.name_en, u.kind);
         }
         OrgCommand::Move { id, parent } => {
-            let txn = db.begin().await?;
+            let txn = crate::store::begin_write(db).await?;
             let u = identity::move_org_unit(&txn, &id, &parent).await?;
             txn.commit().await?;
             println!("moved to {}", u.path);

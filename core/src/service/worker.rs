@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Duration as Span, Utc};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Map, Value, json};
 
 use super::cases::{self, ActionInput, parse};
@@ -69,7 +69,7 @@ pub async fn backfill(state: &AppState, now: DateTime<Utc>) -> Result<usize> {
             break;
         };
         after = last.clone();
-        let txn = state.db.begin().await?;
+        let txn = crate::store::begin_write(&state.db).await?;
         store::search::index_many(&txn, &rows).await?;
         txn.commit().await?;
         touched += rows.len();
@@ -93,7 +93,7 @@ async fn redecide_where(state: &AppState, clock_only: bool, now: DateTime<Utc>) 
         let rows = store::tasks::undecided(&state.db, clock_only, &after, REDECIDE_BATCH).await?;
         let Some(last) = rows.last() else { break };
         after = last.id.clone();
-        let txn = state.db.begin().await?;
+        let txn = crate::store::begin_write(&state.db).await?;
         for mut row in rows {
             let Ok(version) = cases::case_version(state, &row) else {
                 continue;
@@ -192,7 +192,7 @@ pub async fn sweep(state: &AppState, now: DateTime<Utc>) -> Result<Sweep> {
 
 /// Mark one claimed deadline breached, notify, and take its automatic action.
 async fn breach(state: &AppState, row_id: &str, now: DateTime<Utc>) -> Result<(bool, bool)> {
-    let txn = state.db.begin().await?;
+    let txn = crate::store::begin_write(&state.db).await?;
     if !store::deadlines::mark_breached(&txn, row_id, &state.node, now).await? {
         return Ok((false, false));
     }
@@ -472,7 +472,7 @@ async fn open_scheduled(
             return Ok(false);
         }
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::store::begin_write(&state.db).await?;
     // The run row first: a second server inserting the same key fails here and rolls back.
     let run = schedule_runs::ActiveModel {
         programme: sea_orm::Set(key.0),

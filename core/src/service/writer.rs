@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use futures_util::future::BoxFuture;
-use sea_orm::{DatabaseConnection, DatabaseTransaction, TransactionTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{Error, Result};
@@ -154,7 +154,7 @@ impl Writer {
             }
             Route::Pool(db) => {
                 let mut work = work;
-                let txn = db.begin().await?;
+                let txn = crate::store::begin_write(db).await?;
                 match work.run(&txn).await {
                     Ok(v) => {
                         txn.commit().await?;
@@ -246,7 +246,7 @@ async fn merge_step(db: &DatabaseConnection) -> bool {
 /// Run every piece in one transaction and commit it. The search texts the pieces
 /// write are indexed together at the end (see [`store::search::deferring`]).
 async fn group(db: &DatabaseConnection, batch: &mut [Box<dyn Piece>]) -> Result<()> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let (dirty, texts) = store::search::deferring(async {
         for p in batch.iter_mut() {
             if let Outcome::Dirty = p.run(&txn).await {
@@ -270,7 +270,7 @@ async fn group(db: &DatabaseConnection, batch: &mut [Box<dyn Piece>]) -> Result<
 
 /// Run one piece in a transaction of its own.
 async fn alone(db: &DatabaseConnection, p: &mut dyn Piece) -> Result<()> {
-    let txn = db.begin().await?;
+    let txn = crate::store::begin_write(db).await?;
     let (outcome, texts) = store::search::deferring(p.run(&txn)).await;
     match outcome {
         Outcome::Done => {

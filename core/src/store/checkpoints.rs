@@ -16,7 +16,7 @@
 //! Verifying reads the checkpoint rows and the case rows a page at a time.
 
 use chrono::{DateTime, SubsecRound, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement};
 use serde_json::json;
 
 use super::chain::{self, AuditKeys, ChainKey, Scheme, SetSum};
@@ -152,7 +152,7 @@ pub async fn take_unless_newer(
     {
         return Ok(None);
     }
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     // One checkpoint at a time, across servers: PostgreSQL locks the table (readers
     // go on); SQLite takes its write lock with this first (empty) write.
     let lock = if super::is_postgres(&txn) {

@@ -95,6 +95,23 @@ pub async fn connect_writer(url: &str) -> Result<Option<DatabaseConnection>> {
     Ok(Some(Database::connect(options).await?))
 }
 
+/// Begin a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (`IMMEDIATE`), waiting for it as long as the busy timeout allows. A deferred
+/// transaction that reads first and writes later is refused at once ("database is
+/// locked", no waiting) when another connection committed between its read and its
+/// write, and the writer commits every few milliseconds under load: the worker's
+/// escalations and an administrator's edits failed that way. PostgreSQL ignores the
+/// mode.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    Ok(db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?)
+}
+
 /// Whether the database is PostgreSQL.
 pub fn is_postgres(db: &impl sea_orm::ConnectionTrait) -> bool {
     db.get_database_backend() == DbBackend::Postgres
@@ -154,5 +171,55 @@ mod tests {
             .expect("one row");
         let n: i64 = row.try_get("", "n").expect("a count");
         assert_eq!(n, 1, "SQLite was built without SQLITE_ENABLE_QPSG");
+    }
+
+    /// A transaction that reads, then writes after another connection asked to write,
+    /// still commits: [`super::begin_write`] holds SQLite's write lock from the start, so
+    /// the other connection waits for it instead of committing in between (which would
+    /// refuse the first one's write with "database is locked").
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_transaction_that_reads_first_is_not_refused_by_another_writer() {
+        use sea_orm::{ConnectionTrait, Statement};
+        let dir = std::env::temp_dir().join(format!("anjuan-test-begin-{}", uuid::Uuid::now_v7()));
+        let url = format!("sqlite://{}/anjuan.db?mode=rwc", dir.display());
+        let db = super::connect(&url).await.expect("database");
+        let other = super::connect_writer(&url)
+            .await
+            .expect("second connection")
+            .expect("SQLite");
+        let sql = |s: &str| Statement::from_string(sea_orm::DbBackend::Sqlite, s.to_owned());
+        db.execute_raw(sql("CREATE TABLE t (n INTEGER)"))
+            .await
+            .expect("table");
+        let txn = super::begin_write(&db).await.expect("begin");
+        txn.query_all_raw(sql("SELECT n FROM t"))
+            .await
+            .expect("read");
+        let writer = tokio::spawn(async move {
+            other
+                .execute_raw(sql("INSERT INTO t VALUES (2)"))
+                .await
+                .map(|_| ())
+        });
+        // Give the other connection time to ask for the lock (it waits, it does not fail).
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        txn.execute_raw(sql("INSERT INTO t VALUES (1)"))
+            .await
+            .expect("the write after the read");
+        txn.commit().await.expect("commit");
+        writer
+            .await
+            .expect("task")
+            .expect("the other write, after ours");
+        let rows = db
+            .query_all_raw(sql("SELECT n FROM t ORDER BY rowid"))
+            .await
+            .expect("rows");
+        let got: Vec<i64> = rows
+            .iter()
+            .map(|r| r.try_get("", "n").expect("n"))
+            .collect();
+        assert_eq!(got, [1, 2]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

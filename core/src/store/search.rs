@@ -215,11 +215,10 @@ async fn index_now(db: &impl ConnectionTrait, case_id: &str, search: &str) -> Re
 /// The writer calls this once it has been idle for a moment, so the merging FTS5 would
 /// otherwise do a little after each write during load is mostly done ahead of it.
 pub async fn merge_step(db: &sea_orm::DatabaseConnection, pages: u32) -> Result<bool> {
-    use sea_orm::TransactionTrait;
     if super::is_postgres(db) {
         return Ok(false);
     }
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let before = total_changes(&txn).await?;
     txn.execute_raw(Statement::from_sql_and_values(
         txn.get_database_backend(),

@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, OnConflict, Query};
 use sea_orm::{
-    ActiveValue::NotSet, ConnectionTrait, EntityTrait, IntoActiveModel, Statement,
-    TransactionTrait, Value,
+    ActiveValue::NotSet, ConnectionTrait, EntityTrait, IntoActiveModel, Statement, Value,
 };
 
 use super::Template;
@@ -128,7 +127,7 @@ impl Batch {
 
     /// Write the batch in one transaction.
     pub async fn write(self, db: &sea_orm::DatabaseConnection) -> Result<()> {
-        let txn = db.begin().await?;
+        let txn = crate::store::begin_write(db).await?;
         let cases: Vec<_> = self
             .cases
             .into_iter()

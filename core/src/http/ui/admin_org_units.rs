@@ -7,7 +7,6 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 
 use super::admin::{DoneQuery, Field, Refusal, admin_form, admin_only, done_url, refusal, settle};
@@ -314,7 +313,7 @@ async fn change(
     form: &UnitForm,
     parent: &str,
 ) -> Result<org_units::Model, Error> {
-    let txn = state.db.begin().await?;
+    let txn = crate::store::begin_write(&state.db).await?;
     let mut saved = identity::update_org_unit(
         &txn,
         &unit.id,

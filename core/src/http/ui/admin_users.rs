@@ -8,7 +8,6 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 
 use super::admin::{DoneQuery, Field, Refusal, admin_form, admin_only, done_url, refusal, settle};
@@ -231,7 +230,7 @@ async fn create(
         password_hash: Some(hash),
         ..new
     };
-    let txn = state.db.begin().await?;
+    let txn = crate::store::begin_write(&state.db).await?;
     let user = identity::create_user(&txn, new).await?;
     if let Some((programme, role)) = role {
         let grant = NewGrant {

@@ -6,7 +6,6 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use sea_orm::TransactionTrait;
 use serde::Deserialize;
 use utoipa::{OpenApi, ToSchema};
 
@@ -144,7 +143,7 @@ async fn org_unit_patch(
     Json(req): Json<UpdateOrgUnit>,
 ) -> Result<Json<OrgUnitView>> {
     require_admin(&caller)?;
-    let txn = state.db.begin().await?;
+    let txn = crate::store::begin_write(&state.db).await?;
     let mut unit = identity::update_org_unit(&txn, &id, req.kind, req.name_zh, req.name_en).await?;
     if let Some(parent) = req.parent_id
         && unit.parent_id.as_deref() != Some(parent.as_str())

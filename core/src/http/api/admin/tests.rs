@@ -306,7 +306,11 @@ async fn org_units_are_created_renamed_and_not_moved_into_their_own_subtree() {
             Some(moved),
         )
         .await;
-    assert_eq!(r.body["path"], "/qingcheng/anxian/shanping/hexi-new/", "{}", r.body);
+    assert_eq!(
+        r.body["path"], "/qingcheng/anxian/shanping/hexi-new/",
+        "{}",
+        r.body
+    );
 }
 
 #[tokio::test]
