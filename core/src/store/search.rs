@@ -40,17 +40,51 @@ fn runs(text: &str) -> Vec<Vec<char>> {
 }
 
 /// The grams a text is indexed by: each character, and each pair of neighbouring
-/// characters within a run, once each.
+/// characters within a run, once each, in order.
 pub fn grams(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for run in runs(text) {
-        for (i, c) in run.iter().enumerate() {
-            out.insert(c.to_string());
-            if let Some(next) = run.get(i + 1) {
-                out.insert([*c, *next].iter().collect());
-            }
+    gram_pairs(text)
+        .into_iter()
+        .map(|(a, b)| b.map_or_else(|| a.to_string(), |b| [a, b].iter().collect()))
+        .collect()
+}
+
+/// [`grams`] as the index stores them: one string, the grams separated by spaces.
+///
+/// Every action that changes a case's search text builds this, so it is made from
+/// sorted character pairs without a string per gram (building a set of strings first
+/// took 4.5% of the server's CPU under load).
+pub fn gram_text(text: &str) -> String {
+    let pairs = gram_pairs(text);
+    let mut out = String::with_capacity(pairs.len() * 8);
+    for (a, b) in pairs {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push(a);
+        if let Some(b) = b {
+            out.push(b);
         }
     }
+    out
+}
+
+/// Each character (`(c, None)`) and each neighbouring pair within a run, sorted, once each.
+fn gram_pairs(text: &str) -> Vec<(char, Option<char>)> {
+    let mut out = Vec::new();
+    let mut prev: Option<char> = None;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push((c, None));
+            if let Some(p) = prev {
+                out.push((p, Some(c)));
+            }
+            prev = Some(c);
+        } else {
+            prev = None;
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -156,10 +190,7 @@ pub async fn index_many(db: &impl ConnectionTrait, texts: &[(String, String)]) -
     }
     let rows: Vec<serde_json::Value> = last
         .iter()
-        .map(|(id, text)| {
-            let g = grams(text).into_iter().collect::<Vec<_>>().join(" ");
-            serde_json::json!([id, g])
-        })
+        .map(|(id, text)| serde_json::json!([id, gram_text(text)]))
         .collect();
     let rows = serde_json::Value::Array(rows).to_string();
     let backend = db.get_database_backend();
@@ -183,12 +214,12 @@ pub async fn index_many(db: &impl ConnectionTrait, texts: &[(String, String)]) -
 /// [`index`], written now.
 async fn index_now(db: &impl ConnectionTrait, case_id: &str, search: &str) -> Result<()> {
     let backend = db.get_database_backend();
-    let text = grams(search).into_iter().collect::<Vec<_>>();
+    let text = gram_text(search);
     if super::is_postgres(db) {
         db.execute_raw(Statement::from_sql_and_values(
             backend,
             "UPDATE cases SET grams = string_to_array($1, ' ') WHERE id = $2",
-            [text.join(" ").into(), case_id.to_owned().into()],
+            [text.into(), case_id.to_owned().into()],
         ))
         .await?;
         return Ok(());
@@ -202,7 +233,7 @@ async fn index_now(db: &impl ConnectionTrait, case_id: &str, search: &str) -> Re
     db.execute_raw(Statement::from_sql_and_values(
         backend,
         "INSERT INTO case_search (rowid, grams) SELECT rowid, ?1 FROM cases WHERE id = ?2",
-        [text.join(" ").into(), case_id.to_owned().into()],
+        [text.into(), case_id.to_owned().into()],
     ))
     .await?;
     Ok(())
@@ -294,5 +325,18 @@ mod tests {
         }
         assert!(!query_grams("啤酒").is_subset(&have));
         assert!(query_grams("  ·  ").is_empty());
+    }
+
+    #[test]
+    fn the_stored_gram_text_is_the_grams_sorted() {
+        for text in [
+            "CJ-2026-000123 散装白酒 · 城关镇 张三酒坊",
+            "",
+            "ÄB ab  c",
+            "酒酒酒",
+        ] {
+            let want = grams(text).into_iter().collect::<Vec<_>>().join(" ");
+            assert_eq!(gram_text(text), want, "{text}");
+        }
     }
 }

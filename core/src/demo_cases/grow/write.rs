@@ -117,10 +117,7 @@ impl Batch {
                 ));
             }
         }
-        let grams = store::search::grams(&row.search)
-            .into_iter()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let grams = store::search::gram_text(&row.search);
         self.grams.push((row.id.clone(), grams));
         self.cases.push(row);
     }
