@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{Duration, Utc};
+use sea_orm::ConnectionTrait;
 use tower::ServiceExt;
 
 use crate::http::api::admin::tests::{App, app};
@@ -295,4 +296,53 @@ async fn pages_have_a_favicon() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_TYPE], "image/svg+xml");
+}
+
+/// A list longer than an export may hold is refused at once, with the reason and a hint
+/// to filter, in the caller's language, before anything is sent; the same list
+/// narrowed by a filter exports. (The page's export links are plain links, so the
+/// browser shows this answer instead of a failed download.)
+#[tokio::test]
+async fn an_export_of_too_long_a_list_is_refused_with_a_hint_to_filter() {
+    let app = app().await;
+    a_case(&app, "big-0", "BIG-0", "散装白酒").await;
+    let copies = crate::http::ui::export::MAX_ROWS;
+    app.state
+        .db
+        .execute_unprepared(&format!(
+            "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < {copies}) \
+             INSERT INTO cases (id, number, programme, case_type, def_version, def_hash, state, \
+               closed, data, search, org_unit_id, org_path, assignee, parent_id, version, \
+               created_by, created_at, updated_at, state_entered_at, overdue, next_due, \
+               chain_len, chain_head, actors, clock) \
+             SELECT id || '-' || n, number || '-' || n, programme, case_type, def_version, \
+               def_hash, state, closed, data, search, org_unit_id, org_path, assignee, \
+               parent_id, version, created_by, created_at, updated_at, state_entered_at, \
+               overdue, next_due, chain_len, chain_head, actors, clock \
+             FROM cases CROSS JOIN k WHERE id = 'big-0'"
+        ))
+        .await
+        .unwrap();
+    let who = sign_in(&app, "admin").await;
+    for path in ["/cases/export.csv", "/cases/export.xlsx"] {
+        let a = get(&app, path, &who).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{path}: {}", a.html);
+        assert!(
+            a.html.contains("100000") || a.html.contains("100,000"),
+            "{path}: {}",
+            a.html
+        );
+        assert!(
+            a.html.contains("筛选"),
+            "{path}: the hint to filter: {}",
+            a.html
+        );
+    }
+    let narrowed = get(&app, "/cases/export.csv?programme=risk-monitoring", &who).await;
+    assert_eq!(narrowed.status, StatusCode::OK);
+    let list = get(&app, "/cases", &who).await;
+    assert!(
+        list.html.contains("href=\"/cases/export.csv?") && !list.html.contains(" download>"),
+        "export links are plain links, so a refusal is shown as a page"
+    );
 }
