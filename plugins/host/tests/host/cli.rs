@@ -114,8 +114,11 @@ fn every_command_in_docs_plugins_md_works() {
     let work = root.join("target/doc-walkthrough/work");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).unwrap_or_else(|e| panic!("{e}"));
-    // Keep the scaffold's build products between runs, so this test is incremental.
-    let cache = root.join("target/doc-walkthrough/cargo-target");
+    // Keep the scaffold's build products between runs, so this test is incremental
+    // (beside the other build products when they are kept outside the repository).
+    let cache = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), PathBuf::from)
+        .join("doc-walkthrough/cargo-target");
     std::fs::create_dir_all(work.join("hello-plugin")).unwrap_or_else(|e| panic!("{e}"));
     std::fs::create_dir_all(&cache).unwrap_or_else(|e| panic!("{e}"));
     std::os::unix::fs::symlink(&cache, work.join("hello-plugin/target"))
