@@ -123,6 +123,7 @@ async fn main() {
             assignee: None,
             taken_at: None,
             idempotency_key: None,
+            sent: None,
         };
         let t = Instant::now();
         let v = cases::create(&state, &who, req).await.expect("create");
@@ -138,6 +139,7 @@ async fn main() {
             comment: Some("bench".into()),
             expected_version: Some(1),
             taken_at: None,
+            sent: None,
         };
         let t = Instant::now();
         cases::act(&state, &who, id, "start", input, None)

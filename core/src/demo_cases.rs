@@ -159,6 +159,7 @@ impl<'a> Seed<'a> {
             comment: step.comment.map(str::to_owned),
             expected_version: None,
             taken_at: None,
+            sent: None,
         };
         crate::service::files::stand_ins(self.state, self.caller(who)?, &mut input.data).await?;
         cases::act_as_of(
@@ -270,6 +271,7 @@ fn new_case(programme: &str, case_type: &str, org: &str, data: Value) -> CreateC
         assignee: None,
         taken_at: None,
         idempotency_key: None,
+        sent: None,
     }
 }
 
@@ -284,6 +286,7 @@ fn child(programme: &str, case_type: &str, parent: &str, data: Value) -> CreateC
         assignee: None,
         taken_at: None,
         idempotency_key: None,
+        sent: None,
     }
 }
 

@@ -3,6 +3,10 @@
 //   types, evaluated exactly as the server does (same row first, then the top level).
 // - "Select all" for the case list; a print button; a file input that loads into a textarea.
 // - After a refused submission, focus moves to the error summary (#form-errors).
+// - "Add a row" adds the row of a repeating group in the page, with no round trip (and
+//   so with no network too): the row the server would draw, from the group's
+//   <template class="row-template">, its names numbered after the rows shown. Without
+//   this script the button asks the server to draw it.
 (function () {
   "use strict";
 
@@ -55,14 +59,54 @@
     });
   }
 
+  function watchConditions(form) {
+    if (form.dataset.conditions || !form.querySelector("[data-condition]")) return;
+    form.dataset.conditions = "on";
+    refresh(form);
+    form.addEventListener("change", function () { refresh(form); });
+    form.addEventListener("input", function () { refresh(form); });
+  }
+
+  // The row the server draws for "add a row" (forms.rs: the group's rows, then an empty
+  // one; no more than the group's maximum), numbered after the rows shown. A row's
+  // names and ids carry its group's, so a row inside a row is numbered in turn when its
+  // own button is pressed.
+  function addRow(button) {
+    var group = button.closest("fieldset.group");
+    var template = group && group.querySelector(":scope > template.row-template");
+    if (!template) return false;
+    var rows = group.querySelectorAll(":scope > fieldset.row");
+    var max = Number(group.getAttribute("data-max-items") || 0);
+    if (max > 0 && rows.length >= max) return true;
+    var n = rows.length;
+    var name = group.getAttribute("data-group");
+    var html = template.innerHTML
+      .split(name + ".__row__").join(name + "." + n)
+      .split(group.id + "-__row__").join(group.id + "-" + n)
+      .replace("__row_number__", String(n + 1));
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    var row = holder.firstElementChild;
+    template.before(row);
+    init(row);
+    var form = button.form;
+    if (form) {
+      watchConditions(form);
+      refresh(form);
+      form.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    var first = row.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) first.focus();
+    return true;
+  }
+
+  document.addEventListener("click", function (e) {
+    var b = e.target instanceof Element && e.target.closest('button[name="_add_row"]');
+    if (b && addRow(b)) e.preventDefault();
+  });
+
   function init(root) {
-    root.querySelectorAll("form").forEach(function (form) {
-      if (form.querySelector("[data-condition]")) {
-        refresh(form);
-        form.addEventListener("change", function () { refresh(form); });
-        form.addEventListener("input", function () { refresh(form); });
-      }
-    });
+    root.querySelectorAll("form").forEach(watchConditions);
     root.querySelectorAll("[data-select-all]").forEach(function (box) {
       box.addEventListener("change", function () {
         var name = box.getAttribute("data-select-all");

@@ -2,7 +2,8 @@
 //! field time an action or a new case carries is bounded, recorded in the hashed event
 //! next to the server's receipt, and leaves the statutory clocks on the receipt; a new
 //! case sent twice with one idempotency key is opened once; the web form route takes
-//! the same field time.
+//! the same field time, and a form sent again after a lost answer gets the first answer
+//! even when the action set fields the form left blank.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a test that cannot go on should panic
 
@@ -337,3 +338,77 @@ async fn a_retry_of_an_applied_entry_is_answered_after_its_field_time_grew_old(k
     app.stop().await;
 }
 on_both!(a_retry_of_an_applied_entry_is_answered_after_its_field_time_grew_old);
+
+/// A plugin folder with only the `probe` test plugin (its form `f` has every field type).
+fn probe_plugin_folder() -> std::path::PathBuf {
+    common::shipped::plugins_dir(); // builds target/plugins-testing too
+    let built = common::repo().join("target/plugins-testing");
+    let dir = std::env::temp_dir().join(format!("anjuan-probe-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["probe.wasm", "probe.toml"] {
+        std::fs::copy(built.join(f), dir.join(f)).unwrap();
+    }
+    dir
+}
+
+/// An answer lost on the way back, after the action's effects set a field the form left
+/// blank: the stored case now holds that field, so the same form reads differently
+/// against it (the blank field now clears it). The retry is still the same request and
+/// gets the first answer, once; another form with the same key is refused.
+async fn a_form_sent_again_after_its_action_set_a_blank_field_gets_the_first_answer(kind: Db) {
+    let db_url = common::fresh_database(kind).await;
+    let workflows =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/form-plugin");
+    let app = TestApp::start_hosted(&db_url, &workflows, &probe_plugin_folder()).await;
+    common::seed(&app.state).await;
+    let r = app
+        .post("/api/v1/cases", "inspector")
+        .json(&json!({"programme": "demo", "case_type": "visit", "org_unit": "town-a", "data": {}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let id = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let taken = stamp(Utc::now() - Duration::minutes(5));
+    let form = |text: &'static str, taken_at: &str| {
+        app.client
+            .post(format!("{}/cases/{id}/actions/record", app.url))
+            .bearer_auth(common::token("inspector"))
+            .form(&[
+                ("_version", "1"),
+                ("_key", "lost-answer-1"),
+                ("_taken_at", taken_at),
+                ("f.text", text),
+                ("f.long", ""),
+                ("_comment", "现场记录"),
+            ])
+            .send()
+    };
+    // The submit in the page (no field time); its answer is lost.
+    let r = form("abc", "").await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert!(r.url().path().ends_with(&id), "accepted: {}", r.url());
+    let case = app
+        .get_json(&format!("/api/v1/cases/{id}"), "inspector")
+        .await;
+    assert_eq!(case["data"]["long"], "由办理自动填写", "the effect set it");
+    // Sent again from the queue, with the time it was pressed: the first answer.
+    let r = form("abc", &taken).await.unwrap();
+    let status = r.status();
+    let at = r.url().clone();
+    assert_eq!(status, 200, "{}", r.text().await.unwrap());
+    assert!(
+        at.path().ends_with(&id),
+        "the case, as first answered: {at}"
+    );
+    assert_eq!(events(&app, &id).await.len(), 2, "create + record, once");
+    // Another form with the same key: refused.
+    let r = form("xyz", &taken).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(events(&app, &id).await.len(), 2);
+    app.stop().await;
+}
+on_both!(a_form_sent_again_after_its_action_set_a_blank_field_gets_the_first_answer);

@@ -63,6 +63,10 @@ pub struct CreateCase {
     /// answers with the case the first one opened.
     #[serde(skip)]
     pub idempotency_key: Option<String>,
+    /// The request as the client sent it, when it is not `data` (see
+    /// [`ActionInput::sent`]): the key's fingerprint is taken from it.
+    #[serde(skip)]
+    pub sent: Option<String>,
 }
 
 /// A request to take an action.
@@ -84,6 +88,13 @@ pub struct ActionInput {
     /// ahead of the server's clock and 7 days behind it.
     #[serde(default)]
     pub taken_at: Option<DateTime<Utc>>,
+    /// The request as the client sent it, when `data` is not that: a web form is read
+    /// against the stored data (a field left blank becomes `null` once something set
+    /// it), so the same form sent again after its action set fields reads differently.
+    /// The idempotency key's fingerprint is taken from this when given, so a retry of
+    /// the same form gets the first answer.
+    #[serde(skip)]
+    pub sent: Option<String>,
 }
 
 /// Open a case.
@@ -107,7 +118,7 @@ pub async fn create_as_of(
                 &req.case_type,
                 req.org_unit.as_deref().unwrap_or(""),
                 req.parent.as_deref().unwrap_or(""),
-                &req.data.to_string(),
+                &req.sent.clone().unwrap_or_else(|| req.data.to_string()),
             ]),
         }),
         None => None,
@@ -265,10 +276,11 @@ pub async fn act_as_of(
     idempotency_key: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<CaseView> {
+    let sent = input.sent.clone().unwrap_or_else(|| input.data.to_string());
     let fingerprint = store::idempotency::fingerprint(&[
         id,
         action,
-        &input.data.to_string(),
+        &sent,
         input.comment.as_deref().unwrap_or(""),
     ]);
     let started = std::time::Instant::now();

@@ -2,6 +2,11 @@
 // - a new-case or action form submitted without a network is kept in this browser's
 //   queue (store.js) with its idempotency key, the case version shown and the time it
 //   was submitted, instead of being lost; the page then shows the queue (/sync);
+// - a form submitted while the browser believes it is online goes to the server as
+//   usual, but the page first hands the same record, with the key the form is sent
+//   with, to the service worker (sw.js): if the request then fails on the network, the
+//   worker keeps it in the queue and shows the queue instead of the browser's error
+//   page; any answer of the server is shown as it is;
 // - the navigation shows how many records wait; the queue is sent (sync.js) when the
 //   network returns, when a page opens with the network, or on "Send now";
 // - /sync lists the records: sent, waiting, refused, or on a case that moved meanwhile,
@@ -81,9 +86,12 @@ function say(form, text, kind = "error") {
   form.prepend(p);
 }
 
-async function keepForm(form, submitter) {
-  if (submitter && submitter.name === "_add_row") return say(form, w().addRow);
-  if (form.querySelector(".page-check.error")) return say(form, w().fixFirst);
+/**
+ * The queue's record of a submit of `form` (store.js): every field, files as files, the
+ * field time (now), and `_key` set to `key`, or left as the form sends it when `key`
+ * is null.
+ */
+function recordOf(form, submitter, key) {
   const fd = new FormData(form, submitter || undefined);
   const takenAt = new Date().toISOString();
   const entries = [];
@@ -97,29 +105,53 @@ async function keepForm(form, submitter) {
   entries.push(["_taken_at", takenAt]);
   const url = new URL(form.action, location.href).pathname;
   const isNew = url === "/cases/new";
-  // A key of its own: a page kept on the device carries the same `_key` every time it
-  // is opened, and two entries filled in on it are two entries.
-  const key = crypto.randomUUID();
+  if (key === null) key = String(fd.get("_key") || "");
   const at = entries.findIndex(([n]) => n === "_key");
   if (at >= 0) entries[at] = ["_key", key];
   else entries.push(["_key", key]);
   const h1 = document.querySelector("main h1");
   const title = h1 ? (h1.firstChild?.textContent || h1.textContent).trim() : "";
-  await store.add({
+  return {
     key, user: USER, kind: isNew ? "new" : "action", url,
     caseId: isNew ? null : url.split("/")[2],
     number: isNew ? "" : (document.querySelector("main > p.muted a")?.textContent || "").trim(),
     title, version: fd.get("_version") ? Number(fd.get("_version")) : null,
     takenAt, entries, status: "queued", message: null,
-  });
+  };
+}
+
+async function keepForm(form, submitter) {
+  if (submitter && submitter.name === "_add_row") return say(form, w().addRow);
+  if (form.querySelector(".page-check.error")) return say(form, w().fixFirst);
+  // A key of its own: a page kept on the device carries the same `_key` every time it
+  // is opened, and two entries filled in on it are two entries.
+  const key = crypto.randomUUID();
+  await store.add(recordOf(form, submitter, key));
   say(form, w().queued, "ok");
   location.assign(`/sync?queued=${encodeURIComponent(key)}`);
   return true;
 }
 
+/**
+ * A submit with the browser online: hands its record to the service worker, which
+ * keeps it only if the request fails on the network (sw.js). It keeps the key the form
+ * is sent with: if the request reached the server and only its answer was lost, the
+ * queue's send is a retry of it, answered with the first answer, never applied twice.
+ */
+function handOver(form, submitter) {
+  const worker = navigator.serviceWorker?.controller;
+  if (!worker || (submitter && submitter.name === "_add_row")) return;
+  const record = recordOf(form, submitter, null);
+  if (record.key) worker.postMessage({ type: "submitting", record });
+}
+
 document.addEventListener("submit", (e) => {
   const form = e.target;
-  if (!USER || !(form instanceof HTMLFormElement) || !isFormPage(form) || navigator.onLine) return;
+  if (!USER || !(form instanceof HTMLFormElement) || !isFormPage(form)) return;
+  if (navigator.onLine) {
+    if (!e.defaultPrevented) handOver(form, e.submitter);
+    return;
+  }
   e.preventDefault();
   // A second press while the first is being kept is the same entry.
   if (form.dataset.keeping) return;

@@ -1,8 +1,10 @@
 // The queue of forms filled without a network, kept in this browser (IndexedDB,
 // database "anjuan-offline", store "queue"). One record per submit:
 //
-//   { key,        the form's idempotency key (`_key`): the record's id, and what makes
-//                 sending it twice apply once
+//   { key,        the record's id: the form's idempotency key (`_key`), which makes
+//                 sending it twice apply once; another id when a second record carries
+//                 the same `_key` (a form whose submit failed twice on the network,
+//                 with different entries: sw.js)
 //     user,       who filled it in (the page's <meta name="anjuan-user">); a user sees
 //                 and sends only their own records
 //     seq,        the order it was filled in; sent in this order

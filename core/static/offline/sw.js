@@ -12,9 +12,15 @@
 // A copy never reaches another user: when a page for another user arrives, or the
 // server answers with the sign-in page (the session ended), every other page cache is
 // deleted, so at most one user's copies exist; signing out deletes them all
-// (register.js); a copy older than PAGE_TTL_MS is not served and is deleted. Forms are
-// never sent from here: a form filled without a network is queued by the page
-// (queue.js) and sent when the network returns.
+// (register.js); a copy older than PAGE_TTL_MS is not served and is deleted.
+//
+// Forms are never sent from here: a form filled without a network is queued by the page
+// (queue.js) and sent when the network returns. A form submitted while the browser
+// believes it is online passes through to the server, and every answer is passed back
+// as it is; only when the request fails on the network (it dropped mid-way, or a
+// captive network cut it) does this worker keep the record the page handed over just
+// before the submit, in the page's queue (the database of store.js), and answer with
+// the queue (/sync) instead of the browser's error page.
 const APP = "anjuan-app-v2";
 const PAGES = "anjuan-pages-";
 /** How long a page copy may be served: 3 days. */
@@ -49,7 +55,12 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const req = event.request;
   const url = new URL(req.url);
-  if (req.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.origin !== self.location.origin) return;
+  if (req.method === "POST" && req.mode === "navigate" && isFormRoute(url.pathname)) {
+    event.respondWith(submitOrKeep(req));
+    return;
+  }
+  if (req.method !== "GET") return;
   if (url.pathname.startsWith("/plugins/")) event.respondWith(cacheFirst(req));
   else if (url.pathname.startsWith("/static/")) event.respondWith(staleWhileRevalidate(event, req));
   else if (pageKey(url) && (req.mode === "navigate" || req.headers.get("x-anjuan-prefetch") === "1")) {
@@ -223,4 +234,85 @@ async function staleWhileRevalidate(event, req) {
     return hit;
   }
   return fresh;
+}
+
+// --- a form whose submit fails on the network ------------------------------------------
+
+/** The records the pages handed over for the submits under way, by their `_key`. */
+const submitting = new Map();
+
+self.addEventListener("message", (event) => {
+  const record = event.data && event.data.type === "submitting" ? event.data.record : null;
+  if (!record || !record.key || !record.user) return;
+  submitting.set(record.key, record);
+  // Only the last few: a submit that never came leaves nothing behind for long.
+  for (const k of submitting.keys()) if (submitting.size > 8) submitting.delete(k);
+});
+
+function isFormRoute(p) {
+  return p === "/cases/new" || ACTION_PAGE.test(p);
+}
+
+/**
+ * Sends a submitted form on; when that fails on the network, keeps the page's record of
+ * it and shows the queue. The record carries the key the request was sent with, so if the
+ * request reached the server and only its answer was lost, sending it again later is
+ * answered with the first answer and applied once.
+ */
+async function submitOrKeep(req) {
+  const copy = req.clone();
+  try {
+    return await fetch(req);
+  } catch (e) {
+    const body = await copy.formData().catch(() => null);
+    const key = body && body.get("_key");
+    const record = key && submitting.get(String(key));
+    // No record handed over: the browser's own error page, as without this worker.
+    if (!record) return Response.error();
+    submitting.delete(record.key);
+    const id = await keepRecord(record).catch(() => null);
+    if (!id) return Response.error();
+    return Response.redirect(`/sync?queued=${encodeURIComponent(id)}`, 303);
+  }
+}
+
+/** What two records hold, to tell a second press of one entry from a second entry. */
+function entriesText(r) {
+  return JSON.stringify(r.entries.filter(([n]) => n !== "_taken_at").map(([n, v]) => [n, v && typeof v === "object" ? [v.name, v.file && v.file.size] : v]));
+}
+
+/**
+ * Adds `record` to the queue (IndexedDB "anjuan-offline", store "queue": the schema and
+ * the order of store.js, which a classic service worker cannot import), and returns its
+ * id. The same entries already waiting under the same key are that record; other
+ * entries sent with a key a record already holds get an id of their own.
+ */
+function keepRecord(record) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open("anjuan-offline", 1);
+    open.onupgradeneeded = () => {
+      const s = open.result.createObjectStore("queue", { keyPath: "key" });
+      s.createIndex("user", "user");
+    };
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const t = db.transaction("queue", "readwrite");
+      const store = t.objectStore("queue");
+      let id = null;
+      const all = store.getAll();
+      all.onsuccess = () => {
+        const items = all.result;
+        const same = items.find((i) => i.user === record.user && i.status === "queued" && entriesText(i) === entriesText(record));
+        if (same) { id = same.key; return; }
+        if (items.some((i) => i.key === record.key)) record.key = crypto.randomUUID();
+        record.seq = items.reduce((m, x) => Math.max(m, x.seq), 0) + 1;
+        store.add(record);
+        id = record.key;
+      };
+      t.oncomplete = () => { db.close(); resolve(id); };
+      t.onerror = () => { db.close(); reject(t.error); };
+      t.onabort = () => { db.close(); reject(t.error); };
+    };
+  });
 }

@@ -319,6 +319,7 @@ impl Shipped {
             comment: comment.map(str::to_owned),
             expected_version: None,
             taken_at: None,
+            sent: None,
         };
         let caller = self.caller(who).await;
         anjuan::service::cases::act_as_of(&self.state, &caller, id, action, input, None, at)

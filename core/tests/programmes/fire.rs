@@ -278,6 +278,7 @@ async fn a_plugin_failing_to_derive_leaves_the_case_unchanged() {
         assignee: None,
         taken_at: None,
         idempotency_key: None,
+        sent: None,
     };
     let err = cases::create(&broken, &facility, open)
         .await

@@ -245,6 +245,7 @@ async fn one(job: &Job, n: usize, id: &str, version: Option<i64>) -> BulkRow {
         comment: job.comment.clone(),
         expected_version: version,
         taken_at: None,
+        sent: None,
     };
     let key = format!("bulk:{}:{id}", job.batch);
     match cases::act(&job.state, &job.caller, id, &job.action, input, Some(&key)).await {

@@ -302,6 +302,7 @@ async fn case_action_post(
         comment: comment.clone(),
         expected_version,
         taken_at: taken_at.as_deref().and_then(super::offline::parse_time),
+        sent: Some(super::offline::as_sent(&state, &body).await?),
     };
     match cases::act(&state, &page.caller, &id, &action, input, Some(&key)).await {
         Ok(_) => Ok(see_other(&format!("/cases/{id}?done={action}"))),

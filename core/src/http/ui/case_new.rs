@@ -165,6 +165,7 @@ async fn case_new_post(
         idempotency_key: body
             .text("_key")
             .filter(|k| !k.is_empty() && k.len() <= 200),
+        sent: Some(super::offline::as_sent(&state, &body).await?),
     };
     match cases::create(&state, &page.caller, req).await {
         Ok(view) => Ok(see_other(&format!("/cases/{}?done=create", view.id))),

@@ -91,6 +91,12 @@ pub struct FieldView {
     pub hidden: bool,
     /// Rows of a group.
     pub rows: Vec<RowView>,
+    /// For groups: the row "add a row" adds, drawn as the server draws an empty row
+    /// with [`ROW`] for its index, for `app.js` to add it in the page (with no network
+    /// too).
+    pub row_template: Option<RowView>,
+    /// For groups: the most rows it takes (empty when unbounded).
+    pub max_items: String,
     /// Members of an object.
     pub members: Vec<FieldView>,
     /// Row limits of a group or multi-select, in words.
@@ -103,6 +109,10 @@ pub struct FieldView {
     /// For files: its size in words.
     pub file_size: String,
 }
+
+/// The index in the names of a group's row template ([`FieldView::row_template`]); not a
+/// number, so the server never reads a row of it.
+pub const ROW: &str = "__row__";
 
 /// One row of a repeating group.
 #[derive(Debug, Clone, Serialize)]
@@ -309,6 +319,8 @@ fn field_view(
         condition_text: String::new(),
         hidden: false,
         rows: Vec::new(),
+        row_template: None,
+        max_items: String::new(),
         members: Vec::new(),
         items_text: String::new(),
         accept: String::new(),
@@ -415,7 +427,16 @@ fn fill_kind(
             max_items,
         } => {
             v.items_text = items_text(*min_items, *max_items, cx);
+            v.max_items = max_items.map(|n| n.to_string()).unwrap_or_default();
             let empty = Map::new();
+            let prefix = format!("{}.{ROW}", v.name);
+            v.row_template = Some(RowView {
+                number: 0,
+                fields: fields
+                    .iter()
+                    .map(|sf| field_view(sf, &empty, top, &prefix, fields, &mut HashMap::new(), cx))
+                    .collect(),
+            });
             let rows: Vec<&Map<String, Value>> = match raw {
                 Value::Array(items) => items
                     .iter()

@@ -185,6 +185,20 @@ fn errors_land_next_to_their_fields_and_values_are_kept() {
         "the row's own `failed` decides"
     );
     assert!(rows.rows[1].fields[2].hidden);
+    // The row the page adds (app.js) is an empty row with a placeholder index, and keeps
+    // none of the errors.
+    let template = rows
+        .row_template
+        .as_ref()
+        .expect("a group has a row template");
+    assert_eq!(
+        template.fields[0].name,
+        format!("f.rows.{}.item", super::ROW)
+    );
+    assert!(template.fields[0].errors.is_empty());
+    assert_eq!(template.fields[0].value, "");
+    assert!(template.fields[2].hidden, "drawn as the server's empty row");
+    assert_eq!(rows.max_items, "5");
     assert_eq!(v.general_errors, vec!["/nowhere 必填".to_owned()]);
 }
 
