@@ -114,14 +114,7 @@ async fn count(db: &impl ConnectionTrait, q: SelectStatement) -> Result<u64> {
     let mut c = Query::select();
     c.expr_as(Expr::cust("count(*)"), Alias::new("n"))
         .from_subquery(q, Alias::new("counted"));
-    let row = db
-        .query_one_raw(db.get_database_backend().build(&c))
-        .await?;
-    let n = row
-        .map(|r| r.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0);
-    Ok(u64::try_from(n).unwrap_or(0))
+    super::count_n(db, db.get_database_backend().build(&c)).await
 }
 
 /// The condition that narrows a place of `held` cases to those holding `word`. On
@@ -153,18 +146,8 @@ async fn indexed_at_most(db: &impl ConnectionTrait, word: &str, most: u64) -> Re
         "SELECT count(*) AS n FROM (SELECT rowid FROM case_search WHERE case_search MATCH ?1 LIMIT {})",
         most.saturating_add(1)
     );
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            sql,
-            [matching.into()],
-        ))
-        .await?;
-    let n = row
-        .map(|r| r.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0);
-    Ok(u64::try_from(n).unwrap_or(0))
+    let stmt = Statement::from_sql_and_values(db.get_database_backend(), sql, [matching.into()]);
+    super::count_n(db, stmt).await
 }
 
 /// How many cases `f` (with a word) selects, counted no further than `most + 1`, on
@@ -218,10 +201,5 @@ pub(super) async fn count_at_most(
         sql: format!("SELECT count(*) AS n FROM ({sql}) AS counted"),
         ..stmt
     };
-    let row = db.query_one_raw(counted).await?;
-    let n = row
-        .map(|r| r.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0);
-    Ok(u64::try_from(n).unwrap_or(0))
+    super::count_n(db, counted).await
 }

@@ -328,14 +328,7 @@ pub async fn count_at_most(db: &impl ConnectionTrait, f: &Filter, most: u64) -> 
     count
         .expr_as(Expr::cust("count(*)"), Alias::new("n"))
         .from_subquery(capped, Alias::new("capped"));
-    let row = db
-        .query_one_raw(db.get_database_backend().build(&count))
-        .await?;
-    let n = row
-        .map(|r| r.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0);
-    Ok(u64::try_from(n).unwrap_or(0))
+    super::count_n(db, db.get_database_backend().build(&count)).await
 }
 
 /// The ids of the cases `f` selects, at most `most + 1` of them (one more than

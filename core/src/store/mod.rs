@@ -117,6 +117,17 @@ pub fn is_postgres(db: &impl sea_orm::ConnectionTrait) -> bool {
     db.get_database_backend() == DbBackend::Postgres
 }
 
+/// The count a statement answers in its column `n` (0 when it answers no row).
+pub async fn count_n(db: &impl sea_orm::ConnectionTrait, stmt: sea_orm::Statement) -> Result<u64> {
+    let n = db
+        .query_one_raw(stmt)
+        .await?
+        .map(|r| r.try_get::<i64>("", "n"))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
 /// Hand-written SQL with its parameters numbered `?1`, `?2`… as `db` numbers them:
 /// unchanged on SQLite, `$1`, `$2`… on PostgreSQL.
 pub fn numbered(db: &impl sea_orm::ConnectionTrait, sql: &str) -> String {

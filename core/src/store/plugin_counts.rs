@@ -243,18 +243,8 @@ pub async fn count(db: &impl ConnectionTrait, q: &Query<'_>) -> Result<u64> {
         return Ok(matching(db, q).await?.len() as u64);
     }
     let sql = super::numbered_for(postgres, &format!("SELECT COUNT(*) AS n FROM cases{sql}"));
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            sql,
-            values,
-        ))
-        .await?;
-    let n: i64 = match row {
-        Some(r) => r.try_get("", "n")?,
-        None => 0,
-    };
-    Ok(u64::try_from(n).unwrap_or(0))
+    let stmt = Statement::from_sql_and_values(db.get_database_backend(), sql, values);
+    super::count_n(db, stmt).await
 }
 
 /// The cases the query matches.

@@ -8,19 +8,11 @@
 // routes see the service worker's requests too, which is where a submit goes.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { request } from "playwright-core";
-import { BASE, launch, newPage, login } from "./helpers.mjs";
+import { BASE, launch, newPage, login, apiAs } from "./helpers.mjs";
 
 let browser;
 before(async () => (browser = await launch()));
 after(async () => browser?.close());
-
-async function apiAs(username) {
-  const api = await request.newContext({ baseURL: BASE });
-  const r = await api.post("/api/v1/session", { data: { username, password: "demo" } });
-  assert.equal(r.status(), 200);
-  return { api, user: (await r.json()).user };
-}
 
 test("a submit that fails on the network while online is queued with its key and applied once", async () => {
   const { api, user } = await apiAs("facility");

@@ -7,21 +7,11 @@
 // Every accepted event records the field time next to the server's receipt.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { request } from "playwright-core";
-import { BASE, launch, newPage, login, shot, fillForm } from "./helpers.mjs";
+import { BASE, launch, newPage, login, shot, fillForm, apiAs } from "./helpers.mjs";
 
 let browser;
 before(async () => (browser = await launch()));
 after(async () => browser?.close());
-
-/** A signed-in API client (its own cookies, outside the browser). */
-async function apiAs(username) {
-  const api = await request.newContext({ baseURL: BASE });
-  const r = await api.post("/api/v1/session", { data: { username, password: "demo" } });
-  assert.equal(r.status(), 200);
-  const csrf = (await r.json()).csrf_token;
-  return { api, csrf, user: (await r.json()).user };
-}
 
 const photo = (name) => ({ name, mimeType: "image/jpeg", buffer: Buffer.from(`\xff\xd8\xff\xe0 JFIF ${name}`, "binary") });
 

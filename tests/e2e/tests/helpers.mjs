@@ -1,6 +1,7 @@
 // Shared by the browser tests: one Chromium per test file, sign-in, screenshots, and
 // filling in a plugin form the way a careful caseworker would.
-import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+import { chromium, request } from "playwright-core";
 import path from "node:path";
 
 export const BASE = process.env.ANJUAN_URL ?? "http://127.0.0.1:8080";
@@ -158,4 +159,13 @@ export async function submitAction(page) {
     page.locator("form.case-form .actions button.primary").click(),
   ]);
   return response?.status() ?? 0;
+}
+
+/** A signed-in API client as `username` (its own cookies, outside the browser). */
+export async function apiAs(username) {
+  const api = await request.newContext({ baseURL: BASE });
+  const r = await api.post("/api/v1/session", { data: { username, password: "demo" } });
+  assert.equal(r.status(), 200);
+  const body = await r.json();
+  return { api, csrf: body.csrf_token, user: body.user };
 }
